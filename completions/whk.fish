@@ -1,0 +1,150 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_whk_global_optspecs
+    string join \n json color= q/quiet v/verbose h/help V/version
+end
+
+function __fish_whk_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_whk_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_whk_using_subcommand
+    set -l cmd (__fish_whk_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c whk -n "__fish_whk_needs_command" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c whk -n "__fish_whk_needs_command" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
+complete -c whk -n "__fish_whk_needs_command" -s q -l quiet -d 'Print only results and errors'
+complete -c whk -n "__fish_whk_needs_command" -s v -l verbose -d 'Show more: request and response headers'
+complete -c whk -n "__fish_whk_needs_command" -s h -l help -d 'Print help'
+complete -c whk -n "__fish_whk_needs_command" -s V -l version -d 'Print version'
+complete -c whk -n "__fish_whk_needs_command" -f -a "send" -d 'Build a sample delivery for EVENT (or send --data), sign it and POST it'
+complete -c whk -n "__fish_whk_needs_command" -f -a "sign" -d 'Print the signature headers for a body, or a ready curl command'
+complete -c whk -n "__fish_whk_needs_command" -f -a "events" -d 'List event types, or print one sample payload'
+complete -c whk -n "__fish_whk_needs_command" -f -a "secret" -d 'Print a fresh random secret in the form the scheme expects'
+complete -c whk -n "__fish_whk_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c whk -n "__fish_whk_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c whk -n "__fish_whk_using_subcommand send" -l url -d 'Endpoint to POST to' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l data -d 'Send this body byte for byte instead of a sample: a file, - for stdin, or inline JSON' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -s H -l header -d 'Extra request header, repeatable: --header \'X-Env: staging\'' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l timeout -d 'Time allowed for each attempt' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l retries -d 'Retries after a failed attempt (non-2xx, timeout, refused)' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l backoff -d 'Wait before the first retry, doubling for each next one' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l retry-schedule -d 'Retry on a provider\'s documented schedule instead of --backoff' -r -f -a "georedir\t'GeoRedir: {"event", "timestamp", "data"}'
+relurl\t'RELURL: {"event", "event_id", "timestamp", "data"}'"
+complete -c whk -n "__fish_whk_using_subcommand send" -l time-scale -d 'Multiply every retry wait by this factor (0.001 turns minutes into tens of milliseconds)' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l expect-status -d 'Succeed only on this status: a code (401), a class (4xx) or a range (400-499)' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l profile -d 'Payload profile [default: relurl with --scheme relurl or a relurl-only event, else georedir]' -r -f -a "georedir\t'GeoRedir: {"event", "timestamp", "data"}'
+relurl\t'RELURL: {"event", "event_id", "timestamp", "data"}'"
+complete -c whk -n "__fish_whk_using_subcommand send" -l seed -d 'Seed for the sample data, so the same command builds the same payload' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l set -d 'Override one field: --set data.country=DE (the value is parsed as JSON when it parses)' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l secret -d 'Shared secret to sign with' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l secret-file -d 'Read the secret from a file (keeps it out of `ps` and shell history)' -r -F
+complete -c whk -n "__fish_whk_using_subcommand send" -l scheme -d 'Signature scheme [default: georedir, or custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
+relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
+github\t'X-Hub-Signature-256: sha256=<hex>'
+stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
+standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64>'
+slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
+shopify\t'X-Shopify-Hmac-Sha256: base64 HMAC of the raw body'
+custom\t'--signature-header NAME with --signature-prefix and --encoding'"
+complete -c whk -n "__fish_whk_using_subcommand send" -l signature-header -d 'Header that carries the signature (custom scheme), e.g. X-Signature' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l signature-prefix -d 'Text before the signature value (custom scheme), e.g. sha256=' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l encoding -d 'Encoding of the signature value (custom scheme)' -r -f -a "hex\t''
+base64\t''"
+complete -c whk -n "__fish_whk_using_subcommand send" -l timestamp -d 'Timestamp to sign with and put in the payload: unix seconds or RFC 3339 [default: now]' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l id -d 'Delivery id: webhook-id for the standard scheme, event_id for relurl events [default: random]' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c whk -n "__fish_whk_using_subcommand send" -l raw -d 'Allow a --data body that is not JSON (sent as is)'
+complete -c whk -n "__fish_whk_using_subcommand send" -l dry-run -d 'Print the request that would be sent, and send nothing'
+complete -c whk -n "__fish_whk_using_subcommand send" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
+complete -c whk -n "__fish_whk_using_subcommand send" -s q -l quiet -d 'Print only results and errors'
+complete -c whk -n "__fish_whk_using_subcommand send" -s v -l verbose -d 'Show more: request and response headers'
+complete -c whk -n "__fish_whk_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c whk -n "__fish_whk_using_subcommand send" -s V -l version -d 'Print version'
+complete -c whk -n "__fish_whk_using_subcommand sign" -l url -d 'Endpoint for --curl' -r
+complete -c whk -n "__fish_whk_using_subcommand sign" -l secret -d 'Shared secret to sign with' -r
+complete -c whk -n "__fish_whk_using_subcommand sign" -l secret-file -d 'Read the secret from a file (keeps it out of `ps` and shell history)' -r -F
+complete -c whk -n "__fish_whk_using_subcommand sign" -l scheme -d 'Signature scheme [default: georedir, or custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
+relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
+github\t'X-Hub-Signature-256: sha256=<hex>'
+stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
+standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64>'
+slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
+shopify\t'X-Shopify-Hmac-Sha256: base64 HMAC of the raw body'
+custom\t'--signature-header NAME with --signature-prefix and --encoding'"
+complete -c whk -n "__fish_whk_using_subcommand sign" -l signature-header -d 'Header that carries the signature (custom scheme), e.g. X-Signature' -r
+complete -c whk -n "__fish_whk_using_subcommand sign" -l signature-prefix -d 'Text before the signature value (custom scheme), e.g. sha256=' -r
+complete -c whk -n "__fish_whk_using_subcommand sign" -l encoding -d 'Encoding of the signature value (custom scheme)' -r -f -a "hex\t''
+base64\t''"
+complete -c whk -n "__fish_whk_using_subcommand sign" -l timestamp -d 'Timestamp to sign with and put in the payload: unix seconds or RFC 3339 [default: now]' -r
+complete -c whk -n "__fish_whk_using_subcommand sign" -l id -d 'Delivery id: webhook-id for the standard scheme, event_id for relurl events [default: random]' -r
+complete -c whk -n "__fish_whk_using_subcommand sign" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c whk -n "__fish_whk_using_subcommand sign" -l curl -d 'Print a complete curl command that sends the body with the signature headers'
+complete -c whk -n "__fish_whk_using_subcommand sign" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
+complete -c whk -n "__fish_whk_using_subcommand sign" -s q -l quiet -d 'Print only results and errors'
+complete -c whk -n "__fish_whk_using_subcommand sign" -s v -l verbose -d 'Show more: request and response headers'
+complete -c whk -n "__fish_whk_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c whk -n "__fish_whk_using_subcommand sign" -s V -l version -d 'Print version'
+complete -c whk -n "__fish_whk_using_subcommand events" -l profile -d 'Payload profile [default: relurl with --scheme relurl or a relurl-only event, else georedir]' -r -f -a "georedir\t'GeoRedir: {"event", "timestamp", "data"}'
+relurl\t'RELURL: {"event", "event_id", "timestamp", "data"}'"
+complete -c whk -n "__fish_whk_using_subcommand events" -l seed -d 'Seed for the sample data, so the same command builds the same payload' -r
+complete -c whk -n "__fish_whk_using_subcommand events" -l set -d 'Override one field: --set data.country=DE (the value is parsed as JSON when it parses)' -r
+complete -c whk -n "__fish_whk_using_subcommand events" -l timestamp -d 'Timestamp in the payload: unix seconds or RFC 3339 [default: now]' -r
+complete -c whk -n "__fish_whk_using_subcommand events" -l id -d 'Event id for relurl events [default: random]' -r
+complete -c whk -n "__fish_whk_using_subcommand events" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c whk -n "__fish_whk_using_subcommand events" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
+complete -c whk -n "__fish_whk_using_subcommand events" -s q -l quiet -d 'Print only results and errors'
+complete -c whk -n "__fish_whk_using_subcommand events" -s v -l verbose -d 'Show more: request and response headers'
+complete -c whk -n "__fish_whk_using_subcommand events" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c whk -n "__fish_whk_using_subcommand events" -s V -l version -d 'Print version'
+complete -c whk -n "__fish_whk_using_subcommand secret" -l scheme -d 'Scheme the secret is for (standard gets whsec_ + base64; the others hex)' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
+relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
+github\t'X-Hub-Signature-256: sha256=<hex>'
+stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
+standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64>'
+slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
+shopify\t'X-Shopify-Hmac-Sha256: base64 HMAC of the raw body'
+custom\t'--signature-header NAME with --signature-prefix and --encoding'"
+complete -c whk -n "__fish_whk_using_subcommand secret" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c whk -n "__fish_whk_using_subcommand secret" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
+complete -c whk -n "__fish_whk_using_subcommand secret" -s q -l quiet -d 'Print only results and errors'
+complete -c whk -n "__fish_whk_using_subcommand secret" -s v -l verbose -d 'Show more: request and response headers'
+complete -c whk -n "__fish_whk_using_subcommand secret" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c whk -n "__fish_whk_using_subcommand secret" -s V -l version -d 'Print version'
+complete -c whk -n "__fish_whk_using_subcommand completions" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c whk -n "__fish_whk_using_subcommand completions" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
+complete -c whk -n "__fish_whk_using_subcommand completions" -s q -l quiet -d 'Print only results and errors'
+complete -c whk -n "__fish_whk_using_subcommand completions" -s v -l verbose -d 'Show more: request and response headers'
+complete -c whk -n "__fish_whk_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c whk -n "__fish_whk_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign events secret completions help" -f -a "send" -d 'Build a sample delivery for EVENT (or send --data), sign it and POST it'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign events secret completions help" -f -a "sign" -d 'Print the signature headers for a body, or a ready curl command'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign events secret completions help" -f -a "events" -d 'List event types, or print one sample payload'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign events secret completions help" -f -a "secret" -d 'Print a fresh random secret in the form the scheme expects'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign events secret completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign events secret completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,76 @@
+//! `whk events`: the catalogue, or one sample payload.
+
+use colored::Colorize;
+use serde_json::json;
+
+use crate::cli::EventsArgs;
+use crate::delivery;
+use crate::error::Result;
+use crate::events::{self, CATALOGUE, Profile, SampleContext};
+use crate::output::{self, Printer};
+use crate::scheme::{Scheme, SchemeName};
+
+pub fn run(args: EventsArgs, out: Printer) -> Result<()> {
+    match &args.event {
+        Some(name) => print_sample(name, &args, out),
+        None => print_catalogue(args.payload.profile, out),
+    }
+}
+
+fn print_catalogue(only: Option<Profile>, out: Printer) -> Result<()> {
+    for profile in [Profile::Georedir, Profile::Relurl] {
+        if only.is_some_and(|p| p != profile) {
+            continue;
+        }
+        let events = CATALOGUE.iter().filter(|e| e.profile == profile);
+        if out.json {
+            for event in events {
+                out.json_line(&json!({
+                    "type": "event", "profile": profile.name(), "name": event.name, "fires": event.fires,
+                }))?;
+            }
+            continue;
+        }
+        out.line(&format!(
+            "{} {}",
+            profile.name().bold(),
+            signature_note(profile).dimmed()
+        ))?;
+        for event in events {
+            out.line(&format!("  {:<16} {}", event.name.cyan(), event.fires))?;
+        }
+    }
+    if !out.json {
+        out.note(
+            "print a sample with `whk events EVENT`, send one with `whk send EVENT --url URL`",
+        );
+    }
+    Ok(())
+}
+
+fn signature_note(profile: Profile) -> String {
+    let scheme = match profile {
+        Profile::Georedir => Scheme::from_name(SchemeName::Georedir, None),
+        Profile::Relurl => Scheme::from_name(SchemeName::Relurl, None),
+    };
+    let header = scheme
+        .map(|s| s.signature_header().to_string())
+        .unwrap_or_default();
+    format!("(signed with {header})")
+}
+
+fn print_sample(name: &str, args: &EventsArgs, out: Printer) -> Result<()> {
+    let event = events::find(name, args.payload.profile)?;
+    let mut rng = delivery::rng_from(args.payload.seed);
+    let mut ctx = SampleContext {
+        rng: &mut rng,
+        timestamp: delivery::timestamp_from(args.timestamp.as_deref())?,
+        id: args.id.as_deref(),
+    };
+    let payload = delivery::sample_body(event, &args.payload.sets, &mut ctx)?;
+    if out.json {
+        out.json_line(&payload)
+    } else {
+        out.line(&output::pretty_json(&payload, out.color))
+    }
+}

@@ -1,0 +1,307 @@
+//! `whk send`: compose, sign and POST one delivery, with retries and an expectation.
+
+use std::time::Duration;
+
+use colored::Colorize;
+use serde_json::{Map, Value, json};
+
+use crate::cli::SendArgs;
+use crate::client::{self, Attempt, NetFailure, Request, Response, RetryPolicy, StatusExpectation};
+use crate::delivery::{self, BodySource, Composer, Outgoing};
+use crate::error::{Error, Result};
+use crate::events::{self, EventType};
+use crate::output::{self, Printer};
+use crate::prompt;
+use crate::scheme::Header;
+
+pub fn run(args: SendArgs, out: Printer) -> Result<()> {
+    let expectation = args
+        .expect_status
+        .as_deref()
+        .map_or(Ok(StatusExpectation::default()), StatusExpectation::parse)?;
+    let policy = RetryPolicy::new(
+        args.retries,
+        args.backoff,
+        args.retry_schedule,
+        args.time_scale,
+    )?;
+    let mut composer = composer_from(&args, out)?;
+    let url = resolve_url(args.url.as_deref(), args.dry_run)?;
+    let outgoing = composer.next_delivery()?;
+    let Some(url) = url.filter(|_| !args.dry_run) else {
+        return print_dry_run(&outgoing, args.url.as_deref(), out);
+    };
+    let request = Request {
+        url,
+        headers: outgoing.headers.clone(),
+        body: outgoing.body.clone(),
+    };
+    let attempts = send_with_retries(&request, args.timeout, &policy, expectation, out)?;
+    report(&outgoing, &request, &attempts, expectation, out)
+}
+
+/// Everything that decides what is sent, checked before anything goes out.
+fn composer_from(args: &SendArgs, out: Printer) -> Result<Composer> {
+    let signer = delivery::signer_from(&args.signing)?;
+    if signer.is_none() {
+        out.warn("no --secret (or WHK_SECRET) given: sending the delivery unsigned");
+    }
+    let timestamp = args
+        .signing
+        .timestamp
+        .as_deref()
+        .map(events::parse_timestamp)
+        .transpose()?;
+    let extra_headers = args
+        .headers
+        .iter()
+        .map(|h| delivery::parse_header(h))
+        .collect::<Result<Vec<_>>>()?;
+    let source = match &args.data {
+        Some(spec) => BodySource::Fixed(delivery::data_body(spec, args.raw)?),
+        None => BodySource::Sample {
+            event: resolve_event(args)?,
+            sets: args.payload.sets.clone(),
+        },
+    };
+    Ok(Composer {
+        source,
+        signer,
+        timestamp,
+        id: args.signing.id.clone(),
+        extra_headers,
+        rng: delivery::rng_from(args.payload.seed),
+    })
+}
+
+/// The event named on the command line, or chosen from a list on a terminal.
+fn resolve_event(args: &SendArgs) -> Result<EventType> {
+    let profile = delivery::profile_hint(&args.payload, args.signing.scheme);
+    match &args.event {
+        Some(name) => events::find(name, profile),
+        None if prompt::interactive() => prompt::choose_event(),
+        None => Err(Error::usage(
+            "missing EVENT: give one, e.g. `whk send click --url URL` (list them with `whk events`), or send a body with --data",
+        )),
+    }
+}
+
+/// `--url`/`WHK_URL`, asked for on a terminal; a dry run may go without.
+fn resolve_url(flag: Option<&str>, dry_run: bool) -> Result<Option<reqwest::Url>> {
+    let text = match flag {
+        Some(text) => text.to_string(),
+        None if dry_run => return Ok(None),
+        None if prompt::interactive() => prompt::ask_url()?,
+        None => {
+            return Err(Error::usage(
+                "missing --url: pass --url http://127.0.0.1:3001/webhooks or set WHK_URL",
+            ));
+        }
+    };
+    client::parse_url(&text).map(Some)
+}
+
+fn send_with_retries(
+    request: &Request,
+    timeout: Duration,
+    policy: &RetryPolicy,
+    expectation: StatusExpectation,
+    out: Printer,
+) -> Result<Vec<Attempt>> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| Error::Network(format!("cannot start the async runtime: {err}")))?;
+    runtime.block_on(async {
+        let http = client::build_client(timeout)?;
+        let note_retry = |attempt: &Attempt, wait: Option<Duration>| {
+            if let Some(wait) = wait {
+                out.note(&format!(
+                    "attempt {} failed: {} after {}; retrying in {}",
+                    attempt.number,
+                    outcome_text(&attempt.outcome),
+                    format_latency(attempt.latency),
+                    humantime::format_duration(wait)
+                ));
+            }
+        };
+        Ok(client::deliver(&http, request, timeout, policy, expectation, note_retry).await)
+    })
+}
+
+fn outcome_text(outcome: &std::result::Result<Response, NetFailure>) -> String {
+    match outcome {
+        Ok(response) => format!("{} {}", response.status, response.reason),
+        Err(failure) => failure.to_string(),
+    }
+}
+
+/// Latency for people: 0.8 ms, 12 ms, 1.24 s.
+pub fn format_latency(latency: Duration) -> String {
+    let ms = latency.as_secs_f64() * 1000.0;
+    match ms {
+        ms if ms < 10.0 => format!("{ms:.1} ms"),
+        ms if ms < 1000.0 => format!("{ms:.0} ms"),
+        ms => format!("{:.2} s", ms / 1000.0),
+    }
+}
+
+fn report(
+    outgoing: &Outgoing,
+    request: &Request,
+    attempts: &[Attempt],
+    expectation: StatusExpectation,
+    out: Printer,
+) -> Result<()> {
+    let last = attempts.last().expect("deliver makes at least one attempt");
+    if out.json {
+        out.json_line(&delivery_json(outgoing, request, attempts, expectation))?;
+    } else if let Ok(response) = &last.outcome {
+        print_human(outgoing, request, attempts, response, expectation, out)?;
+    }
+    let tries = match attempts.len() {
+        1 => String::new(),
+        n => format!(" after {n} attempts"),
+    };
+    match &last.outcome {
+        Ok(response) if expectation.matches(response.status) => Ok(()),
+        Ok(response) => Err(Error::Failed(format!(
+            "{} answered {} {}{tries}; expected {expectation}",
+            request.url, response.status, response.reason
+        ))),
+        Err(failure) => Err(Error::Network(format!(
+            "cannot deliver to {}{tries}: {failure}",
+            request.url
+        ))),
+    }
+}
+
+fn print_human(
+    outgoing: &Outgoing,
+    request: &Request,
+    attempts: &[Attempt],
+    response: &Response,
+    expectation: StatusExpectation,
+    out: Printer,
+) -> Result<()> {
+    let last = attempts.last().expect("deliver makes at least one attempt");
+    let ok = expectation.matches(response.status);
+    let mark = if ok {
+        "✓".green().bold()
+    } else {
+        "✗".red().bold()
+    };
+    let status = format!("{} {}", response.status, response.reason);
+    let status = if ok { status.green() } else { status.red() };
+    let event = outgoing.event.as_deref().unwrap_or("body");
+    let tries = if attempts.len() > 1 {
+        format!("  ({} attempts)", attempts.len())
+    } else {
+        String::new()
+    };
+    if out.verbose > 0 {
+        print_headers(out, '>', &format!("POST {}", request.url), &request.headers)?;
+        print_headers(out, '<', &status, &response.headers)?;
+    }
+    out.line(&format!(
+        "{mark} {status}  {}  {event} → {}{tries}",
+        format_latency(last.latency),
+        request.url
+    ))?;
+    let text = String::from_utf8_lossy(&response.body);
+    let text = text.trim();
+    if !text.is_empty() && !out.quiet {
+        out.line(&format!(
+            "  {}",
+            output::escape_controls(&output::shorten(text, 300)).dimmed()
+        ))?;
+    }
+    Ok(())
+}
+
+fn print_headers(out: Printer, arrow: char, first: &str, headers: &[Header]) -> Result<()> {
+    out.line(&format!("{arrow} {first}"))?;
+    for (name, value) in headers {
+        out.line(&format!(
+            "{arrow} {}: {}",
+            name.bold(),
+            output::escape_controls(value)
+        ))?;
+    }
+    Ok(())
+}
+
+fn headers_json(headers: &[Header]) -> Value {
+    let map: Map<String, Value> = headers.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
+    Value::Object(map)
+}
+
+fn latency_ms(latency: Duration) -> f64 {
+    (latency.as_secs_f64() * 1_000_000.0).round() / 1000.0
+}
+
+fn delivery_json(
+    outgoing: &Outgoing,
+    request: &Request,
+    attempts: &[Attempt],
+    expectation: StatusExpectation,
+) -> Value {
+    let last = attempts.last().expect("deliver makes at least one attempt");
+    let attempt_list: Vec<Value> = attempts
+        .iter()
+        .map(|a| match &a.outcome {
+            Ok(r) => json!({"attempt": a.number, "status": r.status, "latency_ms": latency_ms(a.latency)}),
+            Err(f) => json!({"attempt": a.number, "error": f.kind(), "message": f.to_string(), "latency_ms": latency_ms(a.latency)}),
+        })
+        .collect();
+    let mut result = json!({
+        "type": "delivery",
+        "event": outgoing.event,
+        "url": request.url.as_str(),
+        "ok": matches!(&last.outcome, Ok(r) if expectation.matches(r.status)),
+        "expected": expectation.to_string(),
+        "latency_ms": latency_ms(last.latency),
+        "attempts": attempt_list,
+        "request_headers": headers_json(&request.headers),
+    });
+    let fields = result.as_object_mut().expect("built as an object");
+    match &last.outcome {
+        Ok(response) => {
+            fields.insert("status".into(), json!(response.status));
+            fields.insert("response_headers".into(), headers_json(&response.headers));
+            fields.insert(
+                "response_body".into(),
+                json!(String::from_utf8_lossy(&response.body)),
+            );
+        }
+        Err(failure) => {
+            fields.insert("error".into(), json!(failure.kind()));
+            fields.insert("message".into(), json!(failure.to_string()));
+        }
+    }
+    result
+}
+
+fn print_dry_run(outgoing: &Outgoing, url: Option<&str>, out: Printer) -> Result<()> {
+    let url = url.unwrap_or("(no --url given)");
+    if out.json {
+        return out.json_line(&json!({
+            "type": "request",
+            "method": "POST",
+            "url": url,
+            "event": outgoing.event,
+            "headers": headers_json(&outgoing.headers),
+            "body": String::from_utf8_lossy(&outgoing.body),
+        }));
+    }
+    out.line(&format!("POST {url}"))?;
+    for (name, value) in &outgoing.headers {
+        out.line(&format!("{}: {value}", name.bold()))?;
+    }
+    out.line("")?;
+    out.line(&output::escape_controls(&String::from_utf8_lossy(
+        &outgoing.body,
+    )))?;
+    out.note("dry run: nothing was sent");
+    Ok(())
+}

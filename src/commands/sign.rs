@@ -1,0 +1,96 @@
+//! `whk sign`: the signature headers for a body, or a ready curl command.
+
+use serde_json::{Map, Value, json};
+
+use crate::cli::SignArgs;
+use crate::client;
+use crate::delivery;
+use crate::error::{Error, Result};
+use crate::events;
+use crate::output::Printer;
+use crate::scheme::Header;
+
+pub fn run(args: SignArgs, out: Printer) -> Result<()> {
+    let signer = delivery::signer_from(&args.signing)?.ok_or_else(|| {
+        Error::usage(
+            "whk sign needs a secret: pass --secret S or --secret-file FILE, or set WHK_SECRET",
+        )
+    })?;
+    let url = args.url.as_deref().map(client::parse_url).transpose()?;
+    let source = args.file.as_deref().unwrap_or("-");
+    let body = delivery::read_source(source, "whk sign")?;
+    let timestamp = delivery::timestamp_from(args.signing.timestamp.as_deref())?;
+    let id = args
+        .signing
+        .id
+        .clone()
+        .unwrap_or_else(|| events::message_id(&mut fastrand::Rng::new()));
+    let mut headers = vec![(
+        "Content-Type".to_string(),
+        delivery::content_type(&body).to_string(),
+    )];
+    headers.extend(signer.sign(&body, events::unix_seconds(timestamp), &id));
+    match url {
+        Some(url) if args.curl => print_curl(url.as_str(), &headers, source, &body, out),
+        _ => print_headers(signer.scheme().name(), &headers[1..], out),
+    }
+}
+
+fn print_headers(scheme: &str, headers: &[Header], out: Printer) -> Result<()> {
+    if out.json {
+        let map: Map<String, Value> = headers.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
+        return out.json_line(&json!({"type": "signature", "scheme": scheme, "headers": map}));
+    }
+    for (name, value) in headers {
+        out.line(&format!("{name}: {value}"))?;
+    }
+    Ok(())
+}
+
+fn print_curl(
+    url: &str,
+    headers: &[Header],
+    source: &str,
+    body: &[u8],
+    out: Printer,
+) -> Result<()> {
+    let data = if source == "-" {
+        let text = std::str::from_utf8(body)
+            .ok()
+            .filter(|text| !text.contains('\0'))
+            .ok_or_else(|| {
+                Error::usage("the body on stdin is binary and cannot go inline in a curl command; save it to a file and run `whk sign FILE --curl`")
+            })?;
+        shell_quote(text)
+    } else {
+        format!("@{}", shell_quote(source))
+    };
+    let mut parts = vec![format!("curl -sS -X POST {}", shell_quote(url))];
+    parts.extend(
+        headers
+            .iter()
+            .map(|(n, v)| format!("-H {}", shell_quote(&format!("{n}: {v}")))),
+    );
+    parts.push(format!("--data-binary {data}"));
+    let command = parts.join(" \\\n  ");
+    if out.json {
+        return out.json_line(&json!({"type": "curl", "command": command}));
+    }
+    out.line(&command)
+}
+
+/// Quotes text for a POSIX shell: single quotes, with `'` written as `'\''`.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_quote;
+
+    #[test]
+    fn shell_quote_survives_single_quotes() {
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote("$HOME `x`"), "'$HOME `x`'");
+    }
+}

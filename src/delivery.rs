@@ -1,0 +1,265 @@
+//! Composing a delivery from the command line: the body (a sample payload or bytes the user
+//! gave) and the signature headers, shared by every command that signs.
+
+use std::io::{IsTerminal, Read};
+use std::time::SystemTime;
+
+use serde_json::Value;
+
+use crate::cli::{PayloadArgs, SigningArgs};
+use crate::error::{Error, Result};
+use crate::events::{self, EventType, Profile, SampleContext};
+use crate::scheme::{Custom, Header, Scheme, SchemeName, Signer};
+use crate::secret::Secret;
+
+/// The scheme the signing flags describe: `--scheme`, else custom when
+/// `--signature-header` is given, else georedir.
+pub fn scheme_from(args: &SigningArgs) -> Result<Scheme> {
+    let custom = args.signature_header.as_ref().map(|header| Custom {
+        header: header.clone(),
+        prefix: args.signature_prefix.clone(),
+        encoding: args.encoding,
+    });
+    let name = match (args.scheme, &custom) {
+        (Some(name), _) => name,
+        (None, Some(_)) => SchemeName::Custom,
+        (None, None) => SchemeName::Georedir,
+    };
+    Scheme::from_name(name, custom)
+}
+
+/// The secret from `--secret`, `WHK_SECRET` or `--secret-file`, if any.
+pub fn secret_from(args: &SigningArgs) -> Result<Option<Secret>> {
+    match (&args.secret, &args.secret_file) {
+        (Some(value), _) if value.is_empty() => Err(Error::usage(
+            "--secret is empty; pass the shared secret, or create one with `whk secret`",
+        )),
+        (Some(value), _) => Ok(Some(Secret::new(value.clone()))),
+        (None, Some(path)) => Secret::from_file(path).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
+/// A signer for the flags, or `None` when no secret was given.
+pub fn signer_from(args: &SigningArgs) -> Result<Option<Signer>> {
+    let scheme = scheme_from(args)?;
+    secret_from(args)?
+        .map(|secret| Signer::new(scheme, &secret))
+        .transpose()
+}
+
+/// The timestamp to sign with and to put in sample payloads: `--timestamp` or now.
+pub fn timestamp_from(flag: Option<&str>) -> Result<SystemTime> {
+    flag.map_or_else(|| Ok(SystemTime::now()), events::parse_timestamp)
+}
+
+/// The RNG for sample data and ids: seeded for reproducible output, random otherwise.
+pub fn rng_from(seed: Option<u64>) -> fastrand::Rng {
+    seed.map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed)
+}
+
+/// The profile a sample follows: `--profile`, else relurl for the relurl scheme, else the
+/// event's own (see `events::find`).
+pub fn profile_hint(payload: &PayloadArgs, scheme: Option<SchemeName>) -> Option<Profile> {
+    payload
+        .profile
+        .or((scheme == Some(SchemeName::Relurl)).then_some(Profile::Relurl))
+}
+
+/// Builds one sample payload for `event` with the `--set` overrides applied.
+pub fn sample_body(event: EventType, sets: &[String], ctx: &mut SampleContext) -> Result<Value> {
+    let mut payload = events::sample(event, ctx);
+    for assignment in sets {
+        events::set_field(&mut payload, assignment)?;
+    }
+    Ok(payload)
+}
+
+/// Reads a body from a file or, for `-`, from stdin (refusing to wait on a terminal).
+pub fn read_source(spec: &str, flag: &str) -> Result<Vec<u8>> {
+    if spec == "-" {
+        let mut stdin = std::io::stdin();
+        if stdin.is_terminal() {
+            return Err(Error::usage(format!(
+                "{flag} - reads stdin, but stdin is a terminal; pipe a body in or give a file"
+            )));
+        }
+        let mut body = Vec::new();
+        stdin
+            .read_to_end(&mut body)
+            .map_err(|err| Error::usage(format!("cannot read stdin for {flag}: {err}")))?;
+        return Ok(body);
+    }
+    std::fs::read(spec)
+        .map_err(|err| Error::usage(format!("cannot read {flag} file {spec:?}: {err}")))
+}
+
+/// `--data FILE|-|JSON`: inline JSON when it starts like JSON, `@FILE` or a file otherwise.
+/// Unless `raw`, the body must be valid JSON; it is returned byte for byte either way.
+pub fn data_body(spec: &str, raw: bool) -> Result<Vec<u8>> {
+    let trimmed = spec.trim_start();
+    let body = if trimmed.starts_with(['{', '[']) {
+        spec.as_bytes().to_vec()
+    } else {
+        read_source(spec.strip_prefix('@').unwrap_or(spec), "--data")?
+    };
+    if !raw && let Err(err) = serde_json::from_slice::<Value>(&body) {
+        return Err(Error::usage(format!(
+            "--data is not valid JSON ({err}); to send a non-JSON body as it is, add --raw"
+        )));
+    }
+    Ok(body)
+}
+
+/// The event type named in a body, if it is JSON with an `event` or `type` field.
+pub fn event_of(body: &[u8]) -> Option<String> {
+    let value: Value = serde_json::from_slice(body).ok()?;
+    ["event", "type"]
+        .iter()
+        .find_map(|key| value.get(key)?.as_str().map(str::to_string))
+}
+
+/// Parses `--header 'Name: value'`.
+pub fn parse_header(text: &str) -> Result<Header> {
+    let bad = || Error::usage(format!("--header {text:?} needs the form 'Name: value'"));
+    let (name, value) = text.split_once(':').ok_or_else(bad)?;
+    let name = name.trim();
+    if name.is_empty()
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    {
+        return Err(bad());
+    }
+    Ok((name.to_string(), value.trim().to_string()))
+}
+
+/// Puts `extra` headers after `base`, replacing any of the same name.
+pub fn merge_headers(mut base: Vec<Header>, extra: Vec<Header>) -> Vec<Header> {
+    for (name, value) in extra {
+        base.retain(|(existing, _)| !existing.eq_ignore_ascii_case(&name));
+        base.push((name, value));
+    }
+    base
+}
+
+/// Content-Type for a body: JSON when it parses, bytes otherwise.
+pub fn content_type(body: &[u8]) -> &'static str {
+    if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() {
+        "application/json"
+    } else {
+        "application/octet-stream"
+    }
+}
+
+/// A composed delivery: what is sent, and what it is for the report.
+#[derive(Clone, Debug)]
+pub struct Outgoing {
+    pub event: Option<String>,
+    pub body: Vec<u8>,
+    pub headers: Vec<Header>,
+}
+
+/// Where the bytes of a delivery come from.
+pub enum BodySource {
+    /// A fresh sample of this event for every delivery, with `--set` overrides.
+    Sample { event: EventType, sets: Vec<String> },
+    /// The same bytes every time (`--data`).
+    Fixed(Vec<u8>),
+}
+
+/// Builds signed deliveries one after another: fresh sample data, timestamp and id for each
+/// unless the user pinned them.
+pub struct Composer {
+    pub source: BodySource,
+    pub signer: Option<Signer>,
+    pub timestamp: Option<SystemTime>,
+    pub id: Option<String>,
+    pub extra_headers: Vec<Header>,
+    pub rng: fastrand::Rng,
+}
+
+impl Composer {
+    pub fn next_delivery(&mut self) -> Result<Outgoing> {
+        let timestamp = self.timestamp.unwrap_or_else(SystemTime::now);
+        let (event, body, event_id) = match &self.source {
+            BodySource::Fixed(bytes) => (event_of(bytes), bytes.clone(), None),
+            BodySource::Sample { event, sets } => {
+                let mut ctx = SampleContext {
+                    rng: &mut self.rng,
+                    timestamp,
+                    id: self.id.as_deref(),
+                };
+                let payload = sample_body(*event, sets, &mut ctx)?;
+                let event_id = payload
+                    .get("event_id")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                let body = serde_json::to_vec(&payload).expect("a Value always serialises");
+                (Some(event.name.to_string()), body, event_id)
+            }
+        };
+        let mut headers = vec![("Content-Type".to_string(), content_type(&body).to_string())];
+        if let Some(signer) = &self.signer {
+            let id = self
+                .id
+                .clone()
+                .or(event_id)
+                .unwrap_or_else(|| events::message_id(&mut self.rng));
+            headers.extend(signer.sign(&body, events::unix_seconds(timestamp), &id));
+        }
+        let headers = merge_headers(headers, self.extra_headers.clone());
+        Ok(Outgoing {
+            event,
+            body,
+            headers,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_parse_and_merge_case_insensitively() {
+        assert_eq!(
+            parse_header("X-Env: staging").unwrap(),
+            ("X-Env".into(), "staging".into())
+        );
+        assert_eq!(parse_header("X-Url:http://a:b").unwrap().1, "http://a:b");
+        assert!(parse_header("no colon").is_err());
+        assert!(parse_header(": empty").is_err());
+        assert!(parse_header("bad name: x").is_err());
+        let merged = merge_headers(
+            vec![("Content-Type".into(), "application/json".into())],
+            vec![("content-type".into(), "text/plain".into())],
+        );
+        assert_eq!(
+            merged,
+            vec![("content-type".to_string(), "text/plain".to_string())]
+        );
+    }
+
+    #[test]
+    fn inline_data_must_be_json_unless_raw() {
+        assert_eq!(data_body(r#"{"a":1}"#, false).unwrap(), br#"{"a":1}"#);
+        assert!(
+            data_body("{not json", false)
+                .unwrap_err()
+                .to_string()
+                .contains("--raw")
+        );
+        assert_eq!(data_body("{not json", true).unwrap(), b"{not json");
+    }
+
+    #[test]
+    fn event_is_read_from_event_or_type() {
+        assert_eq!(event_of(br#"{"event":"click"}"#).as_deref(), Some("click"));
+        assert_eq!(
+            event_of(br#"{"type":"invoice.paid"}"#).as_deref(),
+            Some("invoice.paid")
+        );
+        assert_eq!(event_of(b"plain"), None);
+    }
+}

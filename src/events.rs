@@ -1,0 +1,709 @@
+//! The event catalogue of both payload profiles and their realistic sample data.
+//!
+//! Samples vary per call, are reproducible from a seeded RNG, and keep the documented key
+//! order (serde_json is built with `preserve_order`).
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::{Map, Value, json};
+
+use crate::error::{Error, Result};
+
+/// Which provider's envelope and sample data an event follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Profile {
+    /// GeoRedir: {"event", "timestamp", "data"}
+    Georedir,
+    /// RELURL: {"event", "event_id", "timestamp", "data"}
+    Relurl,
+}
+
+impl Profile {
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Georedir => "georedir",
+            Profile::Relurl => "relurl",
+        }
+    }
+}
+
+/// One event type and when it fires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EventType {
+    pub profile: Profile,
+    pub name: &'static str,
+    pub fires: &'static str,
+}
+
+pub const CATALOGUE: &[EventType] = &[
+    EventType {
+        profile: Profile::Georedir,
+        name: "click",
+        fires: "a visitor follows a short link and is redirected",
+    },
+    EventType {
+        profile: Profile::Georedir,
+        name: "conversion",
+        fires: "a conversion is attributed to an earlier click",
+    },
+    EventType {
+        profile: Profile::Georedir,
+        name: "link.created",
+        fires: "a short link is created",
+    },
+    EventType {
+        profile: Profile::Georedir,
+        name: "link.updated",
+        fires: "a link's name, slug, rules or state change",
+    },
+    EventType {
+        profile: Profile::Georedir,
+        name: "link.deleted",
+        fires: "a short link is deleted",
+    },
+    EventType {
+        profile: Profile::Georedir,
+        name: "alert.triggered",
+        fires: "a metric crosses an alert's threshold",
+    },
+    EventType {
+        profile: Profile::Relurl,
+        name: "link.clicked",
+        fires: "a visitor opens a short link",
+    },
+    EventType {
+        profile: Profile::Relurl,
+        name: "link.created",
+        fires: "a short link is created",
+    },
+    EventType {
+        profile: Profile::Relurl,
+        name: "link.updated",
+        fires: "a link's destination or metadata change",
+    },
+    EventType {
+        profile: Profile::Relurl,
+        name: "link.expired",
+        fires: "a link reaches its expiry date or click limit",
+    },
+];
+
+/// Finds an event by name. With no profile given, a name that exists in only one profile
+/// picks it, and `link.*` names shared by both default to georedir.
+pub fn find(name: &str, profile: Option<Profile>) -> Result<EventType> {
+    let matching = CATALOGUE
+        .iter()
+        .filter(|e| e.name == name && profile.is_none_or(|p| p == e.profile));
+    if let Some(event) = matching.min_by_key(|e| e.profile != Profile::Georedir) {
+        return Ok(*event);
+    }
+    let choices: Vec<&str> = CATALOGUE
+        .iter()
+        .filter(|e| profile.is_none_or(|p| p == e.profile))
+        .map(|e| e.name)
+        .collect();
+    let suggestion = nearest(name, &choices)
+        .map(|near| format!("did you mean '{near}'? "))
+        .unwrap_or_default();
+    let scope = profile
+        .map(|p| format!(" in the {} profile", p.name()))
+        .unwrap_or_default();
+    Err(Error::usage(format!(
+        "unknown event '{name}'{scope}; {suggestion}run `whk events` to list them"
+    )))
+}
+
+fn nearest<'a>(name: &str, choices: &[&'a str]) -> Option<&'a str> {
+    choices
+        .iter()
+        .map(|choice| (strsim_distance(name, choice), *choice))
+        .filter(|(distance, choice)| *distance <= choice.len() / 2 + 1)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, choice)| choice)
+}
+
+/// Levenshtein distance over chars; the catalogue is tiny, so the plain table is enough.
+fn strsim_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// What pins a sample: the RNG (seeded or not), the envelope timestamp, and the event id.
+pub struct SampleContext<'a> {
+    pub rng: &'a mut fastrand::Rng,
+    pub timestamp: SystemTime,
+    pub id: Option<&'a str>,
+}
+
+/// A sample delivery body for `event`, with fresh data drawn from the context's RNG.
+pub fn sample(event: EventType, ctx: &mut SampleContext) -> Value {
+    let timestamp = rfc3339(ctx.timestamp);
+    match event.profile {
+        Profile::Georedir => json!({
+            "event": event.name,
+            "timestamp": timestamp,
+            "data": georedir_data(event.name, ctx),
+        }),
+        Profile::Relurl => {
+            let event_id = ctx
+                .id
+                .map(str::to_string)
+                .unwrap_or_else(|| random_id(ctx.rng, "evt_", 24));
+            json!({
+                "event": event.name,
+                "event_id": event_id,
+                "timestamp": timestamp,
+                "data": relurl_data(event.name, ctx),
+            })
+        }
+    }
+}
+
+/// A message id for schemes that sign one (Standard Webhooks), drawn from the same RNG.
+pub fn message_id(rng: &mut fastrand::Rng) -> String {
+    random_id(rng, "msg_", 27)
+}
+
+/// RFC 3339 UTC with second precision, as the providers print it.
+pub fn rfc3339(time: SystemTime) -> String {
+    humantime::format_rfc3339_seconds(time).to_string()
+}
+
+/// Parses `--timestamp`: unix seconds or an RFC 3339 date-time.
+pub fn parse_timestamp(text: &str) -> Result<SystemTime> {
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Ok(UNIX_EPOCH + Duration::from_secs(seconds));
+    }
+    humantime::parse_rfc3339_weak(text).map_err(|_| {
+        Error::usage(format!(
+            "--timestamp {text:?} is neither unix seconds nor RFC 3339 (e.g. 2026-02-25T14:30:00Z)"
+        ))
+    })
+}
+
+pub fn unix_seconds(time: SystemTime) -> i64 {
+    time.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+struct Place {
+    country: &'static str,
+    region: &'static str,
+    city: &'static str,
+}
+
+const PLACES: &[Place] = &[
+    Place {
+        country: "US",
+        region: "California",
+        city: "Los Angeles",
+    },
+    Place {
+        country: "US",
+        region: "New York",
+        city: "New York",
+    },
+    Place {
+        country: "US",
+        region: "Texas",
+        city: "Austin",
+    },
+    Place {
+        country: "US",
+        region: "Washington",
+        city: "Seattle",
+    },
+    Place {
+        country: "CA",
+        region: "Ontario",
+        city: "Toronto",
+    },
+    Place {
+        country: "GB",
+        region: "England",
+        city: "London",
+    },
+    Place {
+        country: "GB",
+        region: "Scotland",
+        city: "Edinburgh",
+    },
+    Place {
+        country: "DE",
+        region: "Bavaria",
+        city: "Munich",
+    },
+    Place {
+        country: "DE",
+        region: "Berlin",
+        city: "Berlin",
+    },
+    Place {
+        country: "FR",
+        region: "Île-de-France",
+        city: "Paris",
+    },
+    Place {
+        country: "ES",
+        region: "Catalonia",
+        city: "Barcelona",
+    },
+    Place {
+        country: "NL",
+        region: "North Holland",
+        city: "Amsterdam",
+    },
+    Place {
+        country: "BR",
+        region: "São Paulo",
+        city: "São Paulo",
+    },
+    Place {
+        country: "JP",
+        region: "Tokyo",
+        city: "Tokyo",
+    },
+    Place {
+        country: "IN",
+        region: "Karnataka",
+        city: "Bengaluru",
+    },
+    Place {
+        country: "AU",
+        region: "New South Wales",
+        city: "Sydney",
+    },
+];
+
+/// (device, browser, os, user agent): combinations that occur together.
+const CLIENTS: &[(&str, &str, &str, &str)] = &[
+    (
+        "mobile",
+        "Chrome",
+        "Android",
+        "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.82 Mobile Safari/537.36",
+    ),
+    (
+        "mobile",
+        "Safari",
+        "iOS",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+    ),
+    (
+        "desktop",
+        "Chrome",
+        "Windows",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+    ),
+    (
+        "desktop",
+        "Firefox",
+        "Linux",
+        "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0",
+    ),
+    (
+        "desktop",
+        "Safari",
+        "macOS",
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",
+    ),
+    (
+        "desktop",
+        "Edge",
+        "Windows",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.67",
+    ),
+    (
+        "tablet",
+        "Safari",
+        "iPadOS",
+        "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+    ),
+];
+
+const REFERERS: &[&str] = &[
+    "https://facebook.com",
+    "https://www.google.com/",
+    "https://t.co/",
+    "https://www.linkedin.com/",
+    "https://news.ycombinator.com/",
+    "https://www.reddit.com/",
+    "",
+];
+
+const CAMPAIGNS: &[(&str, &str)] = &[
+    ("Summer Campaign", "summer-campaign"),
+    ("My Offer", "my-offer"),
+    ("Black Friday Deals", "black-friday"),
+    ("Product Launch", "launch-2026"),
+    ("Newsletter Signup", "newsletter"),
+    ("Spring Sale", "spring-sale"),
+    ("Webinar Registration", "webinar"),
+];
+
+const DESTINATIONS: &[&str] = &[
+    "https://offer.example.com/landing",
+    "https://shop.example.com/products/trail-shoes",
+    "https://www.example.org/blog/launch",
+    "https://app.example.net/signup?plan=pro",
+    "https://example.com/pricing",
+];
+
+const FRAUD_FLAGS: &[&str] = &[
+    "datacenter_ip",
+    "bot_user_agent",
+    "rapid_repeat",
+    "proxy_detected",
+];
+
+const CURRENCIES: &[&str] = &["USD", "EUR", "GBP", "CAD", "AUD"];
+
+const ALERTS: &[(&str, &str, &str)] = &[
+    ("Click spike detected", "clicks", "greater_than"),
+    ("Conversions dropped", "conversions", "less_than"),
+    ("Fraud rate high", "fraud_rate", "greater_than"),
+    ("Unique visitors surge", "unique_clicks", "greater_than"),
+];
+
+fn pick<'a, T>(rng: &mut fastrand::Rng, items: &'a [T]) -> &'a T {
+    &items[rng.usize(..items.len())]
+}
+
+fn random_id(rng: &mut fastrand::Rng, prefix: &str, len: usize) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let tail: String = (0..len).map(|_| char::from(*pick(rng, ALPHABET))).collect();
+    format!("{prefix}{tail}")
+}
+
+/// An address from the documentation ranges (RFC 5737 / RFC 3849), never a real visitor.
+fn documentation_ip(rng: &mut fastrand::Rng) -> String {
+    if rng.u8(..10) == 0 {
+        return format!("2001:db8:{:x}::{:x}", rng.u16(..), rng.u16(1..));
+    }
+    let prefix = pick(rng, &["192.0.2", "198.51.100", "203.0.113"]);
+    format!("{prefix}.{}", rng.u8(1..255))
+}
+
+fn fraud_flags(rng: &mut fastrand::Rng) -> Value {
+    if rng.u8(..8) != 0 {
+        return json!([]);
+    }
+    json!([pick(rng, FRAUD_FLAGS)])
+}
+
+/// A price with cents, as f64 (serde prints 49.99, not a string).
+fn revenue(rng: &mut fastrand::Rng) -> f64 {
+    let cents = rng.u32(500..50_000);
+    f64::from(cents) / 100.0
+}
+
+fn georedir_data(event: &str, ctx: &mut SampleContext) -> Value {
+    let rng = &mut *ctx.rng;
+    let link_id = rng.u32(1..5000);
+    let (name, slug) = *pick(rng, CAMPAIGNS);
+    match event {
+        "click" => {
+            let place = pick(rng, PLACES);
+            let (device, browser, os, _) = *pick(rng, CLIENTS);
+            json!({
+                "click_id": random_id(rng, "", 12),
+                "link_id": link_id,
+                "link_slug": slug,
+                "destination_url": pick(rng, DESTINATIONS),
+                "ip": documentation_ip(rng),
+                "country": place.country,
+                "region": place.region,
+                "city": place.city,
+                "device": device,
+                "browser": browser,
+                "os": os,
+                "referer": pick(rng, REFERERS),
+                "is_unique": rng.u8(..4) != 0,
+                "fraud_flags": fraud_flags(rng),
+            })
+        }
+        "conversion" => {
+            let place = pick(rng, PLACES);
+            json!({
+                "conversion_id": random_id(rng, "conv_", 6),
+                "click_id": random_id(rng, "", 12),
+                "link_id": link_id,
+                "link_slug": slug,
+                "revenue": revenue(rng),
+                "currency": pick(rng, CURRENCIES),
+                "country": place.country,
+                "device": pick(rng, CLIENTS).0,
+            })
+        }
+        "alert.triggered" => {
+            let (alert_name, metric, condition) = *pick(rng, ALERTS);
+            let threshold = rng.u32(1..20) * 100;
+            let current = if condition == "greater_than" {
+                threshold + rng.u32(1..threshold)
+            } else {
+                rng.u32(0..threshold)
+            };
+            json!({
+                "alert_id": rng.u32(1..100),
+                "alert_name": alert_name,
+                "metric": metric,
+                "condition": condition,
+                "threshold": threshold,
+                "current_value": current,
+                "link_id": link_id,
+                "link_slug": slug,
+            })
+        }
+        // link.created, link.updated and link.deleted share their fields.
+        _ => json!({
+            "link_id": link_id,
+            "name": name,
+            "slug": slug,
+            "is_active": event != "link.deleted" && rng.u8(..5) != 0,
+            "rules_count": rng.u8(0..8),
+        }),
+    }
+}
+
+fn relurl_data(event: &str, ctx: &mut SampleContext) -> Value {
+    let created = ctx.timestamp - Duration::from_secs(ctx.rng.u64(3_600..90 * 86_400));
+    let rng = &mut *ctx.rng;
+    let (title, _) = *pick(rng, CAMPAIGNS);
+    let code = random_id(rng, "", 7);
+    let mut data = Map::new();
+    data.insert("link_id".into(), json!(random_id(rng, "lnk_", 16)));
+    data.insert(
+        "short_url".into(),
+        json!(format!("https://relurl.example/{code}")),
+    );
+    data.insert("short_code".into(), json!(code));
+    data.insert("destination_url".into(), json!(pick(rng, DESTINATIONS)));
+    data.insert("title".into(), json!(title));
+    data.insert("created_at".into(), json!(rfc3339(created)));
+    match event {
+        "link.clicked" => {
+            let place = pick(rng, PLACES);
+            let (device, browser, _, user_agent) = *pick(rng, CLIENTS);
+            data.insert("ip".into(), json!(documentation_ip(rng)));
+            data.insert("user_agent".into(), json!(user_agent));
+            data.insert("referrer".into(), json!(pick(rng, REFERERS)));
+            data.insert(
+                "location".into(),
+                json!({"country": place.country, "region": place.region, "city": place.city}),
+            );
+            data.insert("device".into(), json!(device));
+            data.insert("browser".into(), json!(browser));
+        }
+        "link.expired" => {
+            data.insert("expired_at".into(), json!(rfc3339(ctx.timestamp)));
+            data.insert("total_clicks".into(), json!(rng.u32(0..25_000)));
+        }
+        _ => {}
+    }
+    Value::Object(data)
+}
+
+/// Applies `--set path=value`: the value is JSON when it parses as JSON, else a string.
+/// Every segment but the last must already exist; the last may add a field.
+pub fn set_field(payload: &mut Value, assignment: &str) -> Result<()> {
+    let (path, raw) = assignment.split_once('=').ok_or_else(|| {
+        Error::usage(format!(
+            "--set {assignment:?} needs the form path=value, e.g. --set data.country=DE"
+        ))
+    })?;
+    let value = serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
+    let segments: Vec<&str> = path.split('.').collect();
+    if segments.iter().any(|s| s.is_empty()) {
+        return Err(Error::usage(format!(
+            "--set path {path:?} has an empty segment; write it as dotted keys, e.g. data.country"
+        )));
+    }
+    let (last, parents) = segments
+        .split_last()
+        .expect("split yields at least one segment");
+    let mut node = payload;
+    for (depth, segment) in parents.iter().enumerate() {
+        let walked = segments[..=depth].join(".");
+        node = child(node, segment).ok_or_else(|| invalid_path(path, &walked))?;
+    }
+    match node {
+        Value::Object(map) => {
+            map.insert((*last).to_string(), value);
+            Ok(())
+        }
+        Value::Array(items) => {
+            let slot = last.parse::<usize>().ok().and_then(|i| items.get_mut(i));
+            *slot.ok_or_else(|| invalid_path(path, path))? = value;
+            Ok(())
+        }
+        _ => Err(invalid_path(path, &parents.join("."))),
+    }
+}
+
+fn child<'a>(node: &'a mut Value, segment: &str) -> Option<&'a mut Value> {
+    match node {
+        Value::Object(map) => map.get_mut(segment),
+        Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+        _ => None,
+    }
+}
+
+fn invalid_path(path: &str, failing: &str) -> Error {
+    Error::usage(format!(
+        "--set path {path:?} does not fit the payload: {failing:?} is not an object or array field; see the fields with `whk events EVENT`"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample_of(name: &str, profile: Option<Profile>, seed: u64) -> Value {
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let mut ctx = SampleContext {
+            rng: &mut rng,
+            timestamp: parse_timestamp("2026-02-25T14:30:00Z").unwrap(),
+            id: None,
+        };
+        sample(find(name, profile).unwrap(), &mut ctx)
+    }
+
+    fn keys(value: &Value) -> Vec<&str> {
+        value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// The key order of every documented example in shared/examples is kept.
+    #[test]
+    fn keys_follow_the_documented_examples() {
+        for (name, file) in [
+            (
+                "click",
+                include_str!("../../shared/examples/georedir-click.json"),
+            ),
+            (
+                "conversion",
+                include_str!("../../shared/examples/georedir-conversion.json"),
+            ),
+            (
+                "link.created",
+                include_str!("../../shared/examples/georedir-link.created.json"),
+            ),
+            (
+                "alert.triggered",
+                include_str!("../../shared/examples/georedir-alert.triggered.json"),
+            ),
+        ] {
+            let documented: Value = serde_json::from_str(file).unwrap();
+            let ours = sample_of(name, None, 1);
+            assert_eq!(keys(&ours), keys(&documented), "{name} envelope");
+            assert_eq!(
+                keys(&ours["data"]),
+                keys(&documented["data"]),
+                "{name} data"
+            );
+            for (key, value) in documented["data"].as_object().unwrap() {
+                let kind = |v: &Value| std::mem::discriminant(v);
+                assert_eq!(kind(&ours["data"][key]), kind(value), "{name}.{key} type");
+            }
+        }
+    }
+
+    #[test]
+    fn seeded_samples_repeat_and_unseeded_vary() {
+        assert_eq!(sample_of("click", None, 42), sample_of("click", None, 42));
+        assert_ne!(sample_of("click", None, 42), sample_of("click", None, 43));
+    }
+
+    #[test]
+    fn relurl_envelope_has_event_id_and_click_details() {
+        let click = sample_of("link.clicked", None, 3);
+        assert_eq!(keys(&click), ["event", "event_id", "timestamp", "data"]);
+        assert!(click["event_id"].as_str().unwrap().starts_with("evt_"));
+        for field in [
+            "ip",
+            "user_agent",
+            "referrer",
+            "location",
+            "device",
+            "browser",
+            "short_url",
+        ] {
+            assert!(click["data"].get(field).is_some(), "missing {field}");
+        }
+        let created = sample_of("link.created", Some(Profile::Relurl), 3);
+        assert!(created["data"].get("ip").is_none());
+    }
+
+    #[test]
+    fn shared_names_default_to_georedir_and_unique_names_find_their_profile() {
+        assert_eq!(
+            find("link.created", None).unwrap().profile,
+            Profile::Georedir
+        );
+        assert_eq!(find("link.expired", None).unwrap().profile, Profile::Relurl);
+        assert!(find("click", Some(Profile::Relurl)).is_err());
+    }
+
+    #[test]
+    fn unknown_event_suggests_the_nearest_name() {
+        let err = find("clik", None).unwrap_err().to_string();
+        assert!(err.contains("did you mean 'click'?"), "{err}");
+        let err = find("link.create", None).unwrap_err().to_string();
+        assert!(err.contains("'link.created'"), "{err}");
+        let err = find("zzzzzzzzzzzz", None).unwrap_err().to_string();
+        assert!(!err.contains("did you mean"), "{err}");
+    }
+
+    #[test]
+    fn set_parses_json_values_or_keeps_strings() {
+        let mut payload = sample_of("click", None, 1);
+        set_field(&mut payload, "data.country=DE").unwrap();
+        set_field(&mut payload, "data.link_id=7").unwrap();
+        set_field(&mut payload, "data.fraud_flags=[\"bot\"]").unwrap();
+        set_field(&mut payload, "data.extra={\"a\":true}").unwrap();
+        assert_eq!(payload["data"]["country"], "DE");
+        assert_eq!(payload["data"]["link_id"], 7);
+        assert_eq!(payload["data"]["fraud_flags"][0], "bot");
+        assert_eq!(payload["data"]["extra"]["a"], true);
+        set_field(&mut payload, "data.fraud_flags.0=proxy").unwrap();
+        assert_eq!(payload["data"]["fraud_flags"][0], "proxy");
+    }
+
+    #[test]
+    fn set_rejects_paths_that_do_not_fit() {
+        let mut payload = sample_of("click", None, 1);
+        for bad in [
+            "data.nope.x=1",
+            "data..x=1",
+            "event.x=1",
+            "noequals",
+            "data.fraud_flags.9=1",
+        ] {
+            assert!(set_field(&mut payload, bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn timestamps_parse_from_unix_or_rfc3339() {
+        let a = parse_timestamp("1772029800").unwrap();
+        let b = parse_timestamp("2026-02-25T14:30:00Z").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(rfc3339(a), "2026-02-25T14:30:00Z");
+        assert!(parse_timestamp("yesterday").is_err());
+    }
+}

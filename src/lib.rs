@@ -1,0 +1,30 @@
+//! whk: sign, send, receive and verify webhooks.
+//!
+//! `run` dispatches a parsed command line; everything else is a library module that tests
+//! and benchmarks can call in-process.
+
+pub mod cli;
+pub mod client;
+pub mod commands;
+pub mod delivery;
+pub mod error;
+pub mod events;
+pub mod output;
+pub mod prompt;
+pub mod scheme;
+pub mod secret;
+
+use cli::{Cli, Command};
+use error::Result;
+use output::Printer;
+
+pub fn run(cli: Cli) -> Result<()> {
+    let out = Printer::from_args(&cli.global);
+    match cli.command {
+        Command::Send(args) => commands::send::run(args, out),
+        Command::Sign(args) => commands::sign::run(args, out),
+        Command::Events(args) => commands::events::run(args, out),
+        Command::Secret(args) => commands::secret::run(args, out),
+        Command::Completions(args) => commands::completions::run(args),
+    }
+}

@@ -1,0 +1,210 @@
+//! The one colour decision, and the printer that chooses between human text and JSON Lines.
+
+use std::io::{IsTerminal, Write};
+
+use colored::Colorize;
+use serde_json::Value;
+
+use crate::cli::{ColorChoice, GlobalArgs};
+use crate::error::Result;
+
+/// Decides once whether stdout gets colour: `--json` and `never` turn it off, `always` on;
+/// `auto` follows CLICOLOR_FORCE, then NO_COLOR and TERM=dumb, then whether stdout is a terminal.
+pub fn use_color(choice: ColorChoice, json: bool, env: impl Fn(&str) -> Option<String>) -> bool {
+    let set = |name: &str| env(name).is_some_and(|v| !v.is_empty());
+    match choice {
+        _ if json => false,
+        ColorChoice::Never => false,
+        ColorChoice::Always => true,
+        ColorChoice::Auto if env("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0") => {
+            true
+        }
+        ColorChoice::Auto if set("NO_COLOR") => false,
+        ColorChoice::Auto if env("TERM").as_deref() == Some("dumb") => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal(),
+    }
+}
+
+/// Where every command's results and diagnostics go.
+#[derive(Clone, Copy, Debug)]
+pub struct Printer {
+    pub json: bool,
+    pub quiet: bool,
+    pub verbose: u8,
+    pub color: bool,
+}
+
+impl Printer {
+    pub fn from_args(args: &GlobalArgs) -> Self {
+        let color = use_color(args.color, args.json, |name| std::env::var(name).ok());
+        colored::control::set_override(color);
+        Printer {
+            json: args.json,
+            quiet: args.quiet,
+            verbose: args.verbose,
+            color,
+        }
+    }
+
+    /// One result line on stdout.
+    pub fn line(&self, text: &str) -> Result<()> {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{text}")?;
+        Ok(())
+    }
+
+    /// One JSON object on one stdout line.
+    pub fn json_line(&self, value: &Value) -> Result<()> {
+        self.line(&value.to_string())
+    }
+
+    /// A progress or context note on stderr, silenced by `-q` and `--json`.
+    pub fn note(&self, text: &str) {
+        if !self.quiet && !self.json {
+            eprintln!("{text}");
+        }
+    }
+
+    /// A warning on stderr; `-q` silences it, `--json` does not (stdout stays clean either way).
+    pub fn warn(&self, text: &str) {
+        if !self.quiet {
+            eprintln!("{} {text}", "warning:".yellow().bold());
+        }
+    }
+}
+
+/// JSON for a terminal: pretty, with keys, strings and numbers coloured when colour is on.
+pub fn pretty_json(value: &Value, color: bool) -> String {
+    let text = serde_json::to_string_pretty(value).expect("a Value always serialises");
+    if !color {
+        return text;
+    }
+    text.lines()
+        .map(color_json_line)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Colours one line of pretty-printed JSON: `"key": value`.
+fn color_json_line(line: &str) -> String {
+    let indent_len = line.len() - line.trim_start().len();
+    let (indent, rest) = line.split_at(indent_len);
+    match rest.split_once("\": ") {
+        Some((key, value)) if rest.starts_with('"') => {
+            format!(
+                "{indent}{}: {}",
+                format!("{key}\"").blue().bold(),
+                color_scalar(value)
+            )
+        }
+        _ => format!("{indent}{}", color_scalar(rest)),
+    }
+}
+
+fn color_scalar(text: &str) -> String {
+    let core = text.trim_end_matches(',');
+    let comma = &text[core.len()..];
+    let painted = match core {
+        "true" | "false" | "null" => core.magenta().to_string(),
+        _ if core.starts_with('"') => core.green().to_string(),
+        _ if core.starts_with(|c: char| c == '-' || c.is_ascii_digit()) => core.cyan().to_string(),
+        _ => core.to_string(),
+    };
+    format!("{painted}{comma}")
+}
+
+/// Shortens text to `max` characters for one-line display, saying how much was left out.
+pub fn shorten(text: &str, max: usize) -> String {
+    let count = text.chars().count();
+    if count <= max {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(max).collect();
+    format!("{kept}… ({} more characters)", count - max)
+}
+
+/// Makes text safe for a terminal: control characters and escape sequences are shown escaped.
+pub fn escape_controls(text: &str) -> String {
+    let mut safe = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\t' => safe.push(c),
+            c if c.is_control() => safe.extend(c.escape_default()),
+            c => safe.push(c),
+        }
+    }
+    safe
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn colour_decision_follows_flags_and_environment() {
+        assert!(
+            !use_color(ColorChoice::Always, true, env_of(&[])),
+            "--json wins"
+        );
+        assert!(use_color(
+            ColorChoice::Always,
+            false,
+            env_of(&[("NO_COLOR", "1")])
+        ));
+        assert!(!use_color(
+            ColorChoice::Never,
+            false,
+            env_of(&[("CLICOLOR_FORCE", "1")])
+        ));
+        assert!(use_color(
+            ColorChoice::Auto,
+            false,
+            env_of(&[("CLICOLOR_FORCE", "1")])
+        ));
+        assert!(!use_color(
+            ColorChoice::Auto,
+            false,
+            env_of(&[("NO_COLOR", "1")])
+        ));
+        assert!(!use_color(
+            ColorChoice::Auto,
+            false,
+            env_of(&[("TERM", "dumb")])
+        ));
+    }
+
+    #[test]
+    fn shorten_counts_what_it_leaves_out() {
+        assert_eq!(shorten("hello", 10), "hello");
+        assert_eq!(shorten("hello world", 5), "hello… (6 more characters)");
+    }
+
+    #[test]
+    fn escape_controls_neutralises_ansi() {
+        assert_eq!(
+            escape_controls("a\u{1b}[31mred\u{7}"),
+            "a\\u{1b}[31mred\\u{7}"
+        );
+        assert_eq!(escape_controls("line\nnext"), "line\nnext");
+    }
+
+    #[test]
+    fn pretty_json_without_colour_is_serde_pretty() {
+        let value = serde_json::json!({"a": 1, "b": [true]});
+        assert_eq!(
+            pretty_json(&value, false),
+            serde_json::to_string_pretty(&value).unwrap()
+        );
+        colored::control::set_override(true);
+        assert!(pretty_json(&value, true).contains('\u{1b}'));
+    }
+}
