@@ -30,6 +30,8 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --version 'Print version'
             cand send 'Build a sample delivery for EVENT (or send --data), sign it and POST it'
             cand sign 'Print the signature headers for a body, or a ready curl command'
+            cand listen 'Receive deliveries: verify, pretty-print, save, answer as told, forward'
+            cand demo 'A listener and a sender in one process: every event, signed, sent, received, verified'
             cand events 'List event types, or print one sample payload'
             cand secret 'Print a fresh random secret in the form the scheme expects'
             cand completions 'Print a shell completion script'
@@ -49,9 +51,9 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --profile 'Payload profile [default: relurl with --scheme relurl or a relurl-only event, else georedir]'
             cand --seed 'Seed for the sample data, so the same command builds the same payload'
             cand --set 'Override one field: --set data.country=DE (the value is parsed as JSON when it parses)'
-            cand --secret 'Shared secret to sign with'
+            cand --secret 'Shared secret to sign or verify with'
             cand --secret-file 'Read the secret from a file (keeps it out of `ps` and shell history)'
-            cand --scheme 'Signature scheme [default: georedir, or custom when --signature-header is given]'
+            cand --scheme 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]'
             cand --signature-header 'Header that carries the signature (custom scheme), e.g. X-Signature'
             cand --signature-prefix 'Text before the signature value (custom scheme), e.g. sha256='
             cand --encoding 'Encoding of the signature value (custom scheme)'
@@ -72,9 +74,9 @@ set edit:completion:arg-completer[whk] = {|@words|
         }
         &'whk;sign'= {
             cand --url 'Endpoint for --curl'
-            cand --secret 'Shared secret to sign with'
+            cand --secret 'Shared secret to sign or verify with'
             cand --secret-file 'Read the secret from a file (keeps it out of `ps` and shell history)'
-            cand --scheme 'Signature scheme [default: georedir, or custom when --signature-header is given]'
+            cand --scheme 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]'
             cand --signature-header 'Header that carries the signature (custom scheme), e.g. X-Signature'
             cand --signature-prefix 'Text before the signature value (custom scheme), e.g. sha256='
             cand --encoding 'Encoding of the signature value (custom scheme)'
@@ -82,6 +84,58 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --id 'Delivery id: webhook-id for the standard scheme, event_id for relurl events [default: random]'
             cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
             cand --curl 'Print a complete curl command that sends the body with the signature headers'
+            cand --json 'Print one JSON object per line on stdout, nothing decorative'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'Show more: request and response headers'
+            cand --verbose 'Show more: request and response headers'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'whk;listen'= {
+            cand -p 'Port to listen on (0 picks a free one)'
+            cand --port 'Port to listen on (0 picks a free one)'
+            cand --host 'Address to bind; 0.0.0.0 opens the listener to your network'
+            cand --secret 'Shared secret to sign or verify with'
+            cand --secret-file 'Read the secret from a file (keeps it out of `ps` and shell history)'
+            cand --scheme 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]'
+            cand --signature-header 'Header that carries the signature (custom scheme), e.g. X-Signature'
+            cand --signature-prefix 'Text before the signature value (custom scheme), e.g. sha256='
+            cand --encoding 'Encoding of the signature value (custom scheme)'
+            cand --tolerance 'How far a signed timestamp may be from now, each way ("0" skips the check)'
+            cand --status 'Status to answer; a list such as 500,500,200 is played in order, the last repeating'
+            cand --response-body 'Response body: text, or @FILE'
+            cand --delay 'Wait this long before answering'
+            cand --fail-first 'Answer the first N deliveries with 500, so a sender''s retries can be tested'
+            cand --fail-rate 'Answer this share of deliveries (0.0–1.0) with 500, at random'
+            cand --seed 'Seed for --fail-rate, so the same deliveries fail on every run'
+            cand --events 'Show and save only these event types (others are still answered)'
+            cand --save 'Save captures: a directory (one JSON file each) or FILE.jsonl (one line each)'
+            cand --forward-to 'Pass each delivery on to your app and answer with the app''s response'
+            cand --forward-timeout 'Time allowed for the app to answer a forwarded delivery'
+            cand --count 'Exit after N deliveries'
+            cand --timeout 'Stop after this long; with --count, exit 1 when fewer arrived'
+            cand --max-body 'Largest body accepted; larger ones get 413 (e.g. 512KiB, 10MiB)'
+            cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
+            cand --headers 'Show each delivery''s headers'
+            cand --require-valid 'Exit 1 if any delivery had a missing or bad signature (needs --secret)'
+            cand --json 'Print one JSON object per line on stdout, nothing decorative'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'Show more: request and response headers'
+            cand --verbose 'Show more: request and response headers'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'whk;demo'= {
+            cand --scheme 'Signature scheme to demonstrate'
+            cand --profile 'Payload profile [default: relurl with --scheme relurl, else georedir]'
+            cand --seed 'Seed for the sample data'
+            cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
             cand --json 'Print one JSON object per line on stdout, nothing decorative'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'
@@ -137,6 +191,8 @@ set edit:completion:arg-completer[whk] = {|@words|
         &'whk;help'= {
             cand send 'Build a sample delivery for EVENT (or send --data), sign it and POST it'
             cand sign 'Print the signature headers for a body, or a ready curl command'
+            cand listen 'Receive deliveries: verify, pretty-print, save, answer as told, forward'
+            cand demo 'A listener and a sender in one process: every event, signed, sent, received, verified'
             cand events 'List event types, or print one sample payload'
             cand secret 'Print a fresh random secret in the form the scheme expects'
             cand completions 'Print a shell completion script'
@@ -145,6 +201,10 @@ set edit:completion:arg-completer[whk] = {|@words|
         &'whk;help;send'= {
         }
         &'whk;help;sign'= {
+        }
+        &'whk;help;listen'= {
+        }
+        &'whk;help;demo'= {
         }
         &'whk;help;events'= {
         }

@@ -34,6 +34,8 @@ complete -c whk -n "__fish_whk_needs_command" -s h -l help -d 'Print help'
 complete -c whk -n "__fish_whk_needs_command" -s V -l version -d 'Print version'
 complete -c whk -n "__fish_whk_needs_command" -f -a "send" -d 'Build a sample delivery for EVENT (or send --data), sign it and POST it'
 complete -c whk -n "__fish_whk_needs_command" -f -a "sign" -d 'Print the signature headers for a body, or a ready curl command'
+complete -c whk -n "__fish_whk_needs_command" -f -a "listen" -d 'Receive deliveries: verify, pretty-print, save, answer as told, forward'
+complete -c whk -n "__fish_whk_needs_command" -f -a "demo" -d 'A listener and a sender in one process: every event, signed, sent, received, verified'
 complete -c whk -n "__fish_whk_needs_command" -f -a "events" -d 'List event types, or print one sample payload'
 complete -c whk -n "__fish_whk_needs_command" -f -a "secret" -d 'Print a fresh random secret in the form the scheme expects'
 complete -c whk -n "__fish_whk_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -52,9 +54,9 @@ complete -c whk -n "__fish_whk_using_subcommand send" -l profile -d 'Payload pro
 relurl\t'RELURL: {"event", "event_id", "timestamp", "data"}'"
 complete -c whk -n "__fish_whk_using_subcommand send" -l seed -d 'Seed for the sample data, so the same command builds the same payload' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l set -d 'Override one field: --set data.country=DE (the value is parsed as JSON when it parses)' -r
-complete -c whk -n "__fish_whk_using_subcommand send" -l secret -d 'Shared secret to sign with' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l secret -d 'Shared secret to sign or verify with' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l secret-file -d 'Read the secret from a file (keeps it out of `ps` and shell history)' -r -F
-complete -c whk -n "__fish_whk_using_subcommand send" -l scheme -d 'Signature scheme [default: georedir, or custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
+complete -c whk -n "__fish_whk_using_subcommand send" -l scheme -d 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
 relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
 github\t'X-Hub-Signature-256: sha256=<hex>'
 stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
@@ -79,9 +81,9 @@ complete -c whk -n "__fish_whk_using_subcommand send" -s v -l verbose -d 'Show m
 complete -c whk -n "__fish_whk_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c whk -n "__fish_whk_using_subcommand send" -s V -l version -d 'Print version'
 complete -c whk -n "__fish_whk_using_subcommand sign" -l url -d 'Endpoint for --curl' -r
-complete -c whk -n "__fish_whk_using_subcommand sign" -l secret -d 'Shared secret to sign with' -r
+complete -c whk -n "__fish_whk_using_subcommand sign" -l secret -d 'Shared secret to sign or verify with' -r
 complete -c whk -n "__fish_whk_using_subcommand sign" -l secret-file -d 'Read the secret from a file (keeps it out of `ps` and shell history)' -r -F
-complete -c whk -n "__fish_whk_using_subcommand sign" -l scheme -d 'Signature scheme [default: georedir, or custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
+complete -c whk -n "__fish_whk_using_subcommand sign" -l scheme -d 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
 relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
 github\t'X-Hub-Signature-256: sha256=<hex>'
 stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
@@ -104,6 +106,65 @@ complete -c whk -n "__fish_whk_using_subcommand sign" -s q -l quiet -d 'Print on
 complete -c whk -n "__fish_whk_using_subcommand sign" -s v -l verbose -d 'Show more: request and response headers'
 complete -c whk -n "__fish_whk_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c whk -n "__fish_whk_using_subcommand sign" -s V -l version -d 'Print version'
+complete -c whk -n "__fish_whk_using_subcommand listen" -s p -l port -d 'Port to listen on (0 picks a free one)' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l host -d 'Address to bind; 0.0.0.0 opens the listener to your network' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l secret -d 'Shared secret to sign or verify with' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l secret-file -d 'Read the secret from a file (keeps it out of `ps` and shell history)' -r -F
+complete -c whk -n "__fish_whk_using_subcommand listen" -l scheme -d 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
+relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
+github\t'X-Hub-Signature-256: sha256=<hex>'
+stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
+standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64>'
+slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
+shopify\t'X-Shopify-Hmac-Sha256: base64 HMAC of the raw body'
+custom\t'--signature-header NAME with --signature-prefix and --encoding'"
+complete -c whk -n "__fish_whk_using_subcommand listen" -l signature-header -d 'Header that carries the signature (custom scheme), e.g. X-Signature' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l signature-prefix -d 'Text before the signature value (custom scheme), e.g. sha256=' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l encoding -d 'Encoding of the signature value (custom scheme)' -r -f -a "hex\t''
+base64\t''"
+complete -c whk -n "__fish_whk_using_subcommand listen" -l tolerance -d 'How far a signed timestamp may be from now, each way ("0" skips the check)' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l status -d 'Status to answer; a list such as 500,500,200 is played in order, the last repeating' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l response-body -d 'Response body: text, or @FILE' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l delay -d 'Wait this long before answering' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l fail-first -d 'Answer the first N deliveries with 500, so a sender\'s retries can be tested' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l fail-rate -d 'Answer this share of deliveries (0.0–1.0) with 500, at random' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l seed -d 'Seed for --fail-rate, so the same deliveries fail on every run' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l events -d 'Show and save only these event types (others are still answered)' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l save -d 'Save captures: a directory (one JSON file each) or FILE.jsonl (one line each)' -r -F
+complete -c whk -n "__fish_whk_using_subcommand listen" -l forward-to -d 'Pass each delivery on to your app and answer with the app\'s response' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l forward-timeout -d 'Time allowed for the app to answer a forwarded delivery' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l count -d 'Exit after N deliveries' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l timeout -d 'Stop after this long; with --count, exit 1 when fewer arrived' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l max-body -d 'Largest body accepted; larger ones get 413 (e.g. 512KiB, 10MiB)' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c whk -n "__fish_whk_using_subcommand listen" -l headers -d 'Show each delivery\'s headers'
+complete -c whk -n "__fish_whk_using_subcommand listen" -l require-valid -d 'Exit 1 if any delivery had a missing or bad signature (needs --secret)'
+complete -c whk -n "__fish_whk_using_subcommand listen" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
+complete -c whk -n "__fish_whk_using_subcommand listen" -s q -l quiet -d 'Print only results and errors'
+complete -c whk -n "__fish_whk_using_subcommand listen" -s v -l verbose -d 'Show more: request and response headers'
+complete -c whk -n "__fish_whk_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c whk -n "__fish_whk_using_subcommand listen" -s V -l version -d 'Print version'
+complete -c whk -n "__fish_whk_using_subcommand demo" -l scheme -d 'Signature scheme to demonstrate' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
+relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
+github\t'X-Hub-Signature-256: sha256=<hex>'
+stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
+standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64>'
+slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
+shopify\t'X-Shopify-Hmac-Sha256: base64 HMAC of the raw body'
+custom\t'--signature-header NAME with --signature-prefix and --encoding'"
+complete -c whk -n "__fish_whk_using_subcommand demo" -l profile -d 'Payload profile [default: relurl with --scheme relurl, else georedir]' -r -f -a "georedir\t'GeoRedir: {"event", "timestamp", "data"}'
+relurl\t'RELURL: {"event", "event_id", "timestamp", "data"}'"
+complete -c whk -n "__fish_whk_using_subcommand demo" -l seed -d 'Seed for the sample data' -r
+complete -c whk -n "__fish_whk_using_subcommand demo" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c whk -n "__fish_whk_using_subcommand demo" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
+complete -c whk -n "__fish_whk_using_subcommand demo" -s q -l quiet -d 'Print only results and errors'
+complete -c whk -n "__fish_whk_using_subcommand demo" -s v -l verbose -d 'Show more: request and response headers'
+complete -c whk -n "__fish_whk_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c whk -n "__fish_whk_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c whk -n "__fish_whk_using_subcommand events" -l profile -d 'Payload profile [default: relurl with --scheme relurl or a relurl-only event, else georedir]' -r -f -a "georedir\t'GeoRedir: {"event", "timestamp", "data"}'
 relurl\t'RELURL: {"event", "event_id", "timestamp", "data"}'"
 complete -c whk -n "__fish_whk_using_subcommand events" -l seed -d 'Seed for the sample data, so the same command builds the same payload' -r
@@ -142,9 +203,11 @@ complete -c whk -n "__fish_whk_using_subcommand completions" -s q -l quiet -d 'P
 complete -c whk -n "__fish_whk_using_subcommand completions" -s v -l verbose -d 'Show more: request and response headers'
 complete -c whk -n "__fish_whk_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c whk -n "__fish_whk_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign events secret completions help" -f -a "send" -d 'Build a sample delivery for EVENT (or send --data), sign it and POST it'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign events secret completions help" -f -a "sign" -d 'Print the signature headers for a body, or a ready curl command'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign events secret completions help" -f -a "events" -d 'List event types, or print one sample payload'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign events secret completions help" -f -a "secret" -d 'Print a fresh random secret in the form the scheme expects'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign events secret completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign events secret completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign listen demo events secret completions help" -f -a "send" -d 'Build a sample delivery for EVENT (or send --data), sign it and POST it'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign listen demo events secret completions help" -f -a "sign" -d 'Print the signature headers for a body, or a ready curl command'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign listen demo events secret completions help" -f -a "listen" -d 'Receive deliveries: verify, pretty-print, save, answer as told, forward'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign listen demo events secret completions help" -f -a "demo" -d 'A listener and a sender in one process: every event, signed, sent, received, verified'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign listen demo events secret completions help" -f -a "events" -d 'List event types, or print one sample payload'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign listen demo events secret completions help" -f -a "secret" -d 'Print a fresh random secret in the form the scheme expects'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign listen demo events secret completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign listen demo events secret completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

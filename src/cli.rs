@@ -48,18 +48,22 @@ pub enum Command {
     Send(SendArgs),
     /// Print the signature headers for a body, or a ready curl command
     Sign(SignArgs),
+    /// Receive deliveries: verify, pretty-print, save, answer as told, forward
+    Listen(ListenArgs),
+    /// A listener and a sender in one process: every event, signed, sent, received, verified
+    Demo(DemoArgs),
     /// List event types, or print one sample payload
     Events(EventsArgs),
     /// Print a fresh random secret in the form the scheme expects
-    Secret(SecretArgs),
+    Secret(GenerateSecretArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
 }
 
-/// How deliveries are signed: shared by send and sign.
+/// Where the shared secret comes from: shared by every command that signs or verifies.
 #[derive(Debug, Args)]
-pub struct SigningArgs {
-    /// Shared secret to sign with
+pub struct SecretArgs {
+    /// Shared secret to sign or verify with
     #[arg(
         long,
         env = "WHK_SECRET",
@@ -70,7 +74,13 @@ pub struct SigningArgs {
     /// Read the secret from a file (keeps it out of `ps` and shell history)
     #[arg(long, value_name = "FILE")]
     pub secret_file: Option<PathBuf>,
-    /// Signature scheme [default: georedir, or custom when --signature-header is given]
+}
+
+/// Which signature scheme: shared by every command that signs or verifies.
+#[derive(Debug, Args)]
+pub struct SchemeArgs {
+    /// Signature scheme [default: georedir for signing, detected from the headers for verifying;
+    /// custom when --signature-header is given]
     #[arg(long, env = "WHK_SCHEME", value_enum)]
     pub scheme: Option<SchemeName>,
     /// Header that carries the signature (custom scheme), e.g. X-Signature
@@ -82,6 +92,15 @@ pub struct SigningArgs {
     /// Encoding of the signature value (custom scheme)
     #[arg(long, value_enum, default_value_t = Encoding::Hex)]
     pub encoding: Encoding,
+}
+
+/// How deliveries are signed: shared by send and sign.
+#[derive(Debug, Args)]
+pub struct SigningArgs {
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    #[command(flatten)]
+    pub scheme: SchemeArgs,
     /// Timestamp to sign with and put in the payload: unix seconds or RFC 3339 [default: now]
     #[arg(long, value_name = "TIME")]
     pub timestamp: Option<String>,
@@ -163,6 +182,131 @@ pub struct SignArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// Port to listen on (0 picks a free one)
+    #[arg(short, long, env = "WHK_PORT", default_value_t = 3001)]
+    pub port: u16,
+    /// Address to bind; 0.0.0.0 opens the listener to your network
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    #[command(flatten)]
+    pub scheme: SchemeArgs,
+    /// How far a signed timestamp may be from now, each way ("0" skips the check)
+    #[arg(long, value_parser = parse_tolerance, default_value = "5m", value_name = "DUR")]
+    pub tolerance: Duration,
+    /// Show each delivery's headers
+    #[arg(long)]
+    pub headers: bool,
+    /// Status to answer; a list such as 500,500,200 is played in order, the last repeating
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "200",
+        value_name = "CODE[,CODE…]"
+    )]
+    pub status: Vec<u16>,
+    /// Response body: text, or @FILE
+    #[arg(long, value_name = "TEXT|@FILE")]
+    pub response_body: Option<String>,
+    /// Wait this long before answering
+    #[arg(long, value_parser = humantime::parse_duration, value_name = "DUR")]
+    pub delay: Option<Duration>,
+    /// Answer the first N deliveries with 500, so a sender's retries can be tested
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub fail_first: u64,
+    /// Answer this share of deliveries (0.0–1.0) with 500, at random
+    #[arg(long, value_name = "P", value_parser = parse_share)]
+    pub fail_rate: Option<f64>,
+    /// Seed for --fail-rate, so the same deliveries fail on every run
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Show and save only these event types (others are still answered)
+    #[arg(long, value_delimiter = ',', value_name = "EVENT[,EVENT…]")]
+    pub events: Vec<String>,
+    /// Save captures: a directory (one JSON file each) or FILE.jsonl (one line each)
+    #[arg(long, value_name = "DIR|FILE.jsonl")]
+    pub save: Option<PathBuf>,
+    /// Pass each delivery on to your app and answer with the app's response
+    #[arg(long, value_name = "URL")]
+    pub forward_to: Option<String>,
+    /// Time allowed for the app to answer a forwarded delivery
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "30s", value_name = "DUR")]
+    pub forward_timeout: Duration,
+    /// Exit after N deliveries
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Stop after this long; with --count, exit 1 when fewer arrived
+    #[arg(long, value_parser = humantime::parse_duration, value_name = "DUR")]
+    pub timeout: Option<Duration>,
+    /// Exit 1 if any delivery had a missing or bad signature (needs --secret)
+    #[arg(long)]
+    pub require_valid: bool,
+    /// Largest body accepted; larger ones get 413 (e.g. 512KiB, 10MiB)
+    #[arg(long, value_parser = parse_size, default_value = "10MiB", value_name = "SIZE")]
+    pub max_body: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Signature scheme to demonstrate
+    #[arg(long, value_enum, default_value_t = SchemeName::Georedir)]
+    pub scheme: SchemeName,
+    /// Payload profile [default: relurl with --scheme relurl, else georedir]
+    #[arg(long, value_enum)]
+    pub profile: Option<Profile>,
+    /// Seed for the sample data
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+}
+
+/// `--tolerance`: a duration, or `0` to skip the timestamp check.
+fn parse_tolerance(text: &str) -> Result<Duration, String> {
+    if text.trim() == "0" {
+        return Ok(Duration::ZERO);
+    }
+    humantime::parse_duration(text).map_err(|err| format!("{err} (e.g. 5m, 300s, or 0 to skip)"))
+}
+
+/// A share between 0 and 1.
+fn parse_share(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err("expected a number from 0.0 to 1.0, e.g. 0.25".to_string()),
+    }
+}
+
+/// A byte size: 1048576, 512k, 512KiB, 10MB, 10MiB (k/m/g without "B" are binary).
+pub fn parse_size(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let number: usize = digits
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size, e.g. 10MiB"))?;
+    let factor: usize = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kib" => 1 << 10,
+        "kb" => 1000,
+        "m" | "mib" => 1 << 20,
+        "mb" => 1_000_000,
+        "g" | "gib" => 1 << 30,
+        "gb" => 1_000_000_000,
+        other => {
+            return Err(format!(
+                "unknown size unit {other:?}; use B, KiB, MiB or GiB"
+            ));
+        }
+    };
+    number
+        .checked_mul(factor)
+        .ok_or_else(|| format!("{text:?} is too large"))
+}
+
+#[derive(Debug, Args)]
 pub struct EventsArgs {
     /// Print a sample payload for this event instead of the list
     pub event: Option<String>,
@@ -177,7 +321,7 @@ pub struct EventsArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct SecretArgs {
+pub struct GenerateSecretArgs {
     /// Scheme the secret is for (standard gets whsec_ + base64; the others hex)
     #[arg(long, env = "WHK_SCHEME", value_enum, default_value_t = SchemeName::Georedir)]
     pub scheme: SchemeName,
@@ -194,6 +338,16 @@ pub struct CompletionsArgs {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn sizes_parse_with_units() {
+        assert_eq!(parse_size("10MiB"), Ok(10 << 20));
+        assert_eq!(parse_size("512k"), Ok(512 << 10));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("2MB"), Ok(2_000_000));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("5 parsecs").is_err());
+    }
 
     #[test]
     fn cli_definition_is_consistent() {

@@ -13,6 +13,7 @@ use crate::scheme::Header;
 /// A request ready to go out.
 #[derive(Clone, Debug)]
 pub struct Request {
+    pub method: reqwest::Method,
     pub url: Url,
     pub headers: Vec<Header>,
     pub body: Vec<u8>,
@@ -142,7 +143,9 @@ pub async fn attempt(
     timeout: Duration,
 ) -> (Duration, std::result::Result<Response, NetFailure>) {
     let started = Instant::now();
-    let mut builder = client.post(request.url.clone()).body(request.body.clone());
+    let mut builder = client
+        .request(request.method.clone(), request.url.clone())
+        .body(request.body.clone());
     for (name, value) in &request.headers {
         builder = builder.header(name, value);
     }

@@ -6,15 +6,15 @@ use std::time::SystemTime;
 
 use serde_json::Value;
 
-use crate::cli::{PayloadArgs, SigningArgs};
+use crate::cli::{PayloadArgs, SchemeArgs, SecretArgs, SigningArgs};
 use crate::error::{Error, Result};
 use crate::events::{self, EventType, Profile, SampleContext};
 use crate::scheme::{Custom, Header, Scheme, SchemeName, Signer};
 use crate::secret::Secret;
 
-/// The scheme the signing flags describe: `--scheme`, else custom when
-/// `--signature-header` is given, else georedir.
-pub fn scheme_from(args: &SigningArgs) -> Result<Scheme> {
+/// The scheme the flags name: `--scheme`, else custom when `--signature-header` is given,
+/// else `None` (georedir when signing, detected from the headers when verifying).
+pub fn chosen_scheme(args: &SchemeArgs) -> Result<Option<Scheme>> {
     let custom = args.signature_header.as_ref().map(|header| Custom {
         header: header.clone(),
         prefix: args.signature_prefix.clone(),
@@ -23,13 +23,13 @@ pub fn scheme_from(args: &SigningArgs) -> Result<Scheme> {
     let name = match (args.scheme, &custom) {
         (Some(name), _) => name,
         (None, Some(_)) => SchemeName::Custom,
-        (None, None) => SchemeName::Georedir,
+        (None, None) => return Ok(None),
     };
-    Scheme::from_name(name, custom)
+    Scheme::from_name(name, custom).map(Some)
 }
 
 /// The secret from `--secret`, `WHK_SECRET` or `--secret-file`, if any.
-pub fn secret_from(args: &SigningArgs) -> Result<Option<Secret>> {
+pub fn secret_from(args: &SecretArgs) -> Result<Option<Secret>> {
     match (&args.secret, &args.secret_file) {
         (Some(value), _) if value.is_empty() => Err(Error::usage(
             "--secret is empty; pass the shared secret, or create one with `whk secret`",
@@ -40,10 +40,10 @@ pub fn secret_from(args: &SigningArgs) -> Result<Option<Secret>> {
     }
 }
 
-/// A signer for the flags, or `None` when no secret was given.
+/// A signer for the flags (georedir unless told otherwise), or `None` without a secret.
 pub fn signer_from(args: &SigningArgs) -> Result<Option<Signer>> {
-    let scheme = scheme_from(args)?;
-    secret_from(args)?
+    let scheme = chosen_scheme(&args.scheme)?.unwrap_or(Scheme::GeoRedir);
+    secret_from(&args.secret)?
         .map(|secret| Signer::new(scheme, &secret))
         .transpose()
 }

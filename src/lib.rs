@@ -3,16 +3,20 @@
 //! `run` dispatches a parsed command line; everything else is a library module that tests
 //! and benchmarks can call in-process.
 
+pub mod capture;
 pub mod cli;
 pub mod client;
 pub mod commands;
 pub mod delivery;
 pub mod error;
 pub mod events;
+pub mod listen;
 pub mod output;
 pub mod prompt;
 pub mod scheme;
 pub mod secret;
+pub mod server;
+pub mod verify;
 
 use cli::{Cli, Command};
 use error::Result;
@@ -23,6 +27,8 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Send(args) => commands::send::run(args, out),
         Command::Sign(args) => commands::sign::run(args, out),
+        Command::Listen(args) => commands::listen::run(args, out),
+        Command::Demo(args) => commands::demo::run(args, out),
         Command::Events(args) => commands::events::run(args, out),
         Command::Secret(args) => commands::secret::run(args, out),
         Command::Completions(args) => commands::completions::run(args),

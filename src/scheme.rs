@@ -172,6 +172,8 @@ pub enum VerifyError {
         header: String,
         present: Vec<String>,
     },
+    /// No header of a known scheme; `present` lists signature-like headers.
+    NoScheme { present: Vec<String> },
     /// A header is there but cannot be read (not hex, no `t=`, not a number…).
     Malformed(String),
     /// The signature matches but the timestamp is outside the tolerance.
@@ -197,6 +199,14 @@ impl std::fmt::Display for VerifyError {
                     present.join(", ")
                 )
             }
+            VerifyError::NoScheme { present } if present.is_empty() => {
+                f.write_str("no signature header of a known scheme; is the sender signing?")
+            }
+            VerifyError::NoScheme { present } => write!(
+                f,
+                "no signature header of a known scheme (present: {}); name it with --scheme custom --signature-header",
+                present.join(", ")
+            ),
             VerifyError::Malformed(reason) => f.write_str(reason),
             VerifyError::Stale {
                 timestamp,

@@ -1,7 +1,9 @@
 //! One module per subcommand: orchestration only; the work lives in the library modules.
 
 pub mod completions;
+pub mod demo;
 pub mod events;
+pub mod listen;
 pub mod secret;
 pub mod send;
 pub mod sign;

@@ -2,13 +2,13 @@
 
 use serde_json::json;
 
-use crate::cli::SecretArgs;
+use crate::cli::GenerateSecretArgs;
 use crate::error::Result;
 use crate::output::Printer;
 use crate::scheme::SchemeName;
 use crate::secret;
 
-pub fn run(args: SecretArgs, out: Printer) -> Result<()> {
+pub fn run(args: GenerateSecretArgs, out: Printer) -> Result<()> {
     let standard = args.scheme == SchemeName::Standard;
     let value = secret::generate(standard, &mut fastrand::Rng::new());
     if out.json {

@@ -32,6 +32,7 @@ pub fn run(args: SendArgs, out: Printer) -> Result<()> {
         return print_dry_run(&outgoing, args.url.as_deref(), out);
     };
     let request = Request {
+        method: reqwest::Method::POST,
         url,
         headers: outgoing.headers.clone(),
         body: outgoing.body.clone(),
@@ -76,7 +77,7 @@ fn composer_from(args: &SendArgs, out: Printer) -> Result<Composer> {
 
 /// The event named on the command line, or chosen from a list on a terminal.
 fn resolve_event(args: &SendArgs) -> Result<EventType> {
-    let profile = delivery::profile_hint(&args.payload, args.signing.scheme);
+    let profile = delivery::profile_hint(&args.payload, args.signing.scheme.scheme);
     match &args.event {
         Some(name) => events::find(name, profile),
         None if prompt::interactive() => prompt::choose_event(),

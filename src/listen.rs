@@ -1,0 +1,632 @@
+//! The listener pipeline: what happens to each received delivery (verify, spot retries,
+//! decide the answer or forward it, save, print) and the running tally. Shared by
+//! `whk listen` and `whk demo`; the HTTP side lives in `server`.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
+
+use colored::Colorize;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::capture::{self, Capture, CapturedResponse, Sink};
+use crate::client::{self, NetFailure, Request};
+use crate::error::{Error, Result};
+use crate::events;
+use crate::output::{self, Printer};
+use crate::scheme::Header;
+use crate::server::{Answer, Incoming, Refusal};
+use crate::verify::{Verdict, Verifier};
+
+/// Why the listener stops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    Count,
+    Timeout,
+    Signal,
+}
+
+/// How the listener answers when it does not forward.
+pub struct Responder {
+    pub statuses: Vec<u16>,
+    pub body: Vec<u8>,
+    pub delay: Duration,
+    pub fail_first: u64,
+    pub fail_rate: Option<f64>,
+    pub rng: Mutex<fastrand::Rng>,
+    served: AtomicU64,
+}
+
+impl Responder {
+    pub fn new(statuses: Vec<u16>, body: Vec<u8>, delay: Duration) -> Self {
+        Responder {
+            statuses,
+            body,
+            delay,
+            fail_first: 0,
+            fail_rate: None,
+            rng: Mutex::new(fastrand::Rng::new()),
+            served: AtomicU64::new(0),
+        }
+    }
+
+    fn next(&self) -> Answer {
+        let n = self.served.fetch_add(1, Ordering::SeqCst);
+        let failing =
+            n < self.fail_first || self.fail_rate.is_some_and(|p| lock(&self.rng).f64() < p);
+        if failing {
+            return Answer {
+                status: 500,
+                headers: vec![("Content-Type".into(), "text/plain".into())],
+                body: b"whk listen: failing on purpose (--fail-first / --fail-rate)\n".to_vec(),
+                delay: self.delay,
+            };
+        }
+        let index = (n as usize).min(self.statuses.len().saturating_sub(1));
+        Answer {
+            status: self.statuses.get(index).copied().unwrap_or(200),
+            headers: vec![(
+                "Content-Type".into(),
+                crate::delivery::content_type(&self.body).into(),
+            )],
+            body: self.body.clone(),
+            delay: self.delay,
+        }
+    }
+}
+
+/// Passes deliveries on to the user's app and brings its answer back.
+pub struct Forwarder {
+    pub base: reqwest::Url,
+    pub timeout: Duration,
+    client: reqwest::Client,
+    runtime: tokio::runtime::Runtime,
+}
+
+/// Hop-by-hop and framing headers that must not be copied from one connection to another.
+const NOT_FORWARDED: &[&str] = &[
+    "host",
+    "content-length",
+    "connection",
+    "transfer-encoding",
+    "keep-alive",
+    "expect",
+    "upgrade",
+    "te",
+    "trailer",
+    "proxy-connection",
+    "date",
+    "server",
+];
+
+impl Forwarder {
+    pub fn new(url: &str, timeout: Duration) -> Result<Self> {
+        let base = client::parse_url(url)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|err| Error::Network(format!("cannot start the async runtime: {err}")))?;
+        let client = client::build_client(timeout)?;
+        Ok(Forwarder {
+            base,
+            timeout,
+            client,
+            runtime,
+        })
+    }
+
+    /// The app's URL for a delivery: the --forward-to path followed by the delivery's path
+    /// and query string.
+    fn target(&self, incoming: &Incoming) -> reqwest::Url {
+        let mut url = self.base.clone();
+        let prefix = self.base.path().trim_end_matches('/');
+        url.set_path(&format!("{prefix}{}", incoming.path));
+        url.set_query(incoming.query.as_deref());
+        url
+    }
+
+    fn forward(&self, incoming: &Incoming) -> (Answer, Value, String) {
+        let url = self.target(incoming);
+        let request = Request {
+            method: reqwest::Method::from_bytes(incoming.method.as_bytes())
+                .unwrap_or(reqwest::Method::POST),
+            url: url.clone(),
+            headers: copyable(&incoming.headers),
+            body: incoming.body.clone(),
+        };
+        let (latency, outcome) =
+            self.runtime
+                .block_on(client::attempt(&self.client, &request, self.timeout));
+        let took = crate::commands::send::format_latency(latency);
+        let ms = (latency.as_secs_f64() * 1e6).round() / 1e3;
+        match outcome {
+            Ok(response) => {
+                let body_text = String::from_utf8_lossy(&response.body).into_owned();
+                let line = format!(
+                    "↪ {url} answered {} {} in {took}  {}",
+                    response.status,
+                    response.reason,
+                    output::escape_controls(&output::shorten(body_text.trim(), 200))
+                );
+                let record = json!({"url": url.as_str(), "status": response.status, "latency_ms": ms, "body": body_text});
+                let answer = Answer {
+                    status: response.status,
+                    headers: copyable(&response.headers),
+                    body: response.body,
+                    delay: Duration::ZERO,
+                };
+                (answer, record, line)
+            }
+            Err(failure) => {
+                let line = format!("↪ {url} unreachable: {failure}; answered 502");
+                let record = json!({"url": url.as_str(), "error": failure.kind(), "message": failure.to_string(), "latency_ms": ms});
+                (bad_gateway(&url, &failure), record, line)
+            }
+        }
+    }
+}
+
+fn copyable(headers: &[Header]) -> Vec<Header> {
+    headers
+        .iter()
+        .filter(|(name, _)| !NOT_FORWARDED.contains(&name.to_ascii_lowercase().as_str()))
+        .cloned()
+        .collect()
+}
+
+fn bad_gateway(url: &reqwest::Url, failure: &NetFailure) -> Answer {
+    Answer {
+        status: 502,
+        headers: vec![("Content-Type".into(), "text/plain".into())],
+        body: format!("whk listen: cannot reach your app at {url}: {failure}\n").into_bytes(),
+        delay: Duration::ZERO,
+    }
+}
+
+/// Counts for the summary.
+#[derive(Debug, Default)]
+pub struct Tally {
+    pub deliveries: u64,
+    pub valid: u64,
+    pub invalid: u64,
+    pub duplicates: u64,
+    pub refused: u64,
+    pub by_event: BTreeMap<String, u64>,
+}
+
+impl Tally {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "type": "summary",
+            "deliveries": self.deliveries,
+            "valid": self.valid,
+            "invalid": self.invalid,
+            "duplicates": self.duplicates,
+            "refused": self.refused,
+            "by_event": self.by_event,
+        })
+    }
+
+    pub fn to_text(&self) -> String {
+        let events: Vec<String> = self
+            .by_event
+            .iter()
+            .map(|(e, n)| format!("{e} {n}"))
+            .collect();
+        let mut text = format!(
+            "{} deliveries: {} valid, {} invalid, {} duplicates",
+            self.deliveries, self.valid, self.invalid, self.duplicates
+        );
+        if self.refused > 0 {
+            text.push_str(&format!(", {} refused as too large", self.refused));
+        }
+        if !events.is_empty() {
+            text.push_str(&format!("; {}", events.join(", ")));
+        }
+        text
+    }
+}
+
+/// Everything the listener decides per delivery.
+pub struct Pipeline {
+    pub out: Printer,
+    pub verifier: Option<Verifier>,
+    pub only_events: Vec<String>,
+    pub show_headers: bool,
+    pub responder: Responder,
+    pub forwarder: Option<Forwarder>,
+    pub sink: Option<Sink>,
+    pub count: Option<u64>,
+    pub stop: Mutex<Option<Sender<Stop>>>,
+    /// Printed before each of the listener's lines (the demo labels its two sides).
+    pub label: &'static str,
+    pub seen: Mutex<HashSet<String>>,
+    pub tally: Mutex<Tally>,
+    sequence: AtomicU64,
+    salt: u16,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The few payload fields the listener needs, read without building a whole JSON tree.
+#[derive(Deserialize, Default)]
+struct Envelope<'a> {
+    #[serde(borrow, default)]
+    event: Option<Cow<'a, str>>,
+    #[serde(rename = "type", borrow, default)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    event_id: Option<Cow<'a, str>>,
+    #[serde(default)]
+    data: Option<EnvelopeData<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+struct EnvelopeData<'a> {
+    #[serde(borrow, default)]
+    click_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    conversion_id: Option<Cow<'a, str>>,
+}
+
+/// The event type and the idempotency key of a delivery, when it carries them.
+fn event_and_key(headers: &[Header], body: &[u8]) -> (Option<String>, Option<String>) {
+    let envelope: Envelope = serde_json::from_slice(body).unwrap_or_default();
+    let event = envelope.event.or(envelope.kind).map(Cow::into_owned);
+    let header_key = ["webhook-id", "X-GitHub-Delivery"]
+        .iter()
+        .find_map(|name| crate::scheme::header(headers, name).map(|v| format!("{name}:{v}")));
+    let data = envelope.data.unwrap_or_default();
+    let body_key = envelope
+        .event_id
+        .map(|id| format!("event_id:{id}"))
+        .or_else(|| match event.as_deref() {
+            Some("conversion") => data.conversion_id.map(|id| format!("conversion:{id}")),
+            Some("click") => data.click_id.map(|id| format!("click:{id}")),
+            _ => None,
+        });
+    (event, header_key.or(body_key))
+}
+
+impl Pipeline {
+    pub fn new(out: Printer, responder: Responder) -> Self {
+        Pipeline {
+            out,
+            verifier: None,
+            only_events: Vec::new(),
+            show_headers: false,
+            responder,
+            forwarder: None,
+            sink: None,
+            count: None,
+            stop: Mutex::new(None),
+            label: "",
+            seen: Mutex::new(HashSet::new()),
+            tally: Mutex::new(Tally::default()),
+            sequence: AtomicU64::new(0),
+            salt: fastrand::u16(..),
+        }
+    }
+
+    /// Handles one delivery and returns the answer. The capture is on disk before this
+    /// returns, so an answered delivery is never lost.
+    pub fn handle(&self, incoming: Incoming) -> Answer {
+        let (event, key) = event_and_key(&incoming.headers, &incoming.body);
+        let shown = self.only_events.is_empty()
+            || event
+                .as_ref()
+                .is_some_and(|e| self.only_events.iter().any(|wanted| wanted == e));
+        let now = events::unix_seconds(SystemTime::now());
+        let verdict = self
+            .verifier
+            .as_ref()
+            .map(|v| v.check(&incoming.headers, &incoming.body, now));
+        let duplicate = key.is_some_and(|key| !lock(&self.seen).insert(key));
+        let (mut answer, forward) = match &self.forwarder {
+            Some(forwarder) => {
+                let (answer, record, line) = forwarder.forward(&incoming);
+                (answer, Some((record, line)))
+            }
+            None => (self.responder.next(), None),
+        };
+        if !shown {
+            return answer;
+        }
+        let capture = self.capture(
+            &incoming,
+            event,
+            duplicate,
+            verdict.as_ref(),
+            &answer,
+            forward.as_ref().map(|f| f.0.clone()),
+        );
+        let json = serde_json::to_vec(&capture).expect("a capture always serialises");
+        if let Some(sink) = &self.sink
+            && let Err(err) = sink.write(&capture.id, &json)
+        {
+            self.out.warn(&format!(
+                "could not save delivery {}: {err}; answered 500 so the sender retries",
+                capture.id
+            ));
+            answer = Answer {
+                status: 500,
+                headers: Vec::new(),
+                body: b"whk listen: could not save the delivery\n".to_vec(),
+                delay: Duration::ZERO,
+            };
+        }
+        let _ = self.print(
+            &capture,
+            &json,
+            &incoming,
+            verdict.as_ref(),
+            forward.as_ref().map(|f| f.1.as_str()),
+            answer.status,
+        );
+        self.record(&capture, verdict.as_ref());
+        answer
+    }
+
+    fn capture(
+        &self,
+        incoming: &Incoming,
+        event: Option<String>,
+        duplicate: bool,
+        verdict: Option<&Verdict>,
+        answer: &Answer,
+        forward: Option<Value>,
+    ) -> Capture {
+        let sequence = self.sequence.fetch_add(1, Ordering::SeqCst) + 1;
+        let (body, body_base64, body_sha256) = capture::body_fields(&incoming.body);
+        Capture {
+            kind: "delivery".into(),
+            id: capture::capture_id(incoming.received_at, sequence, self.salt),
+            received_at: humantime::format_rfc3339_millis(incoming.received_at).to_string(),
+            remote_addr: incoming.remote.map(|a| a.to_string()),
+            method: incoming.method.clone(),
+            path: incoming.path.clone(),
+            query: incoming.query.clone(),
+            headers: incoming.headers.clone(),
+            body,
+            body_base64,
+            body_sha256,
+            body_size: incoming.body.len(),
+            event,
+            duplicate,
+            signature: verdict.map(Verdict::to_json),
+            response: CapturedResponse {
+                status: answer.status,
+                body: String::from_utf8_lossy(&answer.body).into_owned(),
+            },
+            forward,
+        }
+    }
+
+    fn record(&self, capture: &Capture, verdict: Option<&Verdict>) {
+        let reached = {
+            let mut tally = lock(&self.tally);
+            tally.deliveries += 1;
+            match verdict.map(Verdict::is_valid) {
+                Some(true) => tally.valid += 1,
+                Some(false) => tally.invalid += 1,
+                None => {}
+            }
+            tally.duplicates += u64::from(capture.duplicate);
+            let event = capture.event.clone().unwrap_or_else(|| "(none)".into());
+            *tally.by_event.entry(event).or_default() += 1;
+            self.count.is_some_and(|n| tally.deliveries == n)
+        };
+        if reached && let Some(stop) = lock(&self.stop).as_ref() {
+            let _ = stop.send(Stop::Count);
+        }
+    }
+
+    /// A request refused before it reached `handle` (body too large).
+    pub fn refused(&self, refusal: Refusal) {
+        lock(&self.tally).refused += 1;
+        let size = refusal
+            .declared
+            .map_or("a chunked body".to_string(), |n| format!("{n} bytes"));
+        self.out.warn(&format!(
+            "413 for {}: {size} is above --max-body {} bytes",
+            output::escape_controls(&refusal.path),
+            refusal.max_body
+        ));
+    }
+
+    fn print(
+        &self,
+        capture: &Capture,
+        json: &[u8],
+        incoming: &Incoming,
+        verdict: Option<&Verdict>,
+        forward_line: Option<&str>,
+        status: u16,
+    ) -> std::io::Result<()> {
+        let mut stdout = std::io::stdout().lock();
+        if self.out.json {
+            stdout.write_all(json)?;
+            return stdout.write_all(b"\n");
+        }
+        writeln!(
+            stdout,
+            "{}{}",
+            self.label,
+            self.summary_line(capture, incoming, verdict, status)
+        )?;
+        if self.show_headers {
+            for (name, value) in &incoming.headers {
+                writeln!(
+                    stdout,
+                    "{}  {}: {}",
+                    self.label,
+                    name.bold(),
+                    output::escape_controls(value)
+                )?;
+            }
+        }
+        if let Some(line) = forward_line {
+            writeln!(stdout, "{}  {}", self.label, line)?;
+        }
+        if !self.out.quiet {
+            for line in body_view(&incoming.body, self.out.color).lines() {
+                writeln!(stdout, "{}  {line}", self.label)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn summary_line(
+        &self,
+        capture: &Capture,
+        incoming: &Incoming,
+        verdict: Option<&Verdict>,
+        status: u16,
+    ) -> String {
+        let time = chrono::DateTime::<chrono::Local>::from(incoming.received_at).format("%H:%M:%S");
+        let target = output::escape_controls(&incoming.target());
+        let event = capture
+            .event
+            .as_deref()
+            .map(output::escape_controls)
+            .unwrap_or_else(|| "-".into());
+        let signature = match verdict {
+            None => String::new(),
+            Some(v) if v.is_valid() => {
+                format!("  {}", format!("✓ {}", v.scheme.unwrap_or("?")).green())
+            }
+            Some(v) => format!(
+                "  {}",
+                format!(
+                    "✗ {}: {}",
+                    v.scheme.unwrap_or("unsigned"),
+                    v.reason().unwrap_or_default()
+                )
+                .red()
+            ),
+        };
+        let retry = if capture.duplicate {
+            format!("  {}", "↻ duplicate (retry)".yellow())
+        } else {
+            String::new()
+        };
+        let status_text = status.to_string();
+        let status_text = if (200..300).contains(&status) {
+            status_text.green()
+        } else {
+            status_text.red()
+        };
+        format!(
+            "{}  {} {}  {}{signature}{retry}  → {status_text}  {}",
+            time.to_string().dimmed(),
+            incoming.method.bold(),
+            target,
+            event.cyan(),
+            human_size(incoming.body.len())
+        )
+    }
+}
+
+/// The body for a terminal: JSON pretty and coloured, text escaped, bytes as a hex preview.
+fn body_view(body: &[u8], color: bool) -> String {
+    if body.is_empty() {
+        return String::new();
+    }
+    if let Ok(value) = serde_json::from_slice::<Value>(body) {
+        return output::pretty_json(&value, color);
+    }
+    match std::str::from_utf8(body) {
+        Ok(text) => output::escape_controls(text),
+        Err(_) => hex_preview(body),
+    }
+}
+
+fn hex_preview(body: &[u8]) -> String {
+    const SHOWN: usize = 64;
+    let mut lines: Vec<String> = body[..body.len().min(SHOWN)]
+        .chunks(16)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+            let ascii: String = chunk
+                .iter()
+                .map(|&b| {
+                    if b.is_ascii_graphic() || b == b' ' {
+                        char::from(b)
+                    } else {
+                        '.'
+                    }
+                })
+                .collect();
+            format!("{:08x}  {:<47}  {ascii}", i * 16, hex.join(" "))
+        })
+        .collect();
+    if body.len() > SHOWN {
+        lines.push(format!("… {} more bytes", body.len() - SHOWN));
+    }
+    lines.join("\n")
+}
+
+fn human_size(bytes: usize) -> String {
+    match bytes {
+        n if n < 1024 => format!("{n} B"),
+        n if n < 1024 * 1024 => format!("{:.1} KiB", n as f64 / 1024.0),
+        n => format!("{:.1} MiB", n as f64 / (1024.0 * 1024.0)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idempotency_keys_are_namespaced_by_event() {
+        let click = br#"{"event":"click","data":{"click_id":"abc"}}"#;
+        let conversion =
+            br#"{"event":"conversion","data":{"conversion_id":"c1","click_id":"abc"}}"#;
+        assert_eq!(event_and_key(&[], click).1.as_deref(), Some("click:abc"));
+        assert_eq!(
+            event_and_key(&[], conversion).1.as_deref(),
+            Some("conversion:c1")
+        );
+        let relurl = br#"{"event":"link.clicked","event_id":"evt_1","data":{}}"#;
+        assert_eq!(
+            event_and_key(&[], relurl),
+            (Some("link.clicked".into()), Some("event_id:evt_1".into()))
+        );
+        let headers = vec![("webhook-id".to_string(), "msg_1".to_string())];
+        assert_eq!(
+            event_and_key(&headers, b"not json").1.as_deref(),
+            Some("webhook-id:msg_1")
+        );
+        assert_eq!(event_and_key(&[], br#"{"event": 5}"#), (None, None));
+    }
+
+    #[test]
+    fn status_sequence_plays_in_order_and_repeats_the_last() {
+        let responder = Responder::new(vec![500, 502, 200], Vec::new(), Duration::ZERO);
+        let statuses: Vec<u16> = (0..5).map(|_| responder.next().status).collect();
+        assert_eq!(statuses, [500, 502, 200, 200, 200]);
+        let mut failing = Responder::new(vec![200], Vec::new(), Duration::ZERO);
+        failing.fail_first = 2;
+        let statuses: Vec<u16> = (0..3).map(|_| failing.next().status).collect();
+        assert_eq!(statuses, [500, 500, 200]);
+    }
+
+    #[test]
+    fn binary_bodies_show_as_hex() {
+        let view = body_view(&[0x00, 0x1b, 0xff, b'A'], false);
+        assert!(view.starts_with("00000000  00 1b ff 41"), "{view}");
+        assert!(!view.contains('\u{1b}'));
+    }
+}
