@@ -94,14 +94,22 @@ pub fn read_source(spec: &str, flag: &str) -> Result<Vec<u8>> {
         .map_err(|err| Error::usage(format!("cannot read {flag} file {spec:?}: {err}")))
 }
 
-/// `--data FILE|-|JSON`: inline JSON when it starts like JSON, `@FILE` or a file otherwise.
+/// `--data FILE|-|JSON`: inline JSON when it starts like JSON; `-`, `@FILE` or an existing
+/// file is read; any other text is inline (it must be JSON unless `raw`).
 /// Unless `raw`, the body must be valid JSON; it is returned byte for byte either way.
 pub fn data_body(spec: &str, raw: bool) -> Result<Vec<u8>> {
     let trimmed = spec.trim_start();
+    let names_source = spec == "-" || spec.starts_with('@') || std::path::Path::new(spec).exists();
     let body = if trimmed.starts_with(['{', '[']) {
         spec.as_bytes().to_vec()
-    } else {
+    } else if names_source {
         read_source(spec.strip_prefix('@').unwrap_or(spec), "--data")?
+    } else if raw || serde_json::from_str::<Value>(spec).is_ok() {
+        spec.as_bytes().to_vec()
+    } else {
+        return Err(Error::usage(format!(
+            "--data {spec:?} is neither a file nor valid JSON; to send a non-JSON body as it is, add --raw"
+        )));
     };
     if !raw && let Err(err) = serde_json::from_slice::<Value>(&body) {
         return Err(Error::usage(format!(
@@ -251,6 +259,13 @@ mod tests {
                 .contains("--raw")
         );
         assert_eq!(data_body("{not json", true).unwrap(), b"{not json");
+        assert_eq!(data_body("plain text", true).unwrap(), b"plain text");
+        assert!(
+            data_body("plain text", false)
+                .unwrap_err()
+                .to_string()
+                .contains("--raw")
+        );
     }
 
     #[test]

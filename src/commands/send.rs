@@ -25,9 +25,13 @@ pub fn run(args: SendArgs, out: Printer) -> Result<()> {
         args.retry_schedule,
         args.time_scale,
     )?;
-    let mut composer = composer_from(&args, out)?;
+    let mut composer = composer_from(&args)?;
     let url = resolve_url(args.url.as_deref(), args.dry_run)?;
     let outgoing = composer.next_delivery()?;
+    // Warn only once the input is known to be good, so a usage error stays one line.
+    if composer.signer.is_none() {
+        out.warn("no --secret (or WHK_SECRET) given: sending the delivery unsigned");
+    }
     let Some(url) = url.filter(|_| !args.dry_run) else {
         return print_dry_run(&outgoing, args.url.as_deref(), out);
     };
@@ -42,11 +46,8 @@ pub fn run(args: SendArgs, out: Printer) -> Result<()> {
 }
 
 /// Everything that decides what is sent, checked before anything goes out.
-fn composer_from(args: &SendArgs, out: Printer) -> Result<Composer> {
+fn composer_from(args: &SendArgs) -> Result<Composer> {
     let signer = delivery::signer_from(&args.signing)?;
-    if signer.is_none() {
-        out.warn("no --secret (or WHK_SECRET) given: sending the delivery unsigned");
-    }
     let timestamp = args
         .signing
         .timestamp

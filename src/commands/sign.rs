@@ -54,6 +54,8 @@ fn print_curl(
     body: &[u8],
     out: Printer,
 ) -> Result<()> {
+    // Inline bodies go with --data-raw: --data-binary would read a file for a body that
+    // starts with '@'.
     let data = if source == "-" {
         let text = std::str::from_utf8(body)
             .ok()
@@ -61,9 +63,9 @@ fn print_curl(
             .ok_or_else(|| {
                 Error::usage("the body on stdin is binary and cannot go inline in a curl command; save it to a file and run `whk sign FILE --curl`")
             })?;
-        shell_quote(text)
+        format!("--data-raw {}", shell_quote(text))
     } else {
-        format!("@{}", shell_quote(source))
+        format!("--data-binary @{}", shell_quote(source))
     };
     let mut parts = vec![format!("curl -sS -X POST {}", shell_quote(url))];
     parts.extend(
@@ -71,7 +73,7 @@ fn print_curl(
             .iter()
             .map(|(n, v)| format!("-H {}", shell_quote(&format!("{n}: {v}")))),
     );
-    parts.push(format!("--data-binary {data}"));
+    parts.push(data);
     let command = parts.join(" \\\n  ");
     if out.json {
         return out.json_line(&json!({"type": "curl", "command": command}));

@@ -4,5 +4,6 @@
 mod support;
 
 mod cli_events;
+mod cli_misc;
 mod cli_send;
 mod cli_sign;

@@ -24,6 +24,13 @@ pub fn whk() -> assert_cmd::Command {
         "WHK_SCHEME",
         "WHK_PORT",
         "TERM",
+        // Tests talk only to 127.0.0.1: no proxy may reroute a request.
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
     ] {
         cmd.env_remove(name);
     }
@@ -38,16 +45,126 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
 }
 
 pub fn run_with_stdin(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let output = whk()
-        .args(args)
-        .write_stdin(stdin)
-        .output()
-        .expect("whk runs");
+    output_of(whk().args(args).write_stdin(stdin))
+}
+
+/// Runs a prepared command (e.g. `whk().env(..).args(..)`) with empty stdin unless one was
+/// given, and returns (exit code, stdout, stderr).
+pub fn output_of(cmd: &mut assert_cmd::Command) -> (i32, String, String) {
+    let output = cmd.output().expect("the command runs");
     (
         output.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
+}
+
+/// Asserts the shape DESIGN.md promises for a bad input: exit 2 and exactly one stderr line,
+/// starting `error:`, that mentions `mention`.
+#[track_caller]
+pub fn assert_one_line_error(result: &(i32, String, String), code: i32, mention: &str) {
+    let (actual, stdout, stderr) = result;
+    assert_eq!(
+        *actual, code,
+        "exit code; stdout: {stdout}\nstderr: {stderr}"
+    );
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "exactly one stderr line, got: {stderr}");
+    assert!(
+        lines[0].starts_with("error: "),
+        "starts with error: {stderr}"
+    );
+    assert!(
+        lines[0].contains(mention),
+        "stderr should mention {mention:?}: {stderr}"
+    );
+}
+
+/// Whether a program is on PATH (for tests that need curl or script).
+pub fn has_program(name: &str) -> bool {
+    std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Runs `whk args` with stdout on a pseudo-terminal (via util-linux `script`), with `env`
+/// set; returns (exit code, what the terminal showed), or `None` when `script` is missing.
+pub fn run_on_tty(args: &[&str], env: &[(&str, &str)]) -> Option<(i32, String)> {
+    if !has_program("script") {
+        return None;
+    }
+    let quoted: Vec<String> = std::iter::once(env!("CARGO_BIN_EXE_whk"))
+        .chain(args.iter().copied())
+        .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
+        .collect();
+    let mut cmd = assert_cmd::Command::new("script");
+    for name in [
+        "NO_COLOR",
+        "CLICOLOR_FORCE",
+        "TERM",
+        "WHK_URL",
+        "WHK_SECRET",
+        "WHK_SCHEME",
+    ] {
+        cmd.env_remove(name);
+    }
+    for (name, value) in env {
+        cmd.env(name, value);
+    }
+    cmd.args(["-qec", &quoted.join(" "), "/dev/null"])
+        .timeout(Duration::from_secs(60));
+    let output = cmd.output().expect("script runs");
+    Some((
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    ))
+}
+
+/// Runs `whk args` with stdout a pipe whose reading end is already closed, so the first
+/// write fails with EPIPE. Returns (exit code, stderr).
+pub fn run_with_closed_stdout(args: &[&str]) -> (i32, String) {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_whk"))
+        .args(args)
+        .env_remove("CLICOLOR_FORCE")
+        .stdin(std::process::Stdio::null())
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("whk starts");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for whk") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("whk {args:?} did not exit within 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    (status.code().unwrap_or(-1), stderr)
+}
+
+/// A request built from `Name: value` lines as `whk sign` or `--dry-run` prints them, so
+/// printed signatures can go through `independently_valid`.
+pub fn recorded_from_lines(lines: &str, body: &[u8]) -> Recorded {
+    Recorded {
+        method: "POST".into(),
+        path: "/".into(),
+        headers: lines
+            .lines()
+            .filter_map(|line| line.split_once(": "))
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect(),
+        body: body.to_vec(),
+        at: Instant::now(),
+    }
 }
 
 /// One request as the receiver saw it.
@@ -185,7 +302,7 @@ pub fn closed_port_url() -> String {
     format!("http://127.0.0.1:{port}/hook")
 }
 
-fn hmac(key: &[u8], message: &[u8]) -> Vec<u8> {
+pub fn hmac(key: &[u8], message: &[u8]) -> Vec<u8> {
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();
     mac.update(message);
     mac.finalize().into_bytes().to_vec()
