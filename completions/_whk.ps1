@@ -43,7 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
         }
         'whk;send' {
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Endpoint to POST to')
-            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Send this body byte for byte instead of a sample: a file, - for stdin, or inline JSON')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Send this body byte for byte instead of a sample: a file, @FILE, - for stdin, or inline JSON (any text with --raw)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, repeatable: --header ''X-Env: staging''')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, repeatable: --header ''X-Env: staging''')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time allowed for each attempt')

@@ -39,7 +39,7 @@ set edit:completion:arg-completer[whk] = {|@words|
         }
         &'whk;send'= {
             cand --url 'Endpoint to POST to'
-            cand --data 'Send this body byte for byte instead of a sample: a file, - for stdin, or inline JSON'
+            cand --data 'Send this body byte for byte instead of a sample: a file, @FILE, - for stdin, or inline JSON (any text with --raw)'
             cand -H 'Extra request header, repeatable: --header ''X-Env: staging'''
             cand --header 'Extra request header, repeatable: --header ''X-Env: staging'''
             cand --timeout 'Time allowed for each attempt'

@@ -41,7 +41,7 @@ complete -c whk -n "__fish_whk_needs_command" -f -a "secret" -d 'Print a fresh r
 complete -c whk -n "__fish_whk_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c whk -n "__fish_whk_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c whk -n "__fish_whk_using_subcommand send" -l url -d 'Endpoint to POST to' -r
-complete -c whk -n "__fish_whk_using_subcommand send" -l data -d 'Send this body byte for byte instead of a sample: a file, - for stdin, or inline JSON' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l data -d 'Send this body byte for byte instead of a sample: a file, @FILE, - for stdin, or inline JSON (any text with --raw)' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -s H -l header -d 'Extra request header, repeatable: --header \'X-Env: staging\'' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l timeout -d 'Time allowed for each attempt' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l retries -d 'Retries after a failed attempt (non-2xx, timeout, refused)' -r

@@ -130,7 +130,7 @@ pub struct SendArgs {
     /// Endpoint to POST to
     #[arg(long, env = "WHK_URL")]
     pub url: Option<String>,
-    /// Send this body byte for byte instead of a sample: a file, - for stdin, or inline JSON
+    /// Send this body byte for byte instead of a sample: a file, @FILE, - for stdin, or inline JSON (any text with --raw)
     #[arg(long, value_name = "FILE|-|JSON", conflicts_with_all = ["event", "sets", "seed", "profile"])]
     pub data: Option<String>,
     /// Allow a --data body that is not JSON (sent as is)

@@ -115,9 +115,10 @@ fn color_scalar(text: &str) -> String {
 
 /// Shortens text to `max` characters for one-line display, saying how much was left out.
 pub fn shorten(text: &str, max: usize) -> String {
+    let text = text.replace(['\r', '\n'], " ");
     let count = text.chars().count();
     if count <= max {
-        return text.to_string();
+        return text;
     }
     let kept: String = text.chars().take(max).collect();
     format!("{kept}… ({} more characters)", count - max)
@@ -186,6 +187,7 @@ mod tests {
     fn shorten_counts_what_it_leaves_out() {
         assert_eq!(shorten("hello", 10), "hello");
         assert_eq!(shorten("hello world", 5), "hello… (6 more characters)");
+        assert_eq!(shorten("two\nlines", 20), "two lines");
     }
 
     #[test]
