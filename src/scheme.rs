@@ -457,6 +457,13 @@ fn required_timestamp(headers: &[Header], name: &str) -> Result<i64, VerifyError
         .map_err(|_| VerifyError::Malformed(format!("{name} is not a unix timestamp: {value:?}")))
 }
 
+/// HMAC-SHA256 of `message` under `key`, for checks that try other key forms and layouts.
+pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC accepts keys of any length");
+    mac.update(message);
+    mac.finalize().into_bytes().into()
+}
+
 /// The first value of a header, matched case-insensitively as HTTP requires.
 pub fn header<'a>(headers: &'a [Header], name: &str) -> Option<&'a str> {
     headers

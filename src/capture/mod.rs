@@ -1,5 +1,8 @@
 //! The capture format: one received delivery, complete enough to verify and replay it later,
-//! and the sinks that write captures (a directory of JSON files, or one JSON Lines file).
+//! the sinks that write captures (a directory of JSON files, or one JSON Lines file), and
+//! (in `read`) the readers that bring requests back from captures, raw HTTP and HAR files.
+
+pub mod read;
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;

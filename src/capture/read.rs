@@ -1,0 +1,450 @@
+//! Reading requests back: whk captures (a JSON file, a directory of them, JSON Lines), raw
+//! HTTP/1.1 requests as `nc -l` or a proxy writes them, and HAR files. The format is told
+//! from the content, not the file name.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::time::SystemTime;
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::Capture;
+use crate::error::{Error, Result};
+use crate::scheme::Header;
+
+/// A request read back from an input, whatever its format.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    /// Where it came from, for messages: `file.jsonl:3`, `dump.txt`, `site.har#2`.
+    pub source: String,
+    pub method: String,
+    /// Path with the query string.
+    pub target: String,
+    pub headers: Vec<Header>,
+    pub body: Vec<u8>,
+    /// When it was received, where the input says.
+    pub received_at: Option<SystemTime>,
+    /// Set when a capture's `body_sha256` does not match its body: the file was edited.
+    pub digest_mismatch: bool,
+}
+
+/// Reads every input in order and hands each request to `each`. `-` is stdin; a directory
+/// is every `*.json` file in it, sorted by name. JSON Lines are streamed, so large capture
+/// files need no more memory than one line.
+pub fn read_inputs(specs: &[String], mut each: impl FnMut(Recorded) -> Result<()>) -> Result<()> {
+    for spec in specs {
+        if spec == "-" {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|err| Error::usage(format!("cannot read stdin: {err}")))?;
+            read_document("stdin", &bytes, &mut each)?;
+            continue;
+        }
+        let path = Path::new(spec);
+        if path.is_dir() {
+            for file in json_files(path)? {
+                read_file(&file, &mut each)?;
+            }
+        } else {
+            read_file(path, &mut each)?;
+        }
+    }
+    Ok(())
+}
+
+fn json_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|err| Error::usage(format!("cannot read directory {}: {err}", dir.display())))?;
+    let mut files: Vec<_> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json") && path.is_file())
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(Error::usage(format!(
+            "directory {} holds no .json captures; save some with `whk listen --save {}`",
+            dir.display(),
+            dir.display()
+        )));
+    }
+    Ok(files)
+}
+
+fn read_file(path: &Path, each: &mut impl FnMut(Recorded) -> Result<()>) -> Result<()> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path)
+        .map_err(|err| Error::usage(format!("cannot read {name}: {err}")))?;
+    let mut reader = BufReader::with_capacity(256 * 1024, file);
+    let mut first = Vec::new();
+    reader
+        .read_until(b'\n', &mut first)
+        .map_err(|err| Error::usage(format!("cannot read {name}: {err}")))?;
+    let first_is_object = serde_json::from_slice::<Value>(&first).is_ok_and(|v| v.is_object());
+    if first_is_object {
+        return read_lines(&name, first, reader, each);
+    }
+    let mut bytes = first;
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|err| Error::usage(format!("cannot read {name}: {err}")))?;
+    read_document(&name, &bytes, each)
+}
+
+/// JSON Lines: one capture (or HAR) per line; blank lines and listener status lines skipped.
+fn read_lines(
+    name: &str,
+    first: Vec<u8>,
+    mut reader: impl BufRead,
+    each: &mut impl FnMut(Recorded) -> Result<()>,
+) -> Result<()> {
+    let mut line = first;
+    let mut number = 1;
+    loop {
+        if !line.iter().all(u8::is_ascii_whitespace) {
+            let value: Value = serde_json::from_slice(&line).map_err(|err| {
+                Error::usage(format!(
+                    "{name}:{number}: not a JSON object ({err}); is the line cut short?"
+                ))
+            })?;
+            read_value(&format!("{name}:{number}"), value, each)?;
+        }
+        line.clear();
+        number += 1;
+        let read = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|err| Error::usage(format!("cannot read {name}: {err}")))?;
+        if read == 0 {
+            return Ok(());
+        }
+    }
+}
+
+/// A whole document: JSON (a capture or a HAR file) or raw HTTP.
+fn read_document(
+    name: &str,
+    bytes: &[u8],
+    each: &mut impl FnMut(Recorded) -> Result<()>,
+) -> Result<()> {
+    let text_start = bytes.iter().position(|b| !b.is_ascii_whitespace());
+    let Some(start) = text_start else {
+        return Err(Error::usage(format!(
+            "{name} is empty; give a capture, a raw HTTP request or a HAR file"
+        )));
+    };
+    if matches!(bytes[start], b'{' | b'[') {
+        let value: Value = serde_json::from_slice(bytes)
+            .map_err(|err| Error::usage(format!("{name}: invalid JSON ({err})")))?;
+        if let Value::Array(items) = value {
+            for (i, item) in items.into_iter().enumerate() {
+                read_value(&format!("{name}#{}", i + 1), item, each)?;
+            }
+            return Ok(());
+        }
+        return read_value(name, value, each);
+    }
+    if looks_like_http(&bytes[start..]) {
+        return read_raw_http(name, &bytes[start..], each);
+    }
+    Err(Error::usage(format!(
+        "{name} is not a whk capture, JSON Lines, a HAR file or a raw HTTP request; for a bare body use --body FILE --header 'Name: value'"
+    )))
+}
+
+fn read_value(
+    source: &str,
+    value: Value,
+    each: &mut impl FnMut(Recorded) -> Result<()>,
+) -> Result<()> {
+    if value.get("log").is_some() {
+        return read_har(source, &value, each);
+    }
+    if let Some("summary" | "listening") = value.get("type").and_then(Value::as_str) {
+        return Ok(());
+    }
+    let capture: Capture = serde_json::from_value(value)
+        .map_err(|err| Error::usage(format!("{source}: not a whk capture or HAR file ({err})")))?;
+    each(recorded_from_capture(source, capture)?)
+}
+
+fn recorded_from_capture(source: &str, capture: Capture) -> Result<Recorded> {
+    let body = capture.body_bytes()?;
+    let digest_mismatch = !capture.body_sha256.is_empty()
+        && hex::encode(Sha256::digest(&body)) != capture.body_sha256;
+    let target = match &capture.query {
+        Some(query) => format!("{}?{query}", capture.path),
+        None => capture.path.clone(),
+    };
+    Ok(Recorded {
+        source: source.to_string(),
+        method: capture.method,
+        target,
+        headers: capture.headers,
+        body,
+        received_at: humantime::parse_rfc3339_weak(&capture.received_at).ok(),
+        digest_mismatch,
+    })
+}
+
+fn read_har(
+    source: &str,
+    har: &Value,
+    each: &mut impl FnMut(Recorded) -> Result<()>,
+) -> Result<()> {
+    let entries = har["log"]["entries"]
+        .as_array()
+        .ok_or_else(|| Error::usage(format!("{source}: a HAR file needs log.entries")))?;
+    for (i, entry) in entries.iter().enumerate() {
+        let place = format!("{source}#{}", i + 1);
+        let request = &entry["request"];
+        let method = request["method"]
+            .as_str()
+            .ok_or_else(|| Error::usage(format!("{place}: HAR entry has no request.method")))?;
+        let url = request["url"].as_str().unwrap_or("/");
+        let target = reqwest::Url::parse(url).map_or(url.to_string(), |u| match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_string(),
+        });
+        let headers = request["headers"]
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .filter_map(|h| {
+                        Some((
+                            h["name"].as_str()?.to_string(),
+                            h["value"].as_str()?.to_string(),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let post = &request["postData"];
+        let text = post["text"].as_str().unwrap_or("");
+        let body = if post["encoding"].as_str() == Some("base64") {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .map_err(|err| {
+                    Error::usage(format!("{place}: postData.text is not base64 ({err})"))
+                })?
+        } else {
+            text.as_bytes().to_vec()
+        };
+        each(Recorded {
+            source: place,
+            method: method.to_string(),
+            target,
+            headers,
+            body,
+            received_at: entry["startedDateTime"]
+                .as_str()
+                .and_then(|t| humantime::parse_rfc3339_weak(t).ok()),
+            digest_mismatch: false,
+        })?;
+    }
+    Ok(())
+}
+
+/// `METHOD SP target SP HTTP/1.x` on the first line.
+fn looks_like_http(bytes: &[u8]) -> bool {
+    let line_end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap_or(bytes.len());
+    let line = String::from_utf8_lossy(&bytes[..line_end]);
+    let mut parts = line.trim_end().split(' ');
+    let method_ok = parts
+        .next()
+        .is_some_and(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_uppercase()));
+    method_ok && parts.next().is_some() && parts.next().is_some_and(|v| v.starts_with("HTTP/1."))
+}
+
+/// One or more raw HTTP/1.1 requests, one after another.
+fn read_raw_http(
+    name: &str,
+    mut bytes: &[u8],
+    each: &mut impl FnMut(Recorded) -> Result<()>,
+) -> Result<()> {
+    let mut number = 1;
+    loop {
+        let source = if number == 1 {
+            name.to_string()
+        } else {
+            format!("{name}#{number}")
+        };
+        let (recorded, used) = parse_one_request(&source, bytes)?;
+        each(recorded)?;
+        bytes = &bytes[used..];
+        match bytes.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(start) if looks_like_http(&bytes[start..]) => bytes = &bytes[start..],
+            _ => return Ok(()),
+        }
+        number += 1;
+    }
+}
+
+/// Parses one request; returns it and how many bytes it took.
+fn parse_one_request(source: &str, bytes: &[u8]) -> Result<(Recorded, usize)> {
+    let mut slots = [httparse::EMPTY_HEADER; 128];
+    let mut request = httparse::Request::new(&mut slots);
+    let head_len = match request.parse(bytes) {
+        Ok(httparse::Status::Complete(len)) => len,
+        Ok(httparse::Status::Partial) => {
+            return Err(Error::usage(format!(
+                "{source}: truncated HTTP request: the headers do not end with a blank line"
+            )));
+        }
+        Err(err) => {
+            return Err(Error::usage(format!(
+                "{source}: not a valid HTTP request ({err})"
+            )));
+        }
+    };
+    let headers: Vec<Header> = request
+        .headers
+        .iter()
+        .map(|h| {
+            (
+                h.name.to_string(),
+                String::from_utf8_lossy(h.value).into_owned(),
+            )
+        })
+        .collect();
+    let find = |name: &str| crate::scheme::header(&headers, name).map(str::trim);
+    let rest = &bytes[head_len..];
+    let chunked =
+        find("Transfer-Encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+    let (body, body_len) = if chunked {
+        decode_chunked(source, rest)?
+    } else if let Some(length) = find("Content-Length") {
+        let length: usize = length.parse().map_err(|_| {
+            Error::usage(format!(
+                "{source}: Content-Length {length:?} is not a number"
+            ))
+        })?;
+        if rest.len() < length {
+            return Err(Error::usage(format!(
+                "{source}: truncated: Content-Length says {length} bytes but only {} follow",
+                rest.len()
+            )));
+        }
+        (rest[..length].to_vec(), length)
+    } else {
+        (rest.to_vec(), rest.len())
+    };
+    let recorded = Recorded {
+        source: source.to_string(),
+        method: request.method.unwrap_or("POST").to_string(),
+        target: request.path.unwrap_or("/").to_string(),
+        headers,
+        body,
+        received_at: None,
+        digest_mismatch: false,
+    };
+    Ok((recorded, head_len + body_len))
+}
+
+/// Decodes a chunked body; returns it and the number of encoded bytes it took. Written
+/// here because the chunked_transfer decoder accepts a body cut off mid-chunk as complete.
+fn decode_chunked(source: &str, encoded: &[u8]) -> Result<(Vec<u8>, usize)> {
+    let truncated = || Error::usage(format!("{source}: truncated or malformed chunked body"));
+    let mut body = Vec::new();
+    let mut at = 0;
+    loop {
+        let line_end = find_crlf(&encoded[at..]).ok_or_else(truncated)?;
+        let line = std::str::from_utf8(&encoded[at..at + line_end]).map_err(|_| truncated())?;
+        let size_text = line.split(';').next().unwrap_or("").trim();
+        let size = usize::from_str_radix(size_text, 16).map_err(|_| truncated())?;
+        at += line_end + 2;
+        if size == 0 {
+            // Trailer lines, then the blank line that ends the body.
+            loop {
+                let end = find_crlf(&encoded[at..]).ok_or_else(truncated)?;
+                at += end + 2;
+                if end == 0 {
+                    return Ok((body, at));
+                }
+            }
+        }
+        let chunk = encoded.get(at..at + size).ok_or_else(truncated)?;
+        body.extend_from_slice(chunk);
+        at += size;
+        if encoded.get(at..at + 2) != Some(b"\r\n") {
+            return Err(truncated());
+        }
+        at += 2;
+    }
+}
+
+fn find_crlf(bytes: &[u8]) -> Option<usize> {
+    bytes.windows(2).position(|w| w == b"\r\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_bytes(bytes: &[u8]) -> Result<Vec<Recorded>> {
+        let mut out = Vec::new();
+        read_document("test", bytes, &mut |r| {
+            out.push(r);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    #[test]
+    fn raw_http_with_content_length() {
+        let raw =
+            b"POST /hook?x=1 HTTP/1.1\r\nHost: a\r\nX-Sig: abc\r\nContent-Length: 5\r\n\r\nhello";
+        let got = read_bytes(raw).unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].target, "/hook?x=1");
+        assert_eq!(got[0].body, b"hello");
+        assert_eq!(got[0].headers[1], ("X-Sig".to_string(), "abc".to_string()));
+    }
+
+    #[test]
+    fn raw_http_chunked_and_pipelined() {
+        let raw = b"POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\nPOST /b HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi";
+        let got = read_bytes(raw).unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].body, b"hello world");
+        assert_eq!(got[1].target, "/b");
+        assert_eq!(got[1].body, b"hi");
+    }
+
+    #[test]
+    fn raw_http_with_bare_lf_lines() {
+        let got = read_bytes(b"POST / HTTP/1.1\nContent-Length: 2\n\nok").unwrap();
+        assert_eq!(got[0].body, b"ok");
+    }
+
+    #[test]
+    fn truncated_inputs_say_so() {
+        let err = read_bytes(b"POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc").unwrap_err();
+        assert!(err.to_string().contains("truncated"), "{err}");
+        let err = read_bytes(b"POST / HTTP/1.1\r\nHost: a\r\n").unwrap_err();
+        assert!(err.to_string().contains("truncated"), "{err}");
+        let err = read_bytes(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhe")
+            .unwrap_err();
+        assert!(err.to_string().contains("chunked"), "{err}");
+        assert!(
+            read_bytes(b"   ")
+                .unwrap_err()
+                .to_string()
+                .contains("empty")
+        );
+        assert!(read_bytes(&[0xff, 0xfe, 0x00, 0x01]).is_err());
+    }
+
+    #[test]
+    fn har_entries_become_requests() {
+        let har = br#"{"log":{"entries":[{"startedDateTime":"2026-02-25T14:30:00.000Z","request":{"method":"POST","url":"https://x.example/hook?a=1","headers":[{"name":"X-Sig","value":"1"}],"postData":{"mimeType":"application/json","text":"{\"a\":1}"}}}]}}"#;
+        let got = read_bytes(har).unwrap();
+        assert_eq!(got[0].target, "/hook?a=1");
+        assert_eq!(got[0].body, br#"{"a":1}"#);
+        assert!(got[0].received_at.is_some());
+    }
+}
