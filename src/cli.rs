@@ -48,8 +48,12 @@ pub enum Command {
     Send(SendArgs),
     /// Print the signature headers for a body, or a ready curl command
     Sign(SignArgs),
+    /// Verify signatures on captured requests, and explain every failure
+    Verify(VerifyArgs),
     /// Receive deliveries: verify, pretty-print, save, answer as told, forward
     Listen(ListenArgs),
+    /// Resend captured deliveries, as they were or signed afresh
+    Replay(ReplayArgs),
     /// A listener and a sender in one process: every event, signed, sent, received, verified
     Demo(DemoArgs),
     /// List event types, or print one sample payload
@@ -123,22 +127,9 @@ pub struct PayloadArgs {
     pub sets: Vec<String>,
 }
 
+/// How a delivery goes out: shared by send and replay.
 #[derive(Debug, Args)]
-pub struct SendArgs {
-    /// Event type to send (see `whk events`); asked for on a terminal when missing
-    pub event: Option<String>,
-    /// Endpoint to POST to
-    #[arg(long, env = "WHK_URL")]
-    pub url: Option<String>,
-    /// Send this body byte for byte instead of a sample: a file, @FILE, - for stdin, or inline JSON (any text with --raw)
-    #[arg(long, value_name = "FILE|-|JSON", conflicts_with_all = ["event", "sets", "seed", "profile"])]
-    pub data: Option<String>,
-    /// Allow a --data body that is not JSON (sent as is)
-    #[arg(long, requires = "data")]
-    pub raw: bool,
-    /// Extra request header, repeatable: --header 'X-Env: staging'
-    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
-    pub headers: Vec<String>,
+pub struct DeliveryArgs {
     /// Time allowed for each attempt
     #[arg(long, value_parser = humantime::parse_duration, default_value = "30s", value_name = "DUR")]
     pub timeout: Duration,
@@ -157,6 +148,26 @@ pub struct SendArgs {
     /// Succeed only on this status: a code (401), a class (4xx) or a range (400-499)
     #[arg(long, value_name = "CODE|RANGE")]
     pub expect_status: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// Event type to send (see `whk events`); asked for on a terminal when missing
+    pub event: Option<String>,
+    /// Endpoint to POST to
+    #[arg(long, env = "WHK_URL")]
+    pub url: Option<String>,
+    /// Send this body byte for byte instead of a sample: a file, @FILE, - for stdin, or inline JSON (any text with --raw)
+    #[arg(long, value_name = "FILE|-|JSON", conflicts_with_all = ["event", "sets", "seed", "profile"])]
+    pub data: Option<String>,
+    /// Allow a --data body that is not JSON (sent as is)
+    #[arg(long, requires = "data")]
+    pub raw: bool,
+    /// Extra request header, repeatable: --header 'X-Env: staging'
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    #[command(flatten)]
+    pub delivery: DeliveryArgs,
     /// Print the request that would be sent, and send nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -179,6 +190,60 @@ pub struct SignArgs {
     pub url: Option<String>,
     #[command(flatten)]
     pub signing: SigningArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Captured requests: whk captures (a file, a directory, .jsonl), raw HTTP dumps or HAR
+    /// files; - for stdin [default: stdin]
+    #[arg(value_name = "CAPTURE")]
+    pub inputs: Vec<String>,
+    /// Check this body instead, with its headers given by --header
+    #[arg(long, value_name = "FILE", conflicts_with = "inputs")]
+    pub body: Option<String>,
+    /// A header of the --body request, repeatable: --header 'X-GeoRedir-Signature: 3f…'
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", requires = "body")]
+    pub headers: Vec<String>,
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    #[command(flatten)]
+    pub scheme: SchemeArgs,
+    /// How far a signed timestamp may be from now, each way ("0" skips the check)
+    #[arg(long, value_parser = parse_tolerance, default_value = "5m", value_name = "DUR")]
+    pub tolerance: Duration,
+    /// Check timestamps as of this time (unix seconds or RFC 3339), or "received" for the time
+    /// each capture was received
+    #[arg(long, value_name = "TIME|received")]
+    pub now: Option<String>,
+    /// Also print the expected signature and the exact string that was signed
+    #[arg(long)]
+    pub show_expected: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Captured requests to resend (same formats as `whk verify`); - for stdin
+    #[arg(value_name = "CAPTURE", required = true)]
+    pub inputs: Vec<String>,
+    /// Endpoint to send them to
+    #[arg(long, env = "WHK_URL")]
+    pub url: Option<String>,
+    /// Sign each delivery afresh (a new timestamp for timestamped schemes) instead of sending
+    /// the captured signature
+    #[arg(long)]
+    pub resign: bool,
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    #[command(flatten)]
+    pub scheme: SchemeArgs,
+    /// Extra request header, repeatable: --header 'X-Replay: 1'
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// Deliveries in flight at once
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub concurrency: u16,
+    #[command(flatten)]
+    pub delivery: DeliveryArgs,
 }
 
 #[derive(Debug, Args)]

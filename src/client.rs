@@ -79,6 +79,21 @@ pub struct Attempt {
     pub outcome: std::result::Result<Response, NetFailure>,
 }
 
+/// Hop-by-hop and framing headers that must not be copied from one connection to another.
+const NOT_COPIED: &[&str] = &[
+    "host", "content-length", "connection", "transfer-encoding", "keep-alive", "expect", "upgrade", "te",
+    "trailer", "proxy-connection", "date", "server",
+];
+
+/// The headers of a received request or response that can go out again on a new connection.
+pub fn copyable_headers(headers: &[Header]) -> Vec<Header> {
+    headers
+        .iter()
+        .filter(|(name, _)| !NOT_COPIED.iter().any(|n| name.eq_ignore_ascii_case(n)))
+        .cloned()
+        .collect()
+}
+
 /// Parses and validates an endpoint URL: absolute http or https.
 pub fn parse_url(text: &str) -> Result<Url> {
     let url = Url::parse(text).map_err(|err| {

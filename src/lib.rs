@@ -27,7 +27,9 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Send(args) => commands::send::run(args, out),
         Command::Sign(args) => commands::sign::run(args, out),
+        Command::Verify(args) => commands::verify::run(args, out),
         Command::Listen(args) => commands::listen::run(args, out),
+        Command::Replay(args) => commands::replay::run(args, out),
         Command::Demo(args) => commands::demo::run(args, out),
         Command::Events(args) => commands::events::run(args, out),
         Command::Secret(args) => commands::secret::run(args, out),

@@ -88,22 +88,6 @@ pub struct Forwarder {
     runtime: tokio::runtime::Runtime,
 }
 
-/// Hop-by-hop and framing headers that must not be copied from one connection to another.
-const NOT_FORWARDED: &[&str] = &[
-    "host",
-    "content-length",
-    "connection",
-    "transfer-encoding",
-    "keep-alive",
-    "expect",
-    "upgrade",
-    "te",
-    "trailer",
-    "proxy-connection",
-    "date",
-    "server",
-];
-
 impl Forwarder {
     pub fn new(url: &str, timeout: Duration) -> Result<Self> {
         let base = client::parse_url(url)?;
@@ -137,7 +121,7 @@ impl Forwarder {
             method: reqwest::Method::from_bytes(incoming.method.as_bytes())
                 .unwrap_or(reqwest::Method::POST),
             url: url.clone(),
-            headers: copyable(&incoming.headers),
+            headers: client::copyable_headers(&incoming.headers),
             body: incoming.body.clone(),
         };
         let (latency, outcome) =
@@ -157,7 +141,7 @@ impl Forwarder {
                 let record = json!({"url": url.as_str(), "status": response.status, "latency_ms": ms, "body": body_text});
                 let answer = Answer {
                     status: response.status,
-                    headers: copyable(&response.headers),
+                    headers: client::copyable_headers(&response.headers),
                     body: response.body,
                     delay: Duration::ZERO,
                 };
@@ -170,14 +154,6 @@ impl Forwarder {
             }
         }
     }
-}
-
-fn copyable(headers: &[Header]) -> Vec<Header> {
-    headers
-        .iter()
-        .filter(|(name, _)| !NOT_FORWARDED.contains(&name.to_ascii_lowercase().as_str()))
-        .cloned()
-        .collect()
 }
 
 fn bad_gateway(url: &reqwest::Url, failure: &NetFailure) -> Answer {

@@ -95,6 +95,20 @@ const SLACK_HEADER: &str = "X-Slack-Signature";
 const SLACK_TIMESTAMP: &str = "X-Slack-Request-Timestamp";
 const SHOPIFY_HEADER: &str = "X-Shopify-Hmac-Sha256";
 
+/// Every header a known scheme signs into, for stripping a delivery before re-signing it.
+pub const SIGNATURE_HEADERS: &[&str] = &[
+    GEOREDIR_HEADER,
+    RELURL_HEADER,
+    GITHUB_HEADER,
+    STRIPE_HEADER,
+    STANDARD_ID,
+    STANDARD_TIMESTAMP,
+    STANDARD_SIGNATURE,
+    SLACK_HEADER,
+    SLACK_TIMESTAMP,
+    SHOPIFY_HEADER,
+];
+
 impl Scheme {
     /// Builds a scheme from its name; `custom` needs the header it signs into.
     pub fn from_name(name: SchemeName, custom: Option<Custom>) -> Result<Self> {

@@ -93,32 +93,46 @@ fn read_file(path: &Path, each: &mut impl FnMut(Recorded) -> Result<()>) -> Resu
 }
 
 /// JSON Lines: one capture (or HAR) per line; blank lines and listener status lines skipped.
+/// A file of one line (as `listen --save DIR` writes) is named without a line number.
 fn read_lines(
     name: &str,
     first: Vec<u8>,
     mut reader: impl BufRead,
     each: &mut impl FnMut(Recorded) -> Result<()>,
 ) -> Result<()> {
+    let read_line = |reader: &mut dyn BufRead, line: &mut Vec<u8>| {
+        line.clear();
+        reader
+            .read_until(b'\n', line)
+            .map_err(|err| Error::usage(format!("cannot read {name}: {err}")))
+    };
     let mut line = first;
+    let mut next = Vec::new();
+    let mut more = read_line(&mut reader, &mut next)? > 0;
     let mut number = 1;
     loop {
         if !line.iter().all(u8::is_ascii_whitespace) {
-            let value: Value = serde_json::from_slice(&line).map_err(|err| {
-                Error::usage(format!(
-                    "{name}:{number}: not a JSON object ({err}); is the line cut short?"
-                ))
-            })?;
-            read_value(&format!("{name}:{number}"), value, each)?;
+            let source = if number == 1 && !more { name.to_string() } else { format!("{name}:{number}") };
+            read_line_value(&source, &line, each)?;
         }
-        line.clear();
-        number += 1;
-        let read = reader
-            .read_until(b'\n', &mut line)
-            .map_err(|err| Error::usage(format!("cannot read {name}: {err}")))?;
-        if read == 0 {
+        if !more {
             return Ok(());
         }
+        std::mem::swap(&mut line, &mut next);
+        more = read_line(&mut reader, &mut next)? > 0;
+        number += 1;
     }
+}
+
+/// One JSON Lines record: a capture parsed straight into its struct (the fast path), or
+/// anything else `read_value` understands.
+fn read_line_value(source: &str, line: &[u8], each: &mut impl FnMut(Recorded) -> Result<()>) -> Result<()> {
+    if let Ok(capture) = serde_json::from_slice::<Capture>(line) {
+        return each(recorded_from_capture(source, capture)?);
+    }
+    let value: Value = serde_json::from_slice(line)
+        .map_err(|err| Error::usage(format!("{source}: not a JSON object ({err}); is the line cut short?")))?;
+    read_value(source, value, each)
 }
 
 /// A whole document: JSON (a capture or a HAR file) or raw HTTP.

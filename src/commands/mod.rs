@@ -6,4 +6,6 @@ pub mod events;
 pub mod listen;
 pub mod secret;
 pub mod send;
+pub mod replay;
 pub mod sign;
+pub mod verify;

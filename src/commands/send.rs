@@ -5,7 +5,7 @@ use std::time::Duration;
 use colored::Colorize;
 use serde_json::{Map, Value, json};
 
-use crate::cli::SendArgs;
+use crate::cli::{DeliveryArgs, SendArgs};
 use crate::client::{self, Attempt, NetFailure, Request, Response, RetryPolicy, StatusExpectation};
 use crate::delivery::{self, BodySource, Composer, Outgoing};
 use crate::error::{Error, Result};
@@ -15,16 +15,7 @@ use crate::prompt;
 use crate::scheme::Header;
 
 pub fn run(args: SendArgs, out: Printer) -> Result<()> {
-    let expectation = args
-        .expect_status
-        .as_deref()
-        .map_or(Ok(StatusExpectation::default()), StatusExpectation::parse)?;
-    let policy = RetryPolicy::new(
-        args.retries,
-        args.backoff,
-        args.retry_schedule,
-        args.time_scale,
-    )?;
+    let (expectation, policy) = delivery_rules(&args.delivery)?;
     let mut composer = composer_from(&args)?;
     let url = resolve_url(args.url.as_deref(), args.dry_run)?;
     let outgoing = composer.next_delivery()?;
@@ -41,8 +32,18 @@ pub fn run(args: SendArgs, out: Printer) -> Result<()> {
         headers: outgoing.headers.clone(),
         body: outgoing.body.clone(),
     };
-    let attempts = send_with_retries(&request, args.timeout, &policy, expectation, out)?;
+    let attempts = send_with_retries(&request, args.delivery.timeout, &policy, expectation, out)?;
     report(&outgoing, &request, &attempts, expectation, out)
+}
+
+/// What counts as success and how failed attempts are retried.
+pub fn delivery_rules(args: &DeliveryArgs) -> Result<(StatusExpectation, RetryPolicy)> {
+    let expectation = args
+        .expect_status
+        .as_deref()
+        .map_or(Ok(StatusExpectation::default()), StatusExpectation::parse)?;
+    let policy = RetryPolicy::new(args.retries, args.backoff, args.retry_schedule, args.time_scale)?;
+    Ok((expectation, policy))
 }
 
 /// Everything that decides what is sent, checked before anything goes out.
@@ -131,7 +132,7 @@ fn send_with_retries(
     })
 }
 
-fn outcome_text(outcome: &std::result::Result<Response, NetFailure>) -> String {
+pub(crate) fn outcome_text(outcome: &std::result::Result<Response, NetFailure>) -> String {
     match outcome {
         Ok(response) => format!("{} {}", response.status, response.reason),
         Err(failure) => failure.to_string(),
@@ -178,7 +179,7 @@ fn report(
     }
 }
 
-fn print_human(
+pub(crate) fn print_human(
     outgoing: &Outgoing,
     request: &Request,
     attempts: &[Attempt],
@@ -242,7 +243,7 @@ fn latency_ms(latency: Duration) -> f64 {
     (latency.as_secs_f64() * 1_000_000.0).round() / 1000.0
 }
 
-fn delivery_json(
+pub(crate) fn delivery_json(
     outgoing: &Outgoing,
     request: &Request,
     attempts: &[Attempt],

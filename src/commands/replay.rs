@@ -1,0 +1,183 @@
+//! `whk replay`: resend captured deliveries to a URL, as they were or signed afresh.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use colored::Colorize;
+use serde_json::json;
+
+use crate::capture::read::{Recorded, read_inputs};
+use crate::cli::ReplayArgs;
+use crate::client::{self, Attempt, Request, RetryPolicy, StatusExpectation};
+use crate::commands::send::{delivery_json, delivery_rules, outcome_text, print_human};
+use crate::delivery::{self, Outgoing};
+use crate::error::{Error, Result};
+use crate::events;
+use crate::output::{self, Printer};
+use crate::scheme::{self, Header, Scheme, Signer};
+use crate::secret::Secret;
+
+/// How to sign a delivery afresh.
+struct Resigner {
+    secret: Secret,
+    scheme: Option<Scheme>,
+}
+
+impl Resigner {
+    /// The captured headers without any signature, then a new signature made now. The
+    /// scheme is `--scheme`, or the one the capture was signed with.
+    fn headers(&self, recorded: &Recorded, now: i64, rng: &mut fastrand::Rng) -> Result<Vec<Header>> {
+        let scheme = self.scheme.clone().or_else(|| Scheme::detect(&recorded.headers)).ok_or_else(|| {
+            Error::usage(format!(
+                "{}: no known signature header, so the scheme to re-sign with is unknown; pass --scheme",
+                recorded.source
+            ))
+        })?;
+        let signer = Signer::new(scheme.clone(), &self.secret)?;
+        let id = scheme::header(&recorded.headers, "webhook-id")
+            .map(str::to_string)
+            .unwrap_or_else(|| events::message_id(rng));
+        let mut headers: Vec<Header> = recorded
+            .headers
+            .iter()
+            .filter(|(name, _)| {
+                !scheme::SIGNATURE_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h))
+                    && !name.eq_ignore_ascii_case(scheme.signature_header())
+            })
+            .cloned()
+            .collect();
+        headers.extend(signer.sign(&recorded.body, now, &id));
+        Ok(headers)
+    }
+}
+
+pub fn run(args: ReplayArgs, out: Printer) -> Result<()> {
+    let (expectation, policy) = delivery_rules(&args.delivery)?;
+    let url = client::parse_url(args.url.as_deref().ok_or_else(|| {
+        Error::usage("missing --url: pass --url http://127.0.0.1:3001/webhooks or set WHK_URL")
+    })?)?;
+    let extra: Vec<Header> = args.headers.iter().map(|h| delivery::parse_header(h)).collect::<Result<_>>()?;
+    let resigner = resigner_from(&args)?;
+    let mut recorded = Vec::new();
+    read_inputs(&args.inputs, |r| {
+        recorded.push(r);
+        Ok(())
+    })?;
+    if recorded.is_empty() {
+        return Err(Error::usage("the inputs hold no requests to replay"));
+    }
+    let now = events::unix_seconds(SystemTime::now());
+    let mut rng = fastrand::Rng::new();
+    let mut jobs = Vec::with_capacity(recorded.len());
+    for r in recorded {
+        let headers = match &resigner {
+            Some(resigner) => resigner.headers(&r, now, &mut rng)?,
+            None => r.headers.clone(),
+        };
+        let headers = delivery::merge_headers(client::copyable_headers(&headers), extra.clone());
+        let method = reqwest::Method::from_bytes(r.method.as_bytes()).unwrap_or(reqwest::Method::POST);
+        let outgoing = Outgoing { event: delivery::event_of(&r.body), body: r.body.clone(), headers: headers.clone() };
+        let request = Request { method, url: url.clone(), headers, body: r.body.clone() };
+        jobs.push((r.source, outgoing, request));
+    }
+    let results = send_all(jobs, &args, &policy, expectation, out)?;
+    conclude(&results, expectation)
+}
+
+fn resigner_from(args: &ReplayArgs) -> Result<Option<Resigner>> {
+    if !args.resign {
+        return Ok(None);
+    }
+    let secret = delivery::secret_from(&args.secret)?.ok_or_else(|| {
+        Error::usage("--resign needs the secret to sign with: pass --secret S or --secret-file FILE, or set WHK_SECRET")
+    })?;
+    Ok(Some(Resigner { secret, scheme: delivery::chosen_scheme(&args.scheme)? }))
+}
+
+type Job = (String, Outgoing, Request);
+
+/// Sends every job with at most `--concurrency` in flight, reporting each as it finishes.
+fn send_all(
+    jobs: Vec<Job>,
+    args: &ReplayArgs,
+    policy: &RetryPolicy,
+    expectation: StatusExpectation,
+    out: Printer,
+) -> Result<Vec<Vec<Attempt>>> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| Error::Network(format!("cannot start the async runtime: {err}")))?;
+    let timeout = args.delivery.timeout;
+    runtime.block_on(async {
+        let http = client::build_client(timeout)?;
+        let permits = Arc::new(tokio::sync::Semaphore::new(usize::from(args.concurrency)));
+        let jobs: Vec<Arc<Job>> = jobs.into_iter().map(Arc::new).collect();
+        let mut tasks = tokio::task::JoinSet::new();
+        for (index, job) in jobs.iter().enumerate() {
+            let (http, permits, job, policy) = (http.clone(), permits.clone(), job.clone(), policy.clone());
+            tasks.spawn(async move {
+                let _permit = permits.acquire_owned().await.expect("the semaphore is never closed");
+                let attempts = client::deliver(&http, &job.2, timeout, &policy, expectation, |_, _| {}).await;
+                (index, attempts)
+            });
+        }
+        let mut results = vec![Vec::new(); jobs.len()];
+        while let Some(joined) = tasks.join_next().await {
+            let (index, attempts) = joined.map_err(|err| Error::Network(format!("a replay task failed: {err}")))?;
+            let (source, outgoing, request) = &*jobs[index];
+            report_one(source, outgoing, request, &attempts, expectation, out)?;
+            results[index] = attempts;
+        }
+        Ok(results)
+    })
+}
+
+fn report_one(
+    source: &str,
+    outgoing: &Outgoing,
+    request: &Request,
+    attempts: &[Attempt],
+    expectation: StatusExpectation,
+    out: Printer,
+) -> Result<()> {
+    let last = attempts.last().expect("deliver makes at least one attempt");
+    if out.json {
+        let mut value = delivery_json(outgoing, request, attempts, expectation);
+        value["source"] = json!(source);
+        return out.json_line(&value);
+    }
+    out.line(&format!("{}", output::escape_controls(source).dimmed()))?;
+    match &last.outcome {
+        Ok(response) => print_human(outgoing, request, attempts, response, expectation, out),
+        Err(_) => out.line(&format!(
+            "{} {}  → {}",
+            "✗".red().bold(),
+            outcome_text(&last.outcome).red(),
+            request.url
+        )),
+    }
+}
+
+/// Exit 3 if any delivery got no answer, else 1 if any answer was unexpected.
+fn conclude(results: &[Vec<Attempt>], expectation: StatusExpectation) -> Result<()> {
+    let last_outcomes = results.iter().filter_map(|attempts| attempts.last().map(|a| &a.outcome));
+    let (mut unanswered, mut unexpected) = (0, 0);
+    for outcome in last_outcomes {
+        match outcome {
+            Err(_) => unanswered += 1,
+            Ok(response) if !expectation.matches(response.status) => unexpected += 1,
+            Ok(_) => {}
+        }
+    }
+    let total = results.len();
+    if unanswered > 0 {
+        return Err(Error::Network(format!("{unanswered} of {total} replays got no answer")));
+    }
+    if unexpected > 0 {
+        return Err(Error::Failed(format!(
+            "{unexpected} of {total} replays were answered with a status other than {expectation}"
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,192 @@
+//! `whk verify`: is each captured delivery genuine, and if not, why not?
+
+use std::io::{BufWriter, IsTerminal, Write};
+use std::time::SystemTime;
+
+use colored::Colorize;
+use serde_json::{Map, Value, json};
+
+use crate::capture::read::{Recorded, read_inputs};
+use crate::cli::VerifyArgs;
+use crate::delivery;
+use crate::error::{Error, Result};
+use crate::events;
+use crate::output::{self, Printer};
+use crate::secret::Secret;
+use crate::verify::{Evidence, Verdict, Verifier};
+
+/// The clock verification runs against.
+enum Clock {
+    Now(i64),
+    Fixed(i64),
+    /// Each capture's own receive time (now, where the input does not say).
+    Received(i64),
+}
+
+impl Clock {
+    fn for_request(&self, recorded: &Recorded) -> i64 {
+        match self {
+            Clock::Now(t) | Clock::Fixed(t) => *t,
+            Clock::Received(fallback) => recorded.received_at.map_or(*fallback, events::unix_seconds),
+        }
+    }
+}
+
+#[derive(Default)]
+struct Counts {
+    valid: u64,
+    invalid: u64,
+}
+
+pub fn run(args: VerifyArgs, out: Printer) -> Result<()> {
+    let secret = delivery::secret_from(&args.secret)?.ok_or_else(|| {
+        Error::usage("whk verify needs the shared secret: pass --secret S or --secret-file FILE, or set WHK_SECRET")
+    })?;
+    let tolerance = (!args.tolerance.is_zero()).then_some(args.tolerance.as_secs());
+    let verifier = Verifier::new(&secret, delivery::chosen_scheme(&args.scheme)?, tolerance)?;
+    let clock = clock_from(args.now.as_deref())?;
+    let mut writer = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let mut counts = Counts::default();
+    let mut check = |recorded: Recorded| -> Result<()> {
+        let report = Report::new(&verifier, &secret, &recorded, clock.for_request(&recorded), args.show_expected);
+        if report.verdict.is_valid() {
+            counts.valid += 1;
+        } else {
+            counts.invalid += 1;
+        }
+        report.write(&mut writer, out)?;
+        Ok(())
+    };
+    match &args.body {
+        Some(file) => check(body_request(file, &args.headers)?)?,
+        None => read_inputs(&inputs_or_stdin(&args.inputs)?, &mut check)?,
+    }
+    let total = counts.valid + counts.invalid;
+    if total == 0 {
+        return Err(Error::usage("the inputs hold no requests to verify"));
+    }
+    if out.json {
+        writeln!(writer, "{}", json!({"type": "summary", "total": total, "valid": counts.valid, "invalid": counts.invalid}))?;
+    } else if total > 1 {
+        writeln!(writer, "{} valid, {} invalid, of {total}", counts.valid, counts.invalid)?;
+    }
+    writer.flush()?;
+    if counts.invalid > 0 {
+        return Err(Error::Failed(format!("{} of {total} requests failed verification", counts.invalid)));
+    }
+    Ok(())
+}
+
+fn clock_from(flag: Option<&str>) -> Result<Clock> {
+    let now = events::unix_seconds(SystemTime::now());
+    Ok(match flag {
+        None => Clock::Now(now),
+        Some("received") => Clock::Received(now),
+        Some(text) => Clock::Fixed(events::unix_seconds(events::parse_timestamp(text).map_err(|_| {
+            Error::usage(format!("--now {text:?} is not unix seconds, RFC 3339 or \"received\""))
+        })?)),
+    })
+}
+
+fn inputs_or_stdin(inputs: &[String]) -> Result<Vec<String>> {
+    if !inputs.is_empty() {
+        return Ok(inputs.to_vec());
+    }
+    if std::io::stdin().is_terminal() {
+        return Err(Error::usage(
+            "give captures to verify (files, directories, .jsonl, raw HTTP or HAR), pipe one in, or use --body FILE --header 'Name: value'",
+        ));
+    }
+    Ok(vec!["-".to_string()])
+}
+
+fn body_request(file: &str, headers: &[String]) -> Result<Recorded> {
+    if headers.is_empty() {
+        return Err(Error::usage("--body needs the request's signature headers: add --header 'Name: value' for each"));
+    }
+    Ok(Recorded {
+        source: file.to_string(),
+        method: "POST".into(),
+        target: "/".into(),
+        headers: headers.iter().map(|h| delivery::parse_header(h)).collect::<Result<_>>()?,
+        body: delivery::read_source(file, "--body")?,
+        received_at: None,
+        digest_mismatch: false,
+    })
+}
+
+/// The result for one request, ready to print.
+struct Report<'a> {
+    recorded: &'a Recorded,
+    verdict: Verdict,
+    diagnosis: Option<crate::verify::Diagnosis>,
+    expected: Option<(Vec<crate::scheme::Header>, Vec<u8>)>,
+}
+
+impl<'a> Report<'a> {
+    fn new(verifier: &Verifier, secret: &Secret, recorded: &'a Recorded, now: i64, show_expected: bool) -> Self {
+        let verdict = verifier.check(&recorded.headers, &recorded.body, now);
+        let evidence = Evidence { headers: &recorded.headers, body: &recorded.body, now };
+        let diagnosis = verifier.diagnose(secret, &evidence, &verdict);
+        let expected = show_expected
+            .then(|| verifier.expected(&verdict, &recorded.headers, &recorded.body))
+            .flatten();
+        Report { recorded, verdict, diagnosis, expected }
+    }
+
+    fn write(&self, writer: &mut impl Write, out: Printer) -> Result<()> {
+        if out.json {
+            writeln!(writer, "{}", self.to_json())?;
+            return Ok(());
+        }
+        let source = output::escape_controls(&self.recorded.source);
+        let scheme = self.verdict.scheme.unwrap_or("-");
+        match &self.verdict.result {
+            Ok(_) => writeln!(writer, "{} {source}  {scheme}  {}", "✓".green().bold(), "valid".green())?,
+            Err(err) => writeln!(writer, "{} {source}  {scheme}  {}", "✗".red().bold(), format!("invalid: {err}").red())?,
+        }
+        if let Some(diagnosis) = &self.diagnosis
+            && !matches!(diagnosis.kind, "stale" | "missing-header" | "malformed")
+        {
+            writeln!(writer, "  why ({}): {}", diagnosis.kind.yellow(), diagnosis.detail)?;
+        }
+        if self.recorded.digest_mismatch {
+            writeln!(writer, "  note: the capture's body_sha256 does not match its body: the file was edited")?;
+        }
+        if let Some((headers, signed)) = &self.expected {
+            for (name, value) in headers {
+                writeln!(writer, "  expected {name}: {value}")?;
+            }
+            writeln!(writer, "  signed bytes: {}", escape_bytes(signed))?;
+        }
+        Ok(())
+    }
+
+    fn to_json(&self) -> Value {
+        let mut fields = Map::new();
+        fields.insert("type".into(), json!("verification"));
+        fields.insert("source".into(), json!(self.recorded.source));
+        fields.insert("scheme".into(), json!(self.verdict.scheme));
+        fields.insert("valid".into(), json!(self.verdict.is_valid()));
+        match &self.verdict.result {
+            Ok(timestamp) => fields.insert("timestamp".into(), json!(timestamp)),
+            Err(err) => fields.insert("reason".into(), json!(err.to_string())),
+        };
+        if let Some(d) = &self.diagnosis {
+            fields.insert("diagnosis".into(), json!({"kind": d.kind, "detail": d.detail}));
+        }
+        if self.recorded.digest_mismatch {
+            fields.insert("body_edited".into(), json!(true));
+        }
+        if let Some((headers, signed)) = &self.expected {
+            let headers: Map<String, Value> = headers.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
+            fields.insert("expected".into(), json!({"headers": headers, "signed": String::from_utf8_lossy(signed)}));
+        }
+        Value::Object(fields)
+    }
+}
+
+/// The signed bytes as one quoted line, with anything unprintable escaped.
+fn escape_bytes(bytes: &[u8]) -> String {
+    format!("{:?}", String::from_utf8_lossy(bytes))
+}
