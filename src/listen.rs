@@ -446,7 +446,7 @@ impl Pipeline {
                     stdout,
                     "{}  {}: {}",
                     self.label,
-                    name.bold(),
+                    output::escape_controls(name).bold(),
                     output::escape_controls(value)
                 )?;
             }
@@ -505,7 +505,7 @@ impl Pipeline {
         format!(
             "{}  {} {}  {}{signature}{retry}  → {status_text}  {}",
             time.to_string().dimmed(),
-            incoming.method.bold(),
+            output::escape_controls(&incoming.method).bold(),
             target,
             event.cyan(),
             human_size(incoming.body.len())
@@ -519,7 +519,22 @@ fn body_view(body: &[u8], color: bool) -> String {
         return String::new();
     }
     if let Ok(value) = serde_json::from_slice::<Value>(body) {
-        return output::pretty_json(&value, color);
+        // serde escapes controls below 0x20 only; DEL and C1 (0x9b is a one-byte CSI) are
+        // escaped here, after colouring, which never adds them.
+        let pretty = output::pretty_json(&value, color);
+        let unsafe_char = |c: char| ('\u{7f}'..='\u{9f}').contains(&c);
+        if !pretty.contains(unsafe_char) {
+            return pretty;
+        }
+        let mut safe = String::with_capacity(pretty.len() + 16);
+        for c in pretty.chars() {
+            if unsafe_char(c) {
+                safe.push_str(&format!("\\u{:04x}", u32::from(c)));
+            } else {
+                safe.push(c);
+            }
+        }
+        return safe;
     }
     match std::str::from_utf8(body) {
         Ok(text) => output::escape_controls(text),

@@ -107,6 +107,19 @@ impl Server {
             })
             .collect()
     }
+
+    /// Stops handing out requests and waits, at most `grace`, for `workers` to finish the
+    /// ones they hold (and the ones already queued), so a delivery that was saved and
+    /// counted also gets its answer before the process exits.
+    pub fn drain(&self, workers: Vec<JoinHandle<()>>, grace: Duration) {
+        for _ in &workers {
+            self.http.unblock();
+        }
+        let deadline = std::time::Instant::now() + grace;
+        while !workers.iter().all(JoinHandle::is_finished) && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
 }
 
 fn serve_one(

@@ -23,7 +23,6 @@ pub fn run(args: ListenArgs, out: Printer) -> Result<()> {
             "listening on every interface: anyone who can reach this machine can send deliveries",
         );
     }
-    announce(&server, &args, out);
     let (stop_tx, stop_rx) = mpsc::channel();
     *pipeline.stop.lock().expect("not yet shared") = Some(stop_tx.clone());
     ctrlc::set_handler(move || {
@@ -37,16 +36,22 @@ pub fn run(args: ListenArgs, out: Printer) -> Result<()> {
         4
     };
     let (handler, refused) = (pipeline.clone(), pipeline.clone());
-    server.serve(
+    let workers = server.serve(
         workers,
         args.max_body,
         Arc::new(move |incoming| handler.handle(incoming)),
         Arc::new(move |refusal| refused.refused(refusal)),
     );
+    // Only now: a script that waits for this line may signal or send at once.
+    announce(&server, &args, out);
     let stop = match args.timeout {
         Some(limit) => stop_rx.recv_timeout(limit).unwrap_or(Stop::Timeout),
         None => stop_rx.recv().unwrap_or(Stop::Signal),
     };
+    // Answer what is in hand before exiting: the Nth delivery's sender must get its response
+    // (which --delay holds back after the delivery was counted).
+    let grace = Duration::from_secs(3) + args.delay.unwrap_or_default();
+    server.drain(workers, grace);
     finish(&pipeline, &args, stop, out)
 }
 

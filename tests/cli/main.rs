@@ -1,9 +1,12 @@
 //! The integration tests: one binary that spawns the real `whk` and talks to it over real
 //! sockets on 127.0.0.1.
 
+mod listen_support;
 mod support;
 
+mod cli_demo;
 mod cli_events;
+mod cli_listen;
 mod cli_misc;
 mod cli_send;
 mod cli_sign;
