@@ -99,11 +99,15 @@ impl Server {
             .map(|_| {
                 let (http, handler, refused) =
                     (self.http.clone(), handler.clone(), refused.clone());
-                std::thread::spawn(move || {
-                    while let Ok(request) = http.recv() {
-                        serve_one(request, max_body, &handler, &refused);
-                    }
-                })
+                // Named so per-thread profiles tell the workers from tiny_http's own threads.
+                std::thread::Builder::new()
+                    .name("whk-worker".into())
+                    .spawn(move || {
+                        while let Ok(request) = http.recv() {
+                            serve_one(request, max_body, &handler, &refused);
+                        }
+                    })
+                    .expect("cannot start a listener worker thread")
             })
             .collect()
     }
