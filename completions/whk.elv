@@ -30,7 +30,9 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --version 'Print version'
             cand send 'Build a sample delivery for EVENT (or send --data), sign it and POST it'
             cand sign 'Print the signature headers for a body, or a ready curl command'
+            cand verify 'Verify signatures on captured requests, and explain every failure'
             cand listen 'Receive deliveries: verify, pretty-print, save, answer as told, forward'
+            cand replay 'Resend captured deliveries, as they were or signed afresh'
             cand demo 'A listener and a sender in one process: every event, signed, sent, received, verified'
             cand events 'List event types, or print one sample payload'
             cand secret 'Print a fresh random secret in the form the scheme expects'
@@ -94,6 +96,30 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'whk;verify'= {
+            cand --body 'Check this body instead, with its headers given by --header'
+            cand -H 'A header of the --body request, repeatable: --header ''X-GeoRedir-Signature: 3f…'''
+            cand --header 'A header of the --body request, repeatable: --header ''X-GeoRedir-Signature: 3f…'''
+            cand --secret 'Shared secret to sign or verify with'
+            cand --secret-file 'Read the secret from a file (keeps it out of `ps` and shell history)'
+            cand --scheme 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]'
+            cand --signature-header 'Header that carries the signature (custom scheme), e.g. X-Signature'
+            cand --signature-prefix 'Text before the signature value (custom scheme), e.g. sha256='
+            cand --encoding 'Encoding of the signature value (custom scheme)'
+            cand --tolerance 'How far a signed timestamp may be from now, each way ("0" skips the check)'
+            cand --now 'Check timestamps as of this time (unix seconds or RFC 3339), or "received" for the time each capture was received'
+            cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
+            cand --show-expected 'Also print the expected signature and the exact string that was signed'
+            cand --json 'Print one JSON object per line on stdout, nothing decorative'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'Show more: request and response headers'
+            cand --verbose 'Show more: request and response headers'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'whk;listen'= {
             cand -p 'Port to listen on (0 picks a free one)'
             cand --port 'Port to listen on (0 picks a free one)'
@@ -121,6 +147,35 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
             cand --headers 'Show each delivery''s headers'
             cand --require-valid 'Exit 1 if any delivery had a missing or bad signature (needs --secret)'
+            cand --json 'Print one JSON object per line on stdout, nothing decorative'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'Show more: request and response headers'
+            cand --verbose 'Show more: request and response headers'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'whk;replay'= {
+            cand --url 'Endpoint to send them to'
+            cand --secret 'Shared secret to sign or verify with'
+            cand --secret-file 'Read the secret from a file (keeps it out of `ps` and shell history)'
+            cand --scheme 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]'
+            cand --signature-header 'Header that carries the signature (custom scheme), e.g. X-Signature'
+            cand --signature-prefix 'Text before the signature value (custom scheme), e.g. sha256='
+            cand --encoding 'Encoding of the signature value (custom scheme)'
+            cand -H 'Extra request header, repeatable: --header ''X-Replay: 1'''
+            cand --header 'Extra request header, repeatable: --header ''X-Replay: 1'''
+            cand --concurrency 'Deliveries in flight at once'
+            cand --timeout 'Time allowed for each attempt'
+            cand --retries 'Retries after a failed attempt (non-2xx, timeout, refused)'
+            cand --backoff 'Wait before the first retry, doubling for each next one'
+            cand --retry-schedule 'Retry on a provider''s documented schedule instead of --backoff'
+            cand --time-scale 'Multiply every retry wait by this factor (0.001 turns minutes into tens of milliseconds)'
+            cand --expect-status 'Succeed only on this status: a code (401), a class (4xx) or a range (400-499)'
+            cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
+            cand --resign 'Sign each delivery afresh (a new timestamp for timestamped schemes) instead of sending the captured signature'
             cand --json 'Print one JSON object per line on stdout, nothing decorative'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'
@@ -191,7 +246,9 @@ set edit:completion:arg-completer[whk] = {|@words|
         &'whk;help'= {
             cand send 'Build a sample delivery for EVENT (or send --data), sign it and POST it'
             cand sign 'Print the signature headers for a body, or a ready curl command'
+            cand verify 'Verify signatures on captured requests, and explain every failure'
             cand listen 'Receive deliveries: verify, pretty-print, save, answer as told, forward'
+            cand replay 'Resend captured deliveries, as they were or signed afresh'
             cand demo 'A listener and a sender in one process: every event, signed, sent, received, verified'
             cand events 'List event types, or print one sample payload'
             cand secret 'Print a fresh random secret in the form the scheme expects'
@@ -202,7 +259,11 @@ set edit:completion:arg-completer[whk] = {|@words|
         }
         &'whk;help;sign'= {
         }
+        &'whk;help;verify'= {
+        }
         &'whk;help;listen'= {
+        }
+        &'whk;help;replay'= {
         }
         &'whk;help;demo'= {
         }

@@ -34,7 +34,9 @@ complete -c whk -n "__fish_whk_needs_command" -s h -l help -d 'Print help'
 complete -c whk -n "__fish_whk_needs_command" -s V -l version -d 'Print version'
 complete -c whk -n "__fish_whk_needs_command" -f -a "send" -d 'Build a sample delivery for EVENT (or send --data), sign it and POST it'
 complete -c whk -n "__fish_whk_needs_command" -f -a "sign" -d 'Print the signature headers for a body, or a ready curl command'
+complete -c whk -n "__fish_whk_needs_command" -f -a "verify" -d 'Verify signatures on captured requests, and explain every failure'
 complete -c whk -n "__fish_whk_needs_command" -f -a "listen" -d 'Receive deliveries: verify, pretty-print, save, answer as told, forward'
+complete -c whk -n "__fish_whk_needs_command" -f -a "replay" -d 'Resend captured deliveries, as they were or signed afresh'
 complete -c whk -n "__fish_whk_needs_command" -f -a "demo" -d 'A listener and a sender in one process: every event, signed, sent, received, verified'
 complete -c whk -n "__fish_whk_needs_command" -f -a "events" -d 'List event types, or print one sample payload'
 complete -c whk -n "__fish_whk_needs_command" -f -a "secret" -d 'Print a fresh random secret in the form the scheme expects'
@@ -106,6 +108,33 @@ complete -c whk -n "__fish_whk_using_subcommand sign" -s q -l quiet -d 'Print on
 complete -c whk -n "__fish_whk_using_subcommand sign" -s v -l verbose -d 'Show more: request and response headers'
 complete -c whk -n "__fish_whk_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c whk -n "__fish_whk_using_subcommand sign" -s V -l version -d 'Print version'
+complete -c whk -n "__fish_whk_using_subcommand verify" -l body -d 'Check this body instead, with its headers given by --header' -r
+complete -c whk -n "__fish_whk_using_subcommand verify" -s H -l header -d 'A header of the --body request, repeatable: --header \'X-GeoRedir-Signature: 3f…\'' -r
+complete -c whk -n "__fish_whk_using_subcommand verify" -l secret -d 'Shared secret to sign or verify with' -r
+complete -c whk -n "__fish_whk_using_subcommand verify" -l secret-file -d 'Read the secret from a file (keeps it out of `ps` and shell history)' -r -F
+complete -c whk -n "__fish_whk_using_subcommand verify" -l scheme -d 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
+relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
+github\t'X-Hub-Signature-256: sha256=<hex>'
+stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
+standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64>'
+slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
+shopify\t'X-Shopify-Hmac-Sha256: base64 HMAC of the raw body'
+custom\t'--signature-header NAME with --signature-prefix and --encoding'"
+complete -c whk -n "__fish_whk_using_subcommand verify" -l signature-header -d 'Header that carries the signature (custom scheme), e.g. X-Signature' -r
+complete -c whk -n "__fish_whk_using_subcommand verify" -l signature-prefix -d 'Text before the signature value (custom scheme), e.g. sha256=' -r
+complete -c whk -n "__fish_whk_using_subcommand verify" -l encoding -d 'Encoding of the signature value (custom scheme)' -r -f -a "hex\t''
+base64\t''"
+complete -c whk -n "__fish_whk_using_subcommand verify" -l tolerance -d 'How far a signed timestamp may be from now, each way ("0" skips the check)' -r
+complete -c whk -n "__fish_whk_using_subcommand verify" -l now -d 'Check timestamps as of this time (unix seconds or RFC 3339), or "received" for the time each capture was received' -r
+complete -c whk -n "__fish_whk_using_subcommand verify" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c whk -n "__fish_whk_using_subcommand verify" -l show-expected -d 'Also print the expected signature and the exact string that was signed'
+complete -c whk -n "__fish_whk_using_subcommand verify" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
+complete -c whk -n "__fish_whk_using_subcommand verify" -s q -l quiet -d 'Print only results and errors'
+complete -c whk -n "__fish_whk_using_subcommand verify" -s v -l verbose -d 'Show more: request and response headers'
+complete -c whk -n "__fish_whk_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c whk -n "__fish_whk_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c whk -n "__fish_whk_using_subcommand listen" -s p -l port -d 'Port to listen on (0 picks a free one)' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l host -d 'Address to bind; 0.0.0.0 opens the listener to your network' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l secret -d 'Shared secret to sign or verify with' -r
@@ -146,6 +175,39 @@ complete -c whk -n "__fish_whk_using_subcommand listen" -s q -l quiet -d 'Print 
 complete -c whk -n "__fish_whk_using_subcommand listen" -s v -l verbose -d 'Show more: request and response headers'
 complete -c whk -n "__fish_whk_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c whk -n "__fish_whk_using_subcommand listen" -s V -l version -d 'Print version'
+complete -c whk -n "__fish_whk_using_subcommand replay" -l url -d 'Endpoint to send them to' -r
+complete -c whk -n "__fish_whk_using_subcommand replay" -l secret -d 'Shared secret to sign or verify with' -r
+complete -c whk -n "__fish_whk_using_subcommand replay" -l secret-file -d 'Read the secret from a file (keeps it out of `ps` and shell history)' -r -F
+complete -c whk -n "__fish_whk_using_subcommand replay" -l scheme -d 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
+relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
+github\t'X-Hub-Signature-256: sha256=<hex>'
+stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
+standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64>'
+slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
+shopify\t'X-Shopify-Hmac-Sha256: base64 HMAC of the raw body'
+custom\t'--signature-header NAME with --signature-prefix and --encoding'"
+complete -c whk -n "__fish_whk_using_subcommand replay" -l signature-header -d 'Header that carries the signature (custom scheme), e.g. X-Signature' -r
+complete -c whk -n "__fish_whk_using_subcommand replay" -l signature-prefix -d 'Text before the signature value (custom scheme), e.g. sha256=' -r
+complete -c whk -n "__fish_whk_using_subcommand replay" -l encoding -d 'Encoding of the signature value (custom scheme)' -r -f -a "hex\t''
+base64\t''"
+complete -c whk -n "__fish_whk_using_subcommand replay" -s H -l header -d 'Extra request header, repeatable: --header \'X-Replay: 1\'' -r
+complete -c whk -n "__fish_whk_using_subcommand replay" -l concurrency -d 'Deliveries in flight at once' -r
+complete -c whk -n "__fish_whk_using_subcommand replay" -l timeout -d 'Time allowed for each attempt' -r
+complete -c whk -n "__fish_whk_using_subcommand replay" -l retries -d 'Retries after a failed attempt (non-2xx, timeout, refused)' -r
+complete -c whk -n "__fish_whk_using_subcommand replay" -l backoff -d 'Wait before the first retry, doubling for each next one' -r
+complete -c whk -n "__fish_whk_using_subcommand replay" -l retry-schedule -d 'Retry on a provider\'s documented schedule instead of --backoff' -r -f -a "georedir\t'GeoRedir: {"event", "timestamp", "data"}'
+relurl\t'RELURL: {"event", "event_id", "timestamp", "data"}'"
+complete -c whk -n "__fish_whk_using_subcommand replay" -l time-scale -d 'Multiply every retry wait by this factor (0.001 turns minutes into tens of milliseconds)' -r
+complete -c whk -n "__fish_whk_using_subcommand replay" -l expect-status -d 'Succeed only on this status: a code (401), a class (4xx) or a range (400-499)' -r
+complete -c whk -n "__fish_whk_using_subcommand replay" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c whk -n "__fish_whk_using_subcommand replay" -l resign -d 'Sign each delivery afresh (a new timestamp for timestamped schemes) instead of sending the captured signature'
+complete -c whk -n "__fish_whk_using_subcommand replay" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
+complete -c whk -n "__fish_whk_using_subcommand replay" -s q -l quiet -d 'Print only results and errors'
+complete -c whk -n "__fish_whk_using_subcommand replay" -s v -l verbose -d 'Show more: request and response headers'
+complete -c whk -n "__fish_whk_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c whk -n "__fish_whk_using_subcommand replay" -s V -l version -d 'Print version'
 complete -c whk -n "__fish_whk_using_subcommand demo" -l scheme -d 'Signature scheme to demonstrate' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
 relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
 github\t'X-Hub-Signature-256: sha256=<hex>'
@@ -203,11 +265,13 @@ complete -c whk -n "__fish_whk_using_subcommand completions" -s q -l quiet -d 'P
 complete -c whk -n "__fish_whk_using_subcommand completions" -s v -l verbose -d 'Show more: request and response headers'
 complete -c whk -n "__fish_whk_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c whk -n "__fish_whk_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign listen demo events secret completions help" -f -a "send" -d 'Build a sample delivery for EVENT (or send --data), sign it and POST it'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign listen demo events secret completions help" -f -a "sign" -d 'Print the signature headers for a body, or a ready curl command'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign listen demo events secret completions help" -f -a "listen" -d 'Receive deliveries: verify, pretty-print, save, answer as told, forward'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign listen demo events secret completions help" -f -a "demo" -d 'A listener and a sender in one process: every event, signed, sent, received, verified'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign listen demo events secret completions help" -f -a "events" -d 'List event types, or print one sample payload'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign listen demo events secret completions help" -f -a "secret" -d 'Print a fresh random secret in the form the scheme expects'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign listen demo events secret completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign listen demo events secret completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo events secret completions help" -f -a "send" -d 'Build a sample delivery for EVENT (or send --data), sign it and POST it'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo events secret completions help" -f -a "sign" -d 'Print the signature headers for a body, or a ready curl command'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo events secret completions help" -f -a "verify" -d 'Verify signatures on captured requests, and explain every failure'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo events secret completions help" -f -a "listen" -d 'Receive deliveries: verify, pretty-print, save, answer as told, forward'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo events secret completions help" -f -a "replay" -d 'Resend captured deliveries, as they were or signed afresh'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo events secret completions help" -f -a "demo" -d 'A listener and a sender in one process: every event, signed, sent, received, verified'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo events secret completions help" -f -a "events" -d 'List event types, or print one sample payload'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo events secret completions help" -f -a "secret" -d 'Print a fresh random secret in the form the scheme expects'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo events secret completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo events secret completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -202,7 +202,12 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "inputs")]
     pub body: Option<String>,
     /// A header of the --body request, repeatable: --header 'X-GeoRedir-Signature: 3f…'
-    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", requires = "body")]
+    #[arg(
+        short = 'H',
+        long = "header",
+        value_name = "NAME: VALUE",
+        requires = "body"
+    )]
     pub headers: Vec<String>,
     #[command(flatten)]
     pub secret: SecretArgs,

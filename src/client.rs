@@ -81,8 +81,18 @@ pub struct Attempt {
 
 /// Hop-by-hop and framing headers that must not be copied from one connection to another.
 const NOT_COPIED: &[&str] = &[
-    "host", "content-length", "connection", "transfer-encoding", "keep-alive", "expect", "upgrade", "te",
-    "trailer", "proxy-connection", "date", "server",
+    "host",
+    "content-length",
+    "connection",
+    "transfer-encoding",
+    "keep-alive",
+    "expect",
+    "upgrade",
+    "te",
+    "trailer",
+    "proxy-connection",
+    "date",
+    "server",
 ];
 
 /// The headers of a received request or response that can go out again on a new connection.

@@ -3,7 +3,7 @@
 //! `whk listen` and `whk demo`; the HTTP side lives in `server`.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
@@ -165,6 +165,34 @@ fn bad_gateway(url: &reqwest::Url, failure: &NetFailure) -> Answer {
     }
 }
 
+/// The idempotency keys of the most recent deliveries. Bounded, so a long load test keeps
+/// a flat memory profile; a retry of anything older than the last `RECENT_KEYS` deliveries
+/// is not recognised.
+#[derive(Default)]
+pub struct RecentKeys {
+    keys: HashSet<String>,
+    order: VecDeque<String>,
+}
+
+const RECENT_KEYS: usize = 20_000;
+
+impl RecentKeys {
+    /// Records `key`; true when it was already there.
+    pub fn seen_before(&mut self, key: String) -> bool {
+        if self.keys.contains(&key) {
+            return true;
+        }
+        if self.order.len() == RECENT_KEYS
+            && let Some(oldest) = self.order.pop_front()
+        {
+            self.keys.remove(&oldest);
+        }
+        self.keys.insert(key.clone());
+        self.order.push_back(key);
+        false
+    }
+}
+
 /// Counts for the summary.
 #[derive(Debug, Default)]
 pub struct Tally {
@@ -222,7 +250,7 @@ pub struct Pipeline {
     pub stop: Mutex<Option<Sender<Stop>>>,
     /// Printed before each of the listener's lines (the demo labels its two sides).
     pub label: &'static str,
-    pub seen: Mutex<HashSet<String>>,
+    pub seen: Mutex<RecentKeys>,
     pub tally: Mutex<Tally>,
     sequence: AtomicU64,
     salt: u16,
@@ -287,7 +315,7 @@ impl Pipeline {
             count: None,
             stop: Mutex::new(None),
             label: "",
-            seen: Mutex::new(HashSet::new()),
+            seen: Mutex::new(RecentKeys::default()),
             tally: Mutex::new(Tally::default()),
             sequence: AtomicU64::new(0),
             salt: fastrand::u16(..),
@@ -307,7 +335,7 @@ impl Pipeline {
             .verifier
             .as_ref()
             .map(|v| v.check(&incoming.headers, &incoming.body, now));
-        let duplicate = key.is_some_and(|key| !lock(&self.seen).insert(key));
+        let duplicate = key.is_some_and(|key| lock(&self.seen).seen_before(key));
         let (mut answer, forward) = match &self.forwarder {
             Some(forwarder) => {
                 let (answer, record, line) = forwarder.forward(&incoming);
@@ -601,6 +629,21 @@ mod tests {
             Some("webhook-id:msg_1")
         );
         assert_eq!(event_and_key(&[], br#"{"event": 5}"#), (None, None));
+    }
+
+    #[test]
+    fn recent_keys_forget_the_oldest_beyond_the_bound() {
+        let mut keys = RecentKeys::default();
+        assert!(!keys.seen_before("a".into()));
+        assert!(keys.seen_before("a".into()));
+        for i in 0..RECENT_KEYS {
+            keys.seen_before(format!("k{i}"));
+        }
+        assert_eq!(keys.keys.len(), RECENT_KEYS);
+        assert!(
+            !keys.seen_before("a".into()),
+            "the oldest key was forgotten"
+        );
     }
 
     #[test]

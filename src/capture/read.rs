@@ -112,7 +112,11 @@ fn read_lines(
     let mut number = 1;
     loop {
         if !line.iter().all(u8::is_ascii_whitespace) {
-            let source = if number == 1 && !more { name.to_string() } else { format!("{name}:{number}") };
+            let source = if number == 1 && !more {
+                name.to_string()
+            } else {
+                format!("{name}:{number}")
+            };
             read_line_value(&source, &line, each)?;
         }
         if !more {
@@ -126,12 +130,19 @@ fn read_lines(
 
 /// One JSON Lines record: a capture parsed straight into its struct (the fast path), or
 /// anything else `read_value` understands.
-fn read_line_value(source: &str, line: &[u8], each: &mut impl FnMut(Recorded) -> Result<()>) -> Result<()> {
+fn read_line_value(
+    source: &str,
+    line: &[u8],
+    each: &mut impl FnMut(Recorded) -> Result<()>,
+) -> Result<()> {
     if let Ok(capture) = serde_json::from_slice::<Capture>(line) {
         return each(recorded_from_capture(source, capture)?);
     }
-    let value: Value = serde_json::from_slice(line)
-        .map_err(|err| Error::usage(format!("{source}: not a JSON object ({err}); is the line cut short?")))?;
+    let value: Value = serde_json::from_slice(line).map_err(|err| {
+        Error::usage(format!(
+            "{source}: not a JSON object ({err}); is the line cut short?"
+        ))
+    })?;
     read_value(source, value, each)
 }
 

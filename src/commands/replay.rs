@@ -26,7 +26,12 @@ struct Resigner {
 impl Resigner {
     /// The captured headers without any signature, then a new signature made now. The
     /// scheme is `--scheme`, or the one the capture was signed with.
-    fn headers(&self, recorded: &Recorded, now: i64, rng: &mut fastrand::Rng) -> Result<Vec<Header>> {
+    fn headers(
+        &self,
+        recorded: &Recorded,
+        now: i64,
+        rng: &mut fastrand::Rng,
+    ) -> Result<Vec<Header>> {
         let scheme = self.scheme.clone().or_else(|| Scheme::detect(&recorded.headers)).ok_or_else(|| {
             Error::usage(format!(
                 "{}: no known signature header, so the scheme to re-sign with is unknown; pass --scheme",
@@ -41,7 +46,9 @@ impl Resigner {
             .headers
             .iter()
             .filter(|(name, _)| {
-                !scheme::SIGNATURE_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h))
+                !scheme::SIGNATURE_HEADERS
+                    .iter()
+                    .any(|h| name.eq_ignore_ascii_case(h))
                     && !name.eq_ignore_ascii_case(scheme.signature_header())
             })
             .cloned()
@@ -56,7 +63,11 @@ pub fn run(args: ReplayArgs, out: Printer) -> Result<()> {
     let url = client::parse_url(args.url.as_deref().ok_or_else(|| {
         Error::usage("missing --url: pass --url http://127.0.0.1:3001/webhooks or set WHK_URL")
     })?)?;
-    let extra: Vec<Header> = args.headers.iter().map(|h| delivery::parse_header(h)).collect::<Result<_>>()?;
+    let extra: Vec<Header> = args
+        .headers
+        .iter()
+        .map(|h| delivery::parse_header(h))
+        .collect::<Result<_>>()?;
     let resigner = resigner_from(&args)?;
     let mut recorded = Vec::new();
     read_inputs(&args.inputs, |r| {
@@ -75,9 +86,19 @@ pub fn run(args: ReplayArgs, out: Printer) -> Result<()> {
             None => r.headers.clone(),
         };
         let headers = delivery::merge_headers(client::copyable_headers(&headers), extra.clone());
-        let method = reqwest::Method::from_bytes(r.method.as_bytes()).unwrap_or(reqwest::Method::POST);
-        let outgoing = Outgoing { event: delivery::event_of(&r.body), body: r.body.clone(), headers: headers.clone() };
-        let request = Request { method, url: url.clone(), headers, body: r.body.clone() };
+        let method =
+            reqwest::Method::from_bytes(r.method.as_bytes()).unwrap_or(reqwest::Method::POST);
+        let outgoing = Outgoing {
+            event: delivery::event_of(&r.body),
+            body: r.body.clone(),
+            headers: headers.clone(),
+        };
+        let request = Request {
+            method,
+            url: url.clone(),
+            headers,
+            body: r.body.clone(),
+        };
         jobs.push((r.source, outgoing, request));
     }
     let results = send_all(jobs, &args, &policy, expectation, out)?;
@@ -91,7 +112,10 @@ fn resigner_from(args: &ReplayArgs) -> Result<Option<Resigner>> {
     let secret = delivery::secret_from(&args.secret)?.ok_or_else(|| {
         Error::usage("--resign needs the secret to sign with: pass --secret S or --secret-file FILE, or set WHK_SECRET")
     })?;
-    Ok(Some(Resigner { secret, scheme: delivery::chosen_scheme(&args.scheme)? }))
+    Ok(Some(Resigner {
+        secret,
+        scheme: delivery::chosen_scheme(&args.scheme)?,
+    }))
 }
 
 type Job = (String, Outgoing, Request);
@@ -115,16 +139,22 @@ fn send_all(
         let jobs: Vec<Arc<Job>> = jobs.into_iter().map(Arc::new).collect();
         let mut tasks = tokio::task::JoinSet::new();
         for (index, job) in jobs.iter().enumerate() {
-            let (http, permits, job, policy) = (http.clone(), permits.clone(), job.clone(), policy.clone());
+            let (http, permits, job, policy) =
+                (http.clone(), permits.clone(), job.clone(), policy.clone());
             tasks.spawn(async move {
-                let _permit = permits.acquire_owned().await.expect("the semaphore is never closed");
-                let attempts = client::deliver(&http, &job.2, timeout, &policy, expectation, |_, _| {}).await;
+                let _permit = permits
+                    .acquire_owned()
+                    .await
+                    .expect("the semaphore is never closed");
+                let attempts =
+                    client::deliver(&http, &job.2, timeout, &policy, expectation, |_, _| {}).await;
                 (index, attempts)
             });
         }
         let mut results = vec![Vec::new(); jobs.len()];
         while let Some(joined) = tasks.join_next().await {
-            let (index, attempts) = joined.map_err(|err| Error::Network(format!("a replay task failed: {err}")))?;
+            let (index, attempts) =
+                joined.map_err(|err| Error::Network(format!("a replay task failed: {err}")))?;
             let (source, outgoing, request) = &*jobs[index];
             report_one(source, outgoing, request, &attempts, expectation, out)?;
             results[index] = attempts;
@@ -161,7 +191,9 @@ fn report_one(
 
 /// Exit 3 if any delivery got no answer, else 1 if any answer was unexpected.
 fn conclude(results: &[Vec<Attempt>], expectation: StatusExpectation) -> Result<()> {
-    let last_outcomes = results.iter().filter_map(|attempts| attempts.last().map(|a| &a.outcome));
+    let last_outcomes = results
+        .iter()
+        .filter_map(|attempts| attempts.last().map(|a| &a.outcome));
     let (mut unanswered, mut unexpected) = (0, 0);
     for outcome in last_outcomes {
         match outcome {
@@ -172,7 +204,9 @@ fn conclude(results: &[Vec<Attempt>], expectation: StatusExpectation) -> Result<
     }
     let total = results.len();
     if unanswered > 0 {
-        return Err(Error::Network(format!("{unanswered} of {total} replays got no answer")));
+        return Err(Error::Network(format!(
+            "{unanswered} of {total} replays got no answer"
+        )));
     }
     if unexpected > 0 {
         return Err(Error::Failed(format!(

@@ -42,7 +42,12 @@ pub fn delivery_rules(args: &DeliveryArgs) -> Result<(StatusExpectation, RetryPo
         .expect_status
         .as_deref()
         .map_or(Ok(StatusExpectation::default()), StatusExpectation::parse)?;
-    let policy = RetryPolicy::new(args.retries, args.backoff, args.retry_schedule, args.time_scale)?;
+    let policy = RetryPolicy::new(
+        args.retries,
+        args.backoff,
+        args.retry_schedule,
+        args.time_scale,
+    )?;
     Ok((expectation, policy))
 }
 

@@ -27,7 +27,9 @@ impl Clock {
     fn for_request(&self, recorded: &Recorded) -> i64 {
         match self {
             Clock::Now(t) | Clock::Fixed(t) => *t,
-            Clock::Received(fallback) => recorded.received_at.map_or(*fallback, events::unix_seconds),
+            Clock::Received(fallback) => {
+                recorded.received_at.map_or(*fallback, events::unix_seconds)
+            }
         }
     }
 }
@@ -48,7 +50,13 @@ pub fn run(args: VerifyArgs, out: Printer) -> Result<()> {
     let mut writer = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     let mut counts = Counts::default();
     let mut check = |recorded: Recorded| -> Result<()> {
-        let report = Report::new(&verifier, &secret, &recorded, clock.for_request(&recorded), args.show_expected);
+        let report = Report::new(
+            &verifier,
+            &secret,
+            &recorded,
+            clock.for_request(&recorded),
+            args.show_expected,
+        );
         if report.verdict.is_valid() {
             counts.valid += 1;
         } else {
@@ -66,13 +74,24 @@ pub fn run(args: VerifyArgs, out: Printer) -> Result<()> {
         return Err(Error::usage("the inputs hold no requests to verify"));
     }
     if out.json {
-        writeln!(writer, "{}", json!({"type": "summary", "total": total, "valid": counts.valid, "invalid": counts.invalid}))?;
+        writeln!(
+            writer,
+            "{}",
+            json!({"type": "summary", "total": total, "valid": counts.valid, "invalid": counts.invalid})
+        )?;
     } else if total > 1 {
-        writeln!(writer, "{} valid, {} invalid, of {total}", counts.valid, counts.invalid)?;
+        writeln!(
+            writer,
+            "{} valid, {} invalid, of {total}",
+            counts.valid, counts.invalid
+        )?;
     }
     writer.flush()?;
     if counts.invalid > 0 {
-        return Err(Error::Failed(format!("{} of {total} requests failed verification", counts.invalid)));
+        return Err(Error::Failed(format!(
+            "{} of {total} requests failed verification",
+            counts.invalid
+        )));
     }
     Ok(())
 }
@@ -82,9 +101,13 @@ fn clock_from(flag: Option<&str>) -> Result<Clock> {
     Ok(match flag {
         None => Clock::Now(now),
         Some("received") => Clock::Received(now),
-        Some(text) => Clock::Fixed(events::unix_seconds(events::parse_timestamp(text).map_err(|_| {
-            Error::usage(format!("--now {text:?} is not unix seconds, RFC 3339 or \"received\""))
-        })?)),
+        Some(text) => Clock::Fixed(events::unix_seconds(
+            events::parse_timestamp(text).map_err(|_| {
+                Error::usage(format!(
+                    "--now {text:?} is not unix seconds, RFC 3339 or \"received\""
+                ))
+            })?,
+        )),
     })
 }
 
@@ -102,13 +125,18 @@ fn inputs_or_stdin(inputs: &[String]) -> Result<Vec<String>> {
 
 fn body_request(file: &str, headers: &[String]) -> Result<Recorded> {
     if headers.is_empty() {
-        return Err(Error::usage("--body needs the request's signature headers: add --header 'Name: value' for each"));
+        return Err(Error::usage(
+            "--body needs the request's signature headers: add --header 'Name: value' for each",
+        ));
     }
     Ok(Recorded {
         source: file.to_string(),
         method: "POST".into(),
         target: "/".into(),
-        headers: headers.iter().map(|h| delivery::parse_header(h)).collect::<Result<_>>()?,
+        headers: headers
+            .iter()
+            .map(|h| delivery::parse_header(h))
+            .collect::<Result<_>>()?,
         body: delivery::read_source(file, "--body")?,
         received_at: None,
         digest_mismatch: false,
@@ -124,14 +152,29 @@ struct Report<'a> {
 }
 
 impl<'a> Report<'a> {
-    fn new(verifier: &Verifier, secret: &Secret, recorded: &'a Recorded, now: i64, show_expected: bool) -> Self {
+    fn new(
+        verifier: &Verifier,
+        secret: &Secret,
+        recorded: &'a Recorded,
+        now: i64,
+        show_expected: bool,
+    ) -> Self {
         let verdict = verifier.check(&recorded.headers, &recorded.body, now);
-        let evidence = Evidence { headers: &recorded.headers, body: &recorded.body, now };
+        let evidence = Evidence {
+            headers: &recorded.headers,
+            body: &recorded.body,
+            now,
+        };
         let diagnosis = verifier.diagnose(secret, &evidence, &verdict);
         let expected = show_expected
             .then(|| verifier.expected(&verdict, &recorded.headers, &recorded.body))
             .flatten();
-        Report { recorded, verdict, diagnosis, expected }
+        Report {
+            recorded,
+            verdict,
+            diagnosis,
+            expected,
+        }
     }
 
     fn write(&self, writer: &mut impl Write, out: Printer) -> Result<()> {
@@ -142,16 +185,34 @@ impl<'a> Report<'a> {
         let source = output::escape_controls(&self.recorded.source);
         let scheme = self.verdict.scheme.unwrap_or("-");
         match &self.verdict.result {
-            Ok(_) => writeln!(writer, "{} {source}  {scheme}  {}", "✓".green().bold(), "valid".green())?,
-            Err(err) => writeln!(writer, "{} {source}  {scheme}  {}", "✗".red().bold(), format!("invalid: {err}").red())?,
+            Ok(_) => writeln!(
+                writer,
+                "{} {source}  {scheme}  {}",
+                "✓".green().bold(),
+                "valid".green()
+            )?,
+            Err(err) => writeln!(
+                writer,
+                "{} {source}  {scheme}  {}",
+                "✗".red().bold(),
+                format!("invalid: {err}").red()
+            )?,
         }
         if let Some(diagnosis) = &self.diagnosis
             && !matches!(diagnosis.kind, "stale" | "missing-header" | "malformed")
         {
-            writeln!(writer, "  why ({}): {}", diagnosis.kind.yellow(), diagnosis.detail)?;
+            writeln!(
+                writer,
+                "  why ({}): {}",
+                diagnosis.kind.yellow(),
+                diagnosis.detail
+            )?;
         }
         if self.recorded.digest_mismatch {
-            writeln!(writer, "  note: the capture's body_sha256 does not match its body: the file was edited")?;
+            writeln!(
+                writer,
+                "  note: the capture's body_sha256 does not match its body: the file was edited"
+            )?;
         }
         if let Some((headers, signed)) = &self.expected {
             for (name, value) in headers {
@@ -173,14 +234,21 @@ impl<'a> Report<'a> {
             Err(err) => fields.insert("reason".into(), json!(err.to_string())),
         };
         if let Some(d) = &self.diagnosis {
-            fields.insert("diagnosis".into(), json!({"kind": d.kind, "detail": d.detail}));
+            fields.insert(
+                "diagnosis".into(),
+                json!({"kind": d.kind, "detail": d.detail}),
+            );
         }
         if self.recorded.digest_mismatch {
             fields.insert("body_edited".into(), json!(true));
         }
         if let Some((headers, signed)) = &self.expected {
-            let headers: Map<String, Value> = headers.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
-            fields.insert("expected".into(), json!({"headers": headers, "signed": String::from_utf8_lossy(signed)}));
+            let headers: Map<String, Value> =
+                headers.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
+            fields.insert(
+                "expected".into(),
+                json!({"headers": headers, "signed": String::from_utf8_lossy(signed)}),
+            );
         }
         Value::Object(fields)
     }
