@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive deliveries: verify, pretty-print, save, answer as told, forward')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Resend captured deliveries, as they were or signed afresh')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A listener and a sender in one process: every event, signed, sent, received, verified')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Audit a receiver: does it accept valid deliveries and reject forged ones?')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'List event types, or print one sample payload')
             [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Print a fresh random secret in the form the scheme expects')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -211,6 +212,30 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'whk;check' {
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Shared secret to sign or verify with')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from a file (keeps it out of `ps` and shell history)')
+            [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]')
+            [CompletionResult]::new('--signature-header', '--signature-header', [CompletionResultType]::ParameterName, 'Header that carries the signature (custom scheme), e.g. X-Signature')
+            [CompletionResult]::new('--signature-prefix', '--signature-prefix', [CompletionResultType]::ParameterName, 'Text before the signature value (custom scheme), e.g. sha256=')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Encoding of the signature value (custom scheme)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Payload profile [default: relurl with --scheme relurl, else georedir]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'The provider''s timeout: answers slower than half of it warn, slower than it fail')
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Run only these scenarios (see the list in `whk check --help`)')
+            [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Skip these scenarios')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for the sample data')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per line on stdout, nothing decorative')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show more: request and response headers')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show more: request and response headers')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'whk;events' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Payload profile [default: relurl with --scheme relurl or a relurl-only event, else georedir]')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for the sample data, so the same command builds the same payload')
@@ -263,6 +288,7 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive deliveries: verify, pretty-print, save, answer as told, forward')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Resend captured deliveries, as they were or signed afresh')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A listener and a sender in one process: every event, signed, sent, received, verified')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Audit a receiver: does it accept valid deliveries and reject forged ones?')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'List event types, or print one sample payload')
             [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Print a fresh random secret in the form the scheme expects')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -285,6 +311,9 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             break
         }
         'whk;help;demo' {
+            break
+        }
+        'whk;help;check' {
             break
         }
         'whk;help;events' {

@@ -16,6 +16,9 @@ _whk() {
             ",$1")
                 cmd="whk"
                 ;;
+            whk,check)
+                cmd="whk__subcmd__check"
+                ;;
             whk,completions)
                 cmd="whk__subcmd__completions"
                 ;;
@@ -45,6 +48,9 @@ _whk() {
                 ;;
             whk,verify)
                 cmd="whk__subcmd__verify"
+                ;;
+            whk__subcmd__help,check)
+                cmd="whk__subcmd__help__subcmd__check"
                 ;;
             whk__subcmd__help,completions)
                 cmd="whk__subcmd__help__subcmd__completions"
@@ -83,12 +89,74 @@ _whk() {
 
     case "${cmd}" in
         whk)
-            opts="-q -v -h -V --json --color --quiet --verbose --help --version send sign verify listen replay demo events secret completions help"
+            opts="-q -v -h -V --json --color --quiet --verbose --help --version send sign verify listen replay demo check events secret completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        whk__subcmd__check)
+            opts="-q -v -h -V --secret --secret-file --scheme --signature-header --signature-prefix --encoding --profile --timeout --only --skip --seed --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scheme)
+                    COMPREPLY=($(compgen -W "georedir relurl github stripe standard slack shopify custom" -- "${cur}"))
+                    return 0
+                    ;;
+                --signature-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -W "hex base64" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "georedir relurl" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --only)
+                    COMPREPLY=($(compgen -W "valid tampered wrong-secret unsigned stale reserialised duplicate latency https unknown-event" -- "${cur}"))
+                    return 0
+                    ;;
+                --skip)
+                    COMPREPLY=($(compgen -W "valid tampered wrong-secret unsigned stale reserialised duplicate latency https unknown-event" -- "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -187,8 +255,22 @@ _whk() {
             return 0
             ;;
         whk__subcmd__help)
-            opts="send sign verify listen replay demo events secret completions help"
+            opts="send sign verify listen replay demo check events secret completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        whk__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -34,6 +34,7 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand listen 'Receive deliveries: verify, pretty-print, save, answer as told, forward'
             cand replay 'Resend captured deliveries, as they were or signed afresh'
             cand demo 'A listener and a sender in one process: every event, signed, sent, received, verified'
+            cand check 'Audit a receiver: does it accept valid deliveries and reject forged ones?'
             cand events 'List event types, or print one sample payload'
             cand secret 'Print a fresh random secret in the form the scheme expects'
             cand completions 'Print a shell completion script'
@@ -201,6 +202,29 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'whk;check'= {
+            cand --secret 'Shared secret to sign or verify with'
+            cand --secret-file 'Read the secret from a file (keeps it out of `ps` and shell history)'
+            cand --scheme 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]'
+            cand --signature-header 'Header that carries the signature (custom scheme), e.g. X-Signature'
+            cand --signature-prefix 'Text before the signature value (custom scheme), e.g. sha256='
+            cand --encoding 'Encoding of the signature value (custom scheme)'
+            cand --profile 'Payload profile [default: relurl with --scheme relurl, else georedir]'
+            cand --timeout 'The provider''s timeout: answers slower than half of it warn, slower than it fail'
+            cand --only 'Run only these scenarios (see the list in `whk check --help`)'
+            cand --skip 'Skip these scenarios'
+            cand --seed 'Seed for the sample data'
+            cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
+            cand --json 'Print one JSON object per line on stdout, nothing decorative'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'Show more: request and response headers'
+            cand --verbose 'Show more: request and response headers'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'whk;events'= {
             cand --profile 'Payload profile [default: relurl with --scheme relurl or a relurl-only event, else georedir]'
             cand --seed 'Seed for the sample data, so the same command builds the same payload'
@@ -250,6 +274,7 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand listen 'Receive deliveries: verify, pretty-print, save, answer as told, forward'
             cand replay 'Resend captured deliveries, as they were or signed afresh'
             cand demo 'A listener and a sender in one process: every event, signed, sent, received, verified'
+            cand check 'Audit a receiver: does it accept valid deliveries and reject forged ones?'
             cand events 'List event types, or print one sample payload'
             cand secret 'Print a fresh random secret in the form the scheme expects'
             cand completions 'Print a shell completion script'
@@ -266,6 +291,8 @@ set edit:completion:arg-completer[whk] = {|@words|
         &'whk;help;replay'= {
         }
         &'whk;help;demo'= {
+        }
+        &'whk;help;check'= {
         }
         &'whk;help;events'= {
         }

@@ -38,6 +38,7 @@ complete -c whk -n "__fish_whk_needs_command" -f -a "verify" -d 'Verify signatur
 complete -c whk -n "__fish_whk_needs_command" -f -a "listen" -d 'Receive deliveries: verify, pretty-print, save, answer as told, forward'
 complete -c whk -n "__fish_whk_needs_command" -f -a "replay" -d 'Resend captured deliveries, as they were or signed afresh'
 complete -c whk -n "__fish_whk_needs_command" -f -a "demo" -d 'A listener and a sender in one process: every event, signed, sent, received, verified'
+complete -c whk -n "__fish_whk_needs_command" -f -a "check" -d 'Audit a receiver: does it accept valid deliveries and reject forged ones?'
 complete -c whk -n "__fish_whk_needs_command" -f -a "events" -d 'List event types, or print one sample payload'
 complete -c whk -n "__fish_whk_needs_command" -f -a "secret" -d 'Print a fresh random secret in the form the scheme expects'
 complete -c whk -n "__fish_whk_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -227,6 +228,52 @@ complete -c whk -n "__fish_whk_using_subcommand demo" -s q -l quiet -d 'Print on
 complete -c whk -n "__fish_whk_using_subcommand demo" -s v -l verbose -d 'Show more: request and response headers'
 complete -c whk -n "__fish_whk_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c whk -n "__fish_whk_using_subcommand demo" -s V -l version -d 'Print version'
+complete -c whk -n "__fish_whk_using_subcommand check" -l secret -d 'Shared secret to sign or verify with' -r
+complete -c whk -n "__fish_whk_using_subcommand check" -l secret-file -d 'Read the secret from a file (keeps it out of `ps` and shell history)' -r -F
+complete -c whk -n "__fish_whk_using_subcommand check" -l scheme -d 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
+relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
+github\t'X-Hub-Signature-256: sha256=<hex>'
+stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
+standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64>'
+slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
+shopify\t'X-Shopify-Hmac-Sha256: base64 HMAC of the raw body'
+custom\t'--signature-header NAME with --signature-prefix and --encoding'"
+complete -c whk -n "__fish_whk_using_subcommand check" -l signature-header -d 'Header that carries the signature (custom scheme), e.g. X-Signature' -r
+complete -c whk -n "__fish_whk_using_subcommand check" -l signature-prefix -d 'Text before the signature value (custom scheme), e.g. sha256=' -r
+complete -c whk -n "__fish_whk_using_subcommand check" -l encoding -d 'Encoding of the signature value (custom scheme)' -r -f -a "hex\t''
+base64\t''"
+complete -c whk -n "__fish_whk_using_subcommand check" -l profile -d 'Payload profile [default: relurl with --scheme relurl, else georedir]' -r -f -a "georedir\t'GeoRedir: {"event", "timestamp", "data"}'
+relurl\t'RELURL: {"event", "event_id", "timestamp", "data"}'"
+complete -c whk -n "__fish_whk_using_subcommand check" -l timeout -d 'The provider\'s timeout: answers slower than half of it warn, slower than it fail' -r
+complete -c whk -n "__fish_whk_using_subcommand check" -l only -d 'Run only these scenarios (see the list in `whk check --help`)' -r -f -a "valid\t'A valid signed delivery of each event is accepted'
+tampered\t'A body changed after signing is rejected'
+wrong-secret\t'A delivery signed with a wrong secret is rejected'
+unsigned\t'A delivery without a signature header is rejected'
+stale\t'A correctly signed delivery with an old timestamp is rejected'
+reserialised\t'A valid delivery whose bytes change under JSON re-serialisation is accepted'
+duplicate\t'The same delivery sent twice is acknowledged both times'
+latency\t'Every answer comes within the provider\'s timeout'
+https\t'The endpoint is served over HTTPS'
+unknown-event\t'An unknown event type is acknowledged'"
+complete -c whk -n "__fish_whk_using_subcommand check" -l skip -d 'Skip these scenarios' -r -f -a "valid\t'A valid signed delivery of each event is accepted'
+tampered\t'A body changed after signing is rejected'
+wrong-secret\t'A delivery signed with a wrong secret is rejected'
+unsigned\t'A delivery without a signature header is rejected'
+stale\t'A correctly signed delivery with an old timestamp is rejected'
+reserialised\t'A valid delivery whose bytes change under JSON re-serialisation is accepted'
+duplicate\t'The same delivery sent twice is acknowledged both times'
+latency\t'Every answer comes within the provider\'s timeout'
+https\t'The endpoint is served over HTTPS'
+unknown-event\t'An unknown event type is acknowledged'"
+complete -c whk -n "__fish_whk_using_subcommand check" -l seed -d 'Seed for the sample data' -r
+complete -c whk -n "__fish_whk_using_subcommand check" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c whk -n "__fish_whk_using_subcommand check" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
+complete -c whk -n "__fish_whk_using_subcommand check" -s q -l quiet -d 'Print only results and errors'
+complete -c whk -n "__fish_whk_using_subcommand check" -s v -l verbose -d 'Show more: request and response headers'
+complete -c whk -n "__fish_whk_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c whk -n "__fish_whk_using_subcommand check" -s V -l version -d 'Print version'
 complete -c whk -n "__fish_whk_using_subcommand events" -l profile -d 'Payload profile [default: relurl with --scheme relurl or a relurl-only event, else georedir]' -r -f -a "georedir\t'GeoRedir: {"event", "timestamp", "data"}'
 relurl\t'RELURL: {"event", "event_id", "timestamp", "data"}'"
 complete -c whk -n "__fish_whk_using_subcommand events" -l seed -d 'Seed for the sample data, so the same command builds the same payload' -r
@@ -265,13 +312,14 @@ complete -c whk -n "__fish_whk_using_subcommand completions" -s q -l quiet -d 'P
 complete -c whk -n "__fish_whk_using_subcommand completions" -s v -l verbose -d 'Show more: request and response headers'
 complete -c whk -n "__fish_whk_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c whk -n "__fish_whk_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo events secret completions help" -f -a "send" -d 'Build a sample delivery for EVENT (or send --data), sign it and POST it'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo events secret completions help" -f -a "sign" -d 'Print the signature headers for a body, or a ready curl command'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo events secret completions help" -f -a "verify" -d 'Verify signatures on captured requests, and explain every failure'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo events secret completions help" -f -a "listen" -d 'Receive deliveries: verify, pretty-print, save, answer as told, forward'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo events secret completions help" -f -a "replay" -d 'Resend captured deliveries, as they were or signed afresh'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo events secret completions help" -f -a "demo" -d 'A listener and a sender in one process: every event, signed, sent, received, verified'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo events secret completions help" -f -a "events" -d 'List event types, or print one sample payload'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo events secret completions help" -f -a "secret" -d 'Print a fresh random secret in the form the scheme expects'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo events secret completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo events secret completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions help" -f -a "send" -d 'Build a sample delivery for EVENT (or send --data), sign it and POST it'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions help" -f -a "sign" -d 'Print the signature headers for a body, or a ready curl command'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions help" -f -a "verify" -d 'Verify signatures on captured requests, and explain every failure'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions help" -f -a "listen" -d 'Receive deliveries: verify, pretty-print, save, answer as told, forward'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions help" -f -a "replay" -d 'Resend captured deliveries, as they were or signed afresh'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions help" -f -a "demo" -d 'A listener and a sender in one process: every event, signed, sent, received, verified'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions help" -f -a "check" -d 'Audit a receiver: does it accept valid deliveries and reject forged ones?'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions help" -f -a "events" -d 'List event types, or print one sample payload'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions help" -f -a "secret" -d 'Print a fresh random secret in the form the scheme expects'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -56,6 +56,8 @@ pub enum Command {
     Replay(ReplayArgs),
     /// A listener and a sender in one process: every event, signed, sent, received, verified
     Demo(DemoArgs),
+    /// Audit a receiver: does it accept valid deliveries and reject forged ones?
+    Check(CheckArgs),
     /// List event types, or print one sample payload
     Events(EventsArgs),
     /// Print a fresh random secret in the form the scheme expects
@@ -374,6 +376,38 @@ pub fn parse_size(text: &str) -> Result<usize, String> {
     number
         .checked_mul(factor)
         .ok_or_else(|| format!("{text:?} is too large"))
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The receiver to audit
+    #[arg(env = "WHK_URL")]
+    pub url: String,
+    #[command(flatten)]
+    pub secret: SecretArgs,
+    #[command(flatten)]
+    pub scheme: SchemeArgs,
+    /// Payload profile [default: relurl with --scheme relurl, else georedir]
+    #[arg(long, value_enum)]
+    pub profile: Option<Profile>,
+    /// The provider's timeout: answers slower than half of it warn, slower than it fail
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "5s", value_name = "DUR")]
+    pub timeout: Duration,
+    /// Run only these scenarios (see the list in `whk check --help`)
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_enum,
+        value_name = "SCENARIO[,…]",
+        conflicts_with = "skip"
+    )]
+    pub only: Vec<crate::audit::ScenarioId>,
+    /// Skip these scenarios
+    #[arg(long, value_delimiter = ',', value_enum, value_name = "SCENARIO[,…]")]
+    pub skip: Vec<crate::audit::ScenarioId>,
+    /// Seed for the sample data
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 }
 
 #[derive(Debug, Args)]

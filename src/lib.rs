@@ -3,6 +3,7 @@
 //! `run` dispatches a parsed command line; everything else is a library module that tests
 //! and benchmarks can call in-process.
 
+pub mod audit;
 pub mod capture;
 pub mod cli;
 pub mod client;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Listen(args) => commands::listen::run(args, out),
         Command::Replay(args) => commands::replay::run(args, out),
         Command::Demo(args) => commands::demo::run(args, out),
+        Command::Check(args) => commands::check::run(args, out),
         Command::Events(args) => commands::events::run(args, out),
         Command::Secret(args) => commands::secret::run(args, out),
         Command::Completions(args) => commands::completions::run(args),

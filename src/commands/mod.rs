@@ -1,5 +1,6 @@
 //! One module per subcommand: orchestration only; the work lives in the library modules.
 
+pub mod check;
 pub mod completions;
 pub mod demo;
 pub mod events;

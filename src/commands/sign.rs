@@ -4,7 +4,7 @@ use serde_json::{Map, Value, json};
 
 use crate::cli::SignArgs;
 use crate::client;
-use crate::delivery;
+use crate::delivery::{self, curl_command, shell_quote};
 use crate::error::{Error, Result};
 use crate::events;
 use crate::output::Printer;
@@ -67,32 +67,9 @@ fn print_curl(
     } else {
         format!("--data-binary @{}", shell_quote(source))
     };
-    let mut parts = vec![format!("curl -sS -X POST {}", shell_quote(url))];
-    parts.extend(
-        headers
-            .iter()
-            .map(|(n, v)| format!("-H {}", shell_quote(&format!("{n}: {v}")))),
-    );
-    parts.push(data);
-    let command = parts.join(" \\\n  ");
+    let command = curl_command(url, headers, &data);
     if out.json {
         return out.json_line(&json!({"type": "curl", "command": command}));
     }
     out.line(&command)
-}
-
-/// Quotes text for a POSIX shell: single quotes, with `'` written as `'\''`.
-fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::shell_quote;
-
-    #[test]
-    fn shell_quote_survives_single_quotes() {
-        assert_eq!(shell_quote("it's"), r"'it'\''s'");
-        assert_eq!(shell_quote("$HOME `x`"), "'$HOME `x`'");
-    }
 }

@@ -1,0 +1,166 @@
+//! `whk check URL`: play the provider against a receiver and report, scenario by scenario,
+//! whether it does what the providers' documentation demands.
+
+use colored::Colorize;
+use serde_json::json;
+
+use crate::audit::{ALL_SCENARIOS, Audit, Finding, Probe, ScenarioId, Verdict};
+use crate::cli::CheckArgs;
+use crate::client;
+use crate::delivery::{self, curl_command, shell_quote};
+use crate::error::{Error, Result};
+use crate::events::Profile;
+use crate::output::{self, Printer};
+use crate::scheme::{Scheme, SchemeName, Signer};
+use crate::secret::{self, Secret};
+
+pub fn run(args: CheckArgs, out: Printer) -> Result<()> {
+    let url = client::parse_url(&args.url)?;
+    let secret = delivery::secret_from(&args.secret)?.ok_or_else(|| {
+        Error::usage("whk check needs the receiver's secret: pass --secret S or --secret-file FILE, or set WHK_SECRET")
+    })?;
+    let scheme = delivery::chosen_scheme(&args.scheme)?.unwrap_or(Scheme::GeoRedir);
+    let profile = args
+        .profile
+        .unwrap_or(if args.scheme.scheme == Some(SchemeName::Relurl) {
+            Profile::Relurl
+        } else {
+            Profile::Georedir
+        });
+    let mut rng = delivery::rng_from(args.seed);
+    let wrong = Secret::new(secret::generate(scheme == Scheme::Standard, &mut rng));
+    let signer = Signer::new(scheme.clone(), &secret)?;
+    let wrong_signer = Signer::new(scheme.clone(), &wrong)?;
+    let mut audit = Audit::new(
+        url.clone(),
+        signer,
+        wrong_signer,
+        profile,
+        args.timeout,
+        rng,
+    )?;
+    let chosen = chosen_scenarios(&args);
+    out.note(&format!(
+        "whk check {url}  ({} scheme, {} profile, {} scenarios, timeout {})",
+        scheme.name(),
+        profile.name(),
+        chosen.len(),
+        humantime::format_duration(args.timeout)
+    ));
+    let mut findings = Vec::new();
+    for id in chosen {
+        let finding = audit.run(id)?;
+        print_finding(&finding, out)?;
+        findings.push(finding);
+    }
+    conclude(&findings, out)
+}
+
+/// `--only`, else every scenario but `--skip`; latency is judged last, from every answer.
+fn chosen_scenarios(args: &CheckArgs) -> Vec<ScenarioId> {
+    let mut chosen: Vec<ScenarioId> = if args.only.is_empty() {
+        ALL_SCENARIOS
+            .iter()
+            .copied()
+            .filter(|id| !args.skip.contains(id))
+            .collect()
+    } else {
+        ALL_SCENARIOS
+            .iter()
+            .copied()
+            .filter(|id| args.only.contains(id))
+            .collect()
+    };
+    if let Some(at) = chosen.iter().position(|id| *id == ScenarioId::Latency) {
+        let latency = chosen.remove(at);
+        chosen.push(latency);
+    }
+    chosen
+}
+
+fn print_finding(finding: &Finding, out: Printer) -> Result<()> {
+    let (why, fix) = finding.id.advice();
+    if out.json {
+        return out.json_line(&json!({
+            "type": "scenario",
+            "id": finding.id.name(),
+            "status": finding.verdict.label(),
+            "security": finding.security,
+            "summary": finding.summary,
+            "why": why,
+            "fix": fix,
+            "request": finding.exposed_by.as_ref().map(reproduce),
+        }));
+    }
+    let label = match finding.verdict {
+        Verdict::Pass => finding.verdict.label().green().bold(),
+        Verdict::Warn => finding.verdict.label().yellow().bold(),
+        Verdict::Fail => finding.verdict.label().red().bold(),
+        Verdict::Skip => finding.verdict.label().dimmed(),
+    };
+    let security = if finding.security {
+        format!(" {}", "[security]".red().bold())
+    } else {
+        String::new()
+    };
+    out.line(&format!(
+        "{label}  {:<14}{security} {}",
+        finding.id.name(),
+        output::escape_controls(&finding.summary)
+    ))?;
+    if matches!(finding.verdict, Verdict::Fail | Verdict::Warn) && !out.quiet {
+        out.line(&format!("      why: {why}"))?;
+        out.line(&format!("      fix: {fix}"))?;
+    }
+    Ok(())
+}
+
+/// The request that exposed a finding, as a curl command that sends it again.
+fn reproduce(probe: &Probe) -> String {
+    let body = String::from_utf8_lossy(&probe.request.body);
+    curl_command(
+        probe.request.url.as_str(),
+        &probe.request.headers,
+        &format!("--data-raw {}", shell_quote(&body)),
+    )
+}
+
+fn conclude(findings: &[Finding], out: Printer) -> Result<()> {
+    let count = |verdict| findings.iter().filter(|f| f.verdict == verdict).count();
+    let (passed, warned, failed, skipped) = (
+        count(Verdict::Pass),
+        count(Verdict::Warn),
+        count(Verdict::Fail),
+        count(Verdict::Skip),
+    );
+    if out.json {
+        out.json_line(&json!({"type": "summary", "passed": passed, "warnings": warned, "failed": failed, "skipped": skipped}))?;
+    } else {
+        out.line(&format!(
+            "\n{passed} passed, {warned} warnings, {failed} failed, {skipped} skipped"
+        ))?;
+        for finding in findings.iter().filter(|f| f.verdict != Verdict::Pass) {
+            if let Some(probe) = &finding.exposed_by {
+                out.line(&format!(
+                    "\n{} ({}): reproduce with",
+                    finding.id.name().bold(),
+                    probe.label
+                ))?;
+                out.line(&reproduce(probe))?;
+            }
+        }
+    }
+    if failed > 0 {
+        let security = findings.iter().filter(|f| f.security).count();
+        let note = if security > 0 {
+            format!(", {security} of them security findings")
+        } else {
+            String::new()
+        };
+        return Err(Error::Failed(format!(
+            "{failed} of {} scenarios failed{note}",
+            findings.len()
+        )));
+    }
+    Ok(())
+}
