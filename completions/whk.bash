@@ -637,7 +637,7 @@ _whk() {
             return 0
             ;;
         whk__subcmd__send)
-            opts="-H -q -v -h -V --url --data --raw --header --timeout --retries --backoff --retry-schedule --time-scale --expect-status --dry-run --profile --seed --set --secret --secret-file --scheme --signature-header --signature-prefix --encoding --timestamp --id --json --color --quiet --verbose --help --version"
+            opts="-H -q -v -h -V --url --data --raw --header --timeout --retries --backoff --retry-schedule --time-scale --expect-status --dry-run --count --duration --concurrency --rate --profile --seed --set --secret --secret-file --scheme --signature-header --signature-prefix --encoding --timestamp --id --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -680,6 +680,22 @@ _whk() {
                     return 0
                     ;;
                 --expect-status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -53,6 +53,10 @@ complete -c whk -n "__fish_whk_using_subcommand send" -l retry-schedule -d 'Retr
 relurl\t'RELURL: {"event", "event_id", "timestamp", "data"}'"
 complete -c whk -n "__fish_whk_using_subcommand send" -l time-scale -d 'Multiply every retry wait by this factor (0.001 turns minutes into tens of milliseconds)' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l expect-status -d 'Succeed only on this status: a code (401), a class (4xx) or a range (400-499)' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l count -d 'Load mode: send N deliveries, each with fresh sample data and signature' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l duration -d 'Load mode: keep sending for this long' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l concurrency -d 'Load mode: deliveries in flight at once' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l rate -d 'Load mode: at most this many deliveries per second (500, 500/s, 3000/m)' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l profile -d 'Payload profile [default: relurl with --scheme relurl or a relurl-only event, else georedir]' -r -f -a "georedir\t'GeoRedir: {"event", "timestamp", "data"}'
 relurl\t'RELURL: {"event", "event_id", "timestamp", "data"}'"
 complete -c whk -n "__fish_whk_using_subcommand send" -l seed -d 'Seed for the sample data, so the same command builds the same payload' -r

@@ -171,8 +171,20 @@ pub struct SendArgs {
     #[command(flatten)]
     pub delivery: DeliveryArgs,
     /// Print the request that would be sent, and send nothing
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["count", "duration"])]
     pub dry_run: bool,
+    /// Load mode: send N deliveries, each with fresh sample data and signature
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+    /// Load mode: keep sending for this long
+    #[arg(long, value_parser = humantime::parse_duration, value_name = "DUR")]
+    pub duration: Option<Duration>,
+    /// Load mode: deliveries in flight at once
+    #[arg(long, default_value_t = 10, value_name = "C", value_parser = clap::value_parser!(u16).range(1..=4096))]
+    pub concurrency: u16,
+    /// Load mode: at most this many deliveries per second (500, 500/s, 3000/m)
+    #[arg(long, value_parser = crate::load::parse_rate, value_name = "R/s")]
+    pub rate: Option<f64>,
     #[command(flatten)]
     pub payload: PayloadArgs,
     #[command(flatten)]

@@ -187,6 +187,7 @@ pub struct Outgoing {
 }
 
 /// Where the bytes of a delivery come from.
+#[derive(Clone)]
 pub enum BodySource {
     /// A fresh sample of this event for every delivery, with `--set` overrides.
     Sample { event: EventType, sets: Vec<String> },
@@ -206,6 +207,19 @@ pub struct Composer {
 }
 
 impl Composer {
+    /// A copy for another concurrent sender, with its own sample stream.
+    pub fn fork(&self, stream: u64) -> Composer {
+        let seed = self.rng.clone().u64(..) ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        Composer {
+            source: self.source.clone(),
+            signer: self.signer.clone(),
+            timestamp: self.timestamp,
+            id: self.id.clone(),
+            extra_headers: self.extra_headers.clone(),
+            rng: fastrand::Rng::with_seed(seed),
+        }
+    }
+
     pub fn next_delivery(&mut self) -> Result<Outgoing> {
         let timestamp = self.timestamp.unwrap_or_else(SystemTime::now);
         let (event, body, event_id) = match &self.source {

@@ -12,6 +12,7 @@ pub mod delivery;
 pub mod error;
 pub mod events;
 pub mod listen;
+pub mod load;
 pub mod output;
 pub mod prompt;
 pub mod scheme;

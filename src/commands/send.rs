@@ -1,5 +1,8 @@
 //! `whk send`: compose, sign and POST one delivery, with retries and an expectation.
 
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use colored::Colorize;
@@ -10,6 +13,7 @@ use crate::client::{self, Attempt, NetFailure, Request, Response, RetryPolicy, S
 use crate::delivery::{self, BodySource, Composer, Outgoing};
 use crate::error::{Error, Result};
 use crate::events::{self, EventType};
+use crate::load;
 use crate::output::{self, Printer};
 use crate::prompt;
 use crate::scheme::Header;
@@ -26,6 +30,18 @@ pub fn run(args: SendArgs, out: Printer) -> Result<()> {
     let Some(url) = url.filter(|_| !args.dry_run) else {
         return print_dry_run(&outgoing, args.url.as_deref(), out);
     };
+    if args.count.is_some() || args.duration.is_some() {
+        let plan = load::Plan {
+            count: args.count,
+            duration: args.duration,
+            concurrency: usize::from(args.concurrency),
+            rate: args.rate,
+            timeout: args.delivery.timeout,
+            policy,
+            expectation,
+        };
+        return run_load(plan, url, &composer, out);
+    }
     let request = Request {
         method: reqwest::Method::POST,
         url,
@@ -34,6 +50,92 @@ pub fn run(args: SendArgs, out: Printer) -> Result<()> {
     };
     let attempts = send_with_retries(&request, args.delivery.timeout, &policy, expectation, out)?;
     report(&outgoing, &request, &attempts, expectation, out)
+}
+
+/// Load mode: runs the plan with a progress bar on a terminal, stops early on Ctrl-C, and
+/// ends with the summary. Exit 1 if any delivery failed, 3 if none got through at all
+/// because of the network.
+fn run_load(plan: load::Plan, url: reqwest::Url, composer: &Composer, out: Printer) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|err| Error::Network(format!("cannot start the async runtime: {err}")))?;
+    let progress = Arc::new(load::Progress::default());
+    let bar = progress_bar(plan.count, out);
+    let summary = runtime.block_on(async {
+        let on_signal = progress.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                on_signal.stop.store(true, Ordering::Relaxed);
+            }
+        });
+        let ticker = bar.clone().map(|bar| {
+            let progress = progress.clone();
+            tokio::spawn(async move {
+                loop {
+                    bar.set_position(progress.sent.load(Ordering::Relaxed));
+                    bar.set_message(format!(
+                        "{} failed",
+                        progress.failed.load(Ordering::Relaxed)
+                    ));
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            })
+        });
+        let summary = load::run(plan, url.clone(), composer, progress.clone()).await;
+        if let Some(ticker) = ticker {
+            ticker.abort();
+        }
+        summary
+    })?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if out.json {
+        out.json_line(&summary.to_json())?;
+    } else {
+        out.line(&summary.to_text())?;
+    }
+    let failed = summary.failed();
+    let network = summary.failures.keys().all(|kind| !kind.ends_with("xx"));
+    match failed {
+        0 => Ok(()),
+        _ if summary.succeeded == 0 && network => Err(Error::Network(format!(
+            "none of {} deliveries reached {url}: {}",
+            summary.deliveries,
+            summary
+                .failures
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+        _ => Err(Error::Failed(format!(
+            "{failed} of {} deliveries failed",
+            summary.deliveries
+        ))),
+    }
+}
+
+/// A progress bar on stderr, only for a person watching a terminal.
+fn progress_bar(count: Option<u64>, out: Printer) -> Option<indicatif::ProgressBar> {
+    if out.json || out.quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let (bar, template) = match count {
+        Some(n) => (
+            indicatif::ProgressBar::new(n),
+            "{bar:30} {pos}/{len} sent, {msg}, {per_sec}, ETA {eta}",
+        ),
+        None => (
+            indicatif::ProgressBar::no_length(),
+            "{spinner} {pos} sent, {msg}, {per_sec}, {elapsed}",
+        ),
+    };
+    bar.set_style(indicatif::ProgressStyle::with_template(template).expect("a valid template"));
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    Some(bar)
 }
 
 /// What counts as success and how failed attempts are retried.

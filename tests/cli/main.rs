@@ -7,6 +7,7 @@ mod support;
 mod cli_demo;
 mod cli_events;
 mod cli_listen;
+mod cli_load;
 mod cli_misc;
 mod cli_send;
 mod cli_sign;
