@@ -9,5 +9,6 @@ mod cli_events;
 mod cli_listen;
 mod cli_load;
 mod cli_misc;
+mod cli_prompt;
 mod cli_send;
 mod cli_sign;
