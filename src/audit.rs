@@ -200,6 +200,7 @@ impl Audit {
 
     /// Runs one scenario. A receiver that cannot be reached at all is a network error.
     pub fn run(&mut self, id: ScenarioId) -> Result<Finding> {
+        let sent_before = self.probes.len();
         let finding = match id {
             ScenarioId::Valid => self.valid()?,
             ScenarioId::Tampered => self.must_refuse(id, "tampered delivery", Self::tampered),
@@ -222,7 +223,24 @@ impl Audit {
             ScenarioId::Https => self.https(),
             ScenarioId::UnknownEvent => self.unknown_event(),
         };
+        // Whichever scenarios run (--only), a receiver nobody can connect to is not a finding.
+        if let Some(err) = self.probes[sent_before..]
+            .iter()
+            .find_map(|probe| self.unreachable(probe))
+        {
+            return Err(err);
+        }
         Ok(finding)
+    }
+
+    /// The network error for a probe that could not reach the receiver at all.
+    fn unreachable(&self, probe: &Probe) -> Option<Error> {
+        match &probe.outcome {
+            Err(failure @ (NetFailure::Refused | NetFailure::Dns(_) | NetFailure::Tls(_))) => Some(
+                Error::Network(format!("cannot reach {}: {failure}", self.url)),
+            ),
+            _ => None,
+        }
     }
 
     fn send(&mut self, label: &str, headers: Vec<Header>, body: Vec<u8>) -> Probe {
@@ -306,13 +324,8 @@ impl Audit {
             self.rng = composer.rng;
             let headers = self.signed(&body, now());
             let probe = self.send(event.name, headers, body);
-            if let Err(failure @ (NetFailure::Refused | NetFailure::Dns(_) | NetFailure::Tls(_))) =
-                &probe.outcome
-            {
-                return Err(Error::Network(format!(
-                    "cannot reach {}: {failure}",
-                    self.url
-                )));
+            if let Some(err) = self.unreachable(&probe) {
+                return Err(err);
             }
             if !probe.status().is_some_and(is_success) {
                 refused.push(probe);
@@ -427,11 +440,11 @@ impl Audit {
                     "acknowledged both times ({a}, {b}); whether it was processed once is for your logs to tell"
                 ),
             ),
-            (Some(a), _) if !is_success(a) => exposed(
+            (first_status, _) if !first_status.is_some_and(is_success) => exposed(
                 ScenarioId::Duplicate,
                 Verdict::Fail,
                 format!(
-                    "refused the first delivery ({}), so retries could not be tested",
+                    "did not acknowledge the first delivery ({}), so retries could not be tested",
                     first.answer()
                 ),
                 first,

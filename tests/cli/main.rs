@@ -1,9 +1,11 @@
 //! The integration tests: one binary that spawns the real `whk` and talks to it over real
 //! sockets on 127.0.0.1.
 
+mod check_support;
 mod listen_support;
 mod support;
 
+mod cli_check;
 mod cli_demo;
 mod cli_events;
 mod cli_listen;
