@@ -391,11 +391,46 @@ impl Audit {
                 ),
             );
         }
-        let hour_ago = SystemTime::now() - Duration::from_secs(3600);
-        let (body, _) = self.sample(Some(hour_ago));
-        let headers = self.signed(&body, events::unix_seconds(hour_ago));
-        let probe = self.send("delivery signed an hour ago", headers, body);
-        judge_refusal(ScenarioId::Stale, "delivery signed an hour ago", probe)
+        // Both directions: DESIGN.md asks receivers to refuse timestamps too far in the past
+        // and in the future.
+        let hour = Duration::from_secs(3600);
+        let mut verdicts = Vec::new();
+        for (what, at) in [
+            ("delivery signed an hour ago", SystemTime::now() - hour),
+            (
+                "delivery signed an hour in the future",
+                SystemTime::now() + hour,
+            ),
+        ] {
+            let (body, _) = self.sample(Some(at));
+            let headers = self.signed(&body, events::unix_seconds(at));
+            let probe = self.send(what, headers, body);
+            verdicts.push(judge_refusal(ScenarioId::Stale, what, probe));
+        }
+        let worst = verdicts
+            .iter()
+            .position(|f| f.verdict == Verdict::Fail)
+            .or_else(|| verdicts.iter().position(|f| f.verdict == Verdict::Warn))
+            .unwrap_or(0);
+        if verdicts.iter().all(|f| f.verdict == Verdict::Pass) {
+            let statuses: Vec<String> = verdicts
+                .iter()
+                .filter_map(|f| {
+                    f.summary
+                        .rsplit_once('(')
+                        .map(|(_, s)| s.trim_end_matches(')').to_string())
+                })
+                .collect();
+            return finding(
+                ScenarioId::Stale,
+                Verdict::Pass,
+                format!(
+                    "refused deliveries signed an hour ago and an hour ahead ({})",
+                    statuses.join(", ")
+                ),
+            );
+        }
+        verdicts.swap_remove(worst)
     }
 
     fn reserialised(&mut self) -> Finding {

@@ -41,10 +41,10 @@ pub fn run(args: CheckArgs, out: Printer) -> Result<()> {
     )?;
     let chosen = chosen_scenarios(&args);
     out.note(&format!(
-        "whk check {url}  ({} scheme, {} profile, {} scenarios, timeout {})",
+        "whk check {url}  ({} scheme, {} profile, {}, timeout {})",
         scheme.name(),
         profile.name(),
-        chosen.len(),
+        plural(chosen.len(), "scenario"),
         humantime::format_duration(args.timeout)
     ));
     let mut findings = Vec::new();
@@ -152,15 +152,24 @@ fn conclude(findings: &[Finding], out: Printer) -> Result<()> {
     }
     if failed > 0 {
         let security = findings.iter().filter(|f| f.security).count();
-        let note = if security > 0 {
-            format!(", {security} of them security findings")
-        } else {
-            String::new()
+        let note = match security {
+            0 => String::new(),
+            1 if failed == 1 => ", a security finding".to_string(),
+            n => format!(", {} among them", plural(n, "security finding")),
         };
         return Err(Error::Failed(format!(
-            "{failed} of {} scenarios failed{note}",
-            findings.len()
+            "{failed} of {} failed{note}",
+            plural(findings.len(), "scenario")
         )));
     }
     Ok(())
+}
+
+/// `1 scenario`, `3 scenarios`.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }

@@ -69,6 +69,8 @@ pub struct Behaviour {
     pub reserialises: bool,
     /// Refuse signed timestamps more than 300 s from now (timestamped schemes only).
     pub checks_timestamp: bool,
+    /// Refuse only timestamps in the past (the common half-done check).
+    pub past_only: bool,
     /// Wait this long before answering.
     pub delay: Duration,
     /// Answer 500 to event types outside the profile's list (instead of acknowledging them).
@@ -83,6 +85,7 @@ impl Behaviour {
             verifies: true,
             reserialises: false,
             checks_timestamp: true,
+            past_only: false,
             delay: Duration::ZERO,
             fails_unknown: false,
         }
@@ -105,6 +108,13 @@ impl Behaviour {
     pub fn no_replay_protection() -> Self {
         Behaviour {
             checks_timestamp: false,
+            ..Behaviour::correct()
+        }
+    }
+
+    pub fn past_only() -> Self {
+        Behaviour {
+            past_only: true,
             ..Behaviour::correct()
         }
     }
@@ -257,6 +267,7 @@ fn decide(
             if behaviour.checks_timestamp
                 && let Some(t) = timestamp
                 && unix_now().abs_diff(t) > TOLERANCE_SECS
+                && !(behaviour.past_only && t > unix_now())
             {
                 return 401;
             }

@@ -184,8 +184,8 @@ fn correct_timestamped_receivers_pass_every_scenario() {
         // The receiver refused exactly the forged and stale deliveries.
         let refused = receiver.seen().iter().filter(|s| s.status == 401).count();
         assert_eq!(
-            refused, 4,
-            "{scheme:?}: tampered, wrong secret, unsigned, stale"
+            refused, 5,
+            "{scheme:?}: tampered, wrong secret, unsigned, stale past and future"
         );
     }
 }
@@ -321,6 +321,18 @@ fn receiver_that_verifies_a_reserialised_body_fails_only_that_scenario() {
             "the reproducer sends the awkward bytes verbatim: {request}"
         );
     }
+}
+
+#[test]
+fn receiver_that_accepts_future_timestamps_fails_stale() {
+    let scheme = Scheme::Stripe;
+    let secret = secret_for(scheme);
+    let receiver = CheckReceiver::start(scheme, secret, GEOREDIR_EVENTS, Behaviour::past_only());
+    let report = check_json(&receiver.url(), secret, &scheme_args(scheme));
+    assert_eq!(report.statuses(), expected(&[("stale", "FAIL")]));
+    assert_eq!(report.security_ids(), ["stale"]);
+    let summary = report.row("stale")["summary"].as_str().unwrap().to_string();
+    assert!(summary.contains("future"), "{summary}");
 }
 
 #[test]
@@ -655,8 +667,8 @@ fn only_and_skip_select_the_scenarios_that_run() {
     assert_eq!(ids(&report), ["tampered", "stale", "latency"]);
     assert_eq!(
         receiver.seen().len(),
-        2,
-        "one tampered and one stale delivery"
+        3,
+        "one tampered and two stale (past, future) deliveries"
     );
 
     let report = check_json(
