@@ -530,11 +530,16 @@ fn key_forms(secret: &Secret) -> Vec<(&'static str, Vec<u8>)> {
     if let Ok(decoded) = secret.standard_key() {
         forms.push((DECODED_KEY, decoded));
     }
-    if let Some(stripped) = secret.expose().strip_prefix("whsec_") {
-        forms.push((
+    match secret.expose().strip_prefix("whsec_") {
+        Some(stripped) => forms.push((
             "the secret's text without its whsec_ prefix",
             stripped.as_bytes().to_vec(),
-        ));
+        )),
+        // The receiver was given the secret without its prefix; the sender kept it.
+        None => forms.push((
+            "the text whsec_ + the secret",
+            format!("whsec_{}", secret.expose()).into_bytes(),
+        )),
     }
     forms
 }

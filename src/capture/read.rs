@@ -35,11 +35,7 @@ pub struct Recorded {
 pub fn read_inputs(specs: &[String], mut each: impl FnMut(Recorded) -> Result<()>) -> Result<()> {
     for spec in specs {
         if spec == "-" {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|err| Error::usage(format!("cannot read stdin: {err}")))?;
-            read_document("stdin", &bytes, &mut each)?;
+            read_stream("stdin", std::io::stdin().lock(), &mut each)?;
             continue;
         }
         let path = Path::new(spec);
@@ -76,20 +72,30 @@ fn read_file(path: &Path, each: &mut impl FnMut(Recorded) -> Result<()>) -> Resu
     let name = path.display().to_string();
     let file = std::fs::File::open(path)
         .map_err(|err| Error::usage(format!("cannot read {name}: {err}")))?;
-    let mut reader = BufReader::with_capacity(256 * 1024, file);
+    read_stream(&name, file, each)
+}
+
+/// One file or stdin, told apart by content: JSON Lines when the first line is a whole JSON
+/// object (streamed), else one document read whole.
+fn read_stream(
+    name: &str,
+    source: impl Read,
+    each: &mut impl FnMut(Recorded) -> Result<()>,
+) -> Result<()> {
+    let mut reader = BufReader::with_capacity(256 * 1024, source);
     let mut first = Vec::new();
     reader
         .read_until(b'\n', &mut first)
         .map_err(|err| Error::usage(format!("cannot read {name}: {err}")))?;
     let first_is_object = serde_json::from_slice::<Value>(&first).is_ok_and(|v| v.is_object());
     if first_is_object {
-        return read_lines(&name, first, reader, each);
+        return read_lines(name, first, reader, each);
     }
     let mut bytes = first;
     reader
         .read_to_end(&mut bytes)
         .map_err(|err| Error::usage(format!("cannot read {name}: {err}")))?;
-    read_document(&name, &bytes, each)
+    read_document(name, &bytes, each)
 }
 
 /// JSON Lines: one capture (or HAR) per line; blank lines and listener status lines skipped.
@@ -194,7 +200,9 @@ fn read_value(
 }
 
 fn recorded_from_capture(source: &str, capture: Capture) -> Result<Recorded> {
-    let body = capture.body_bytes()?;
+    let body = capture
+        .body_bytes()
+        .map_err(|err| Error::usage(format!("{source}: {err}")))?;
     let digest_mismatch = !capture.body_sha256.is_empty()
         && hex::encode(Sha256::digest(&body)) != capture.body_sha256;
     let target = match &capture.query {
@@ -392,9 +400,11 @@ fn decode_chunked(source: &str, encoded: &[u8]) -> Result<(Vec<u8>, usize)> {
                 }
             }
         }
-        let chunk = encoded.get(at..at + size).ok_or_else(truncated)?;
+        // A size near usize::MAX must not overflow the end index.
+        let end = at.checked_add(size).ok_or_else(truncated)?;
+        let chunk = encoded.get(at..end).ok_or_else(truncated)?;
         body.extend_from_slice(chunk);
-        at += size;
+        at = end;
         if encoded.get(at..at + 2) != Some(b"\r\n") {
             return Err(truncated());
         }
@@ -454,6 +464,9 @@ mod tests {
         assert!(err.to_string().contains("truncated"), "{err}");
         let err = read_bytes(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhe")
             .unwrap_err();
+        assert!(err.to_string().contains("chunked"), "{err}");
+        let huge = b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\nab\r\n0\r\n\r\n";
+        let err = read_bytes(huge).unwrap_err();
         assert!(err.to_string().contains("chunked"), "{err}");
         assert!(
             read_bytes(b"   ")

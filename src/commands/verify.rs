@@ -191,22 +191,36 @@ impl<'a> Report<'a> {
                 "✓".green().bold(),
                 "valid".green()
             )?,
-            Err(err) => writeln!(
-                writer,
-                "{} {source}  {scheme}  {}",
-                "✗".red().bold(),
-                format!("invalid: {err}").red()
-            )?,
-        }
-        if let Some(diagnosis) = &self.diagnosis
-            && !matches!(diagnosis.kind, "stale" | "missing-header" | "malformed")
-        {
-            writeln!(
-                writer,
-                "  why ({}): {}",
-                diagnosis.kind.yellow(),
-                diagnosis.detail
-            )?;
+            Err(err) => {
+                // Every failure is named by its diagnosis kind, the same word as in --json.
+                let kind = self
+                    .diagnosis
+                    .as_ref()
+                    .map_or(String::new(), |d| format!(" ({})", d.kind));
+                writeln!(
+                    writer,
+                    "{} {source}  {scheme}  {}",
+                    "✗".red().bold(),
+                    format!("invalid{kind}: {err}").red()
+                )?;
+                // The detail, unless it only repeats the reason; a detail that extends the
+                // reason (stale) adds what to do about it.
+                let reason = err.to_string();
+                match self
+                    .diagnosis
+                    .as_ref()
+                    .map(|d| (d.detail.as_str(), d.detail.strip_prefix(reason.as_str())))
+                {
+                    None | Some((_, Some(""))) => {}
+                    Some((_, Some(rest))) => writeln!(
+                        writer,
+                        "  {} {}",
+                        "hint:".yellow(),
+                        rest.trim_start_matches([';', ' '])
+                    )?,
+                    Some((detail, None)) => writeln!(writer, "  {} {detail}", "why:".yellow())?,
+                }
+            }
         }
         if self.recorded.digest_mismatch {
             writeln!(

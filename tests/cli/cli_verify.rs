@@ -1,0 +1,1092 @@
+//! `whk verify` through the real binary: requests signed by the tests' own HMAC code for
+//! every scheme, in every input format, each common mistake produced on purpose and named,
+//! and bad inputs that must end in one clear error line.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::capture_support::*;
+use crate::support::*;
+
+/// `whk verify ARGS… --color never` with `stdin`.
+fn verify(args: &[&str], stdin: &str) -> (i32, String, String) {
+    let mut all = vec!["verify", "--color", "never"];
+    all.extend_from_slice(args);
+    run_with_stdin(&all, stdin)
+}
+
+/// `whk verify ARGS… --json`: (exit code, verification objects, summary, stderr).
+fn verify_json(args: &[&str], stdin: &str) -> (i32, Vec<Value>, Value, String) {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let (code, stdout, stderr) = verify(&all, stdin);
+    assert_no_panic(&stdout, &stderr);
+    let lines = json_lines(&stdout);
+    let summary = lines
+        .iter()
+        .find(|v| v["type"] == "summary")
+        .cloned()
+        .unwrap_or_else(|| panic!("no summary line; stdout:\n{stdout}\nstderr:\n{stderr}"));
+    let results = lines
+        .into_iter()
+        .filter(|v| v["type"] == "verification")
+        .collect();
+    (code, results, summary, stderr)
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// `--header` arguments for every header of a request.
+fn header_args(headers: &Headers) -> Vec<String> {
+    headers
+        .iter()
+        .flat_map(|(n, v)| ["--header".to_string(), format!("{n}: {v}")])
+        .collect()
+}
+
+#[track_caller]
+fn assert_secret_absent(outputs: &[&str]) {
+    for text in outputs {
+        assert!(!text.contains(SECRET), "the secret was printed:\n{text}");
+        assert!(
+            !text.contains(SECRET_KEY_PART),
+            "the secret's key part was printed:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn every_scheme_signed_independently_verifies_from_body_and_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let schemes = SCHEMES.iter().copied().chain(["custom"]);
+    for (n, scheme) in schemes.enumerate() {
+        let body = click_body(n);
+        let file = dir.path().join(format!("{scheme}.json"));
+        write(&file, &body);
+        let req = Req::signed(scheme, &body);
+        let headers = header_args(&req.headers);
+        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+        // Detected from the headers (custom cannot be detected: its flags name it), then
+        // named explicitly with --scheme.
+        let mut runs: Vec<Vec<&str>> = Vec::new();
+        if scheme == "custom" {
+            runs.push(CUSTOM_FLAGS.to_vec());
+            // --signature-header alone implies the custom scheme.
+            runs.push(CUSTOM_FLAGS[2..].to_vec());
+        } else {
+            runs.push(vec![]);
+            runs.push(vec!["--scheme", scheme]);
+        }
+        for flags in runs {
+            let mut args = vec!["--body", path_str(&file), "--secret", SECRET];
+            args.extend(&headers);
+            args.extend(&flags);
+            let (code, results, summary, stderr) = verify_json(&args, "");
+            assert_eq!(code, 0, "{scheme} {flags:?}: {results:?} {stderr}");
+            assert_eq!(results.len(), 1);
+            assert_eq!(results[0]["valid"], true, "{scheme}: {:?}", results[0]);
+            assert_eq!(results[0]["scheme"], scheme);
+            assert!(results[0].get("diagnosis").is_none(), "{:?}", results[0]);
+            assert_eq!(summary["valid"], 1);
+            if matches!(scheme, "stripe" | "standard" | "slack") {
+                let t = results[0]["timestamp"]
+                    .as_i64()
+                    .expect("a signed timestamp");
+                assert!((t - unix_now()).abs() < 60, "{t}");
+            }
+
+            let (code, stdout, stderr) = verify(&args, "");
+            assert_eq!(code, 0, "{stderr}");
+            assert!(
+                stdout.contains("✓") && stdout.contains(&format!("{scheme}  valid")),
+                "{scheme}: {stdout}"
+            );
+            assert_secret_absent(&[&stdout, &stderr]);
+        }
+
+        // The same headers over a body one byte different must fail.
+        let mut tampered = body.clone();
+        tampered[10] ^= 1;
+        write(&file, &tampered);
+        let mut args = vec!["--body", path_str(&file), "--secret", SECRET];
+        args.extend(&headers);
+        if scheme == "custom" {
+            args.extend(CUSTOM_FLAGS);
+        }
+        let (code, results, _, _) = verify_json(&args, "");
+        assert_eq!(code, 1, "{scheme}: a tampered body was accepted");
+        assert_eq!(results[0]["valid"], false);
+    }
+}
+
+/// Seven requests, one per scheme, each with its own body.
+fn one_per_scheme() -> Vec<Req> {
+    SCHEMES
+        .iter()
+        .enumerate()
+        .map(|(n, scheme)| Req::signed(scheme, &click_body(100 + n)))
+        .collect()
+}
+
+#[test]
+fn every_input_format_in_one_call_with_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let reqs = one_per_scheme();
+
+    // A directory as `listen --save DIR` writes it (one line each), plus one capture
+    // pretty-printed by hand and a file that is not a capture and must be skipped.
+    let caps = dir.path().join("caps");
+    std::fs::create_dir(&caps).unwrap();
+    for (n, req) in reqs.iter().enumerate() {
+        let capture = req.capture(&format!("c{n}"));
+        let text = if n == 3 {
+            serde_json::to_string_pretty(&capture).unwrap()
+        } else {
+            format!("{capture}\n")
+        };
+        write(&caps.join(format!("{n:02}-{}.json", SCHEMES[n])), text);
+    }
+    write(&caps.join("README.txt"), "not a capture");
+
+    // JSON Lines, with a blank line in the middle.
+    let lines = jsonl(&reqs);
+    let (first, rest) = lines.split_at(lines.find('\n').unwrap() + 1);
+    let jsonl_path = dir.path().join("all.jsonl");
+    write(&jsonl_path, format!("{first}\n{rest}"));
+
+    // A HAR file (every other body base64-encoded) and pipelined raw requests, every other
+    // one chunked.
+    let har_path = dir.path().join("site.har");
+    write(&har_path, har(&reqs));
+    let raw_path = dir.path().join("dump.http");
+    let raw: Vec<u8> = reqs
+        .iter()
+        .enumerate()
+        .flat_map(|(n, r)| r.raw_http((n % 2 == 1).then_some(37)))
+        .collect();
+    write(&raw_path, raw);
+
+    // And one more capture on stdin.
+    let stdin_req = Req::signed("stripe", &click_body(200));
+    let stdin = stdin_req.capture("stdin-1").to_string();
+
+    let args = [
+        path_str(&caps),
+        path_str(&jsonl_path),
+        path_str(&har_path),
+        path_str(&raw_path),
+        "-",
+        "--secret",
+        SECRET,
+    ];
+    let (code, results, summary, stderr) = verify_json(&args, &stdin);
+    assert_eq!(code, 0, "{results:#?} {stderr}");
+    assert_eq!(results.len(), 29);
+    let mut expected_sources = Vec::new();
+    for (n, scheme) in SCHEMES.iter().enumerate() {
+        expected_sources.push((format!("{}/{n:02}-{scheme}.json", caps.display()), *scheme));
+    }
+    for (n, scheme) in SCHEMES.iter().enumerate() {
+        expected_sources.push((
+            format!("{}:{}", jsonl_path.display(), n + 1 + (n > 0) as usize),
+            *scheme,
+        ));
+    }
+    for (n, scheme) in SCHEMES.iter().enumerate() {
+        expected_sources.push((format!("{}#{}", har_path.display(), n + 1), *scheme));
+    }
+    for (n, scheme) in SCHEMES.iter().enumerate() {
+        let source = if n == 0 {
+            raw_path.display().to_string()
+        } else {
+            format!("{}#{}", raw_path.display(), n + 1)
+        };
+        expected_sources.push((source, *scheme));
+    }
+    expected_sources.push(("stdin".to_string(), "stripe"));
+    for (result, (source, scheme)) in results.iter().zip(&expected_sources) {
+        assert_eq!(result["source"], source.as_str(), "{result}");
+        assert_eq!(result["scheme"], *scheme, "{result}");
+        assert_eq!(result["valid"], true, "{result}");
+    }
+    assert_eq!(summary["total"], 29);
+    assert_eq!(summary["valid"], 29);
+    assert_eq!(summary["invalid"], 0);
+
+    let (code, stdout, stderr) = verify(&args, &stdin);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.matches('✓').count(), 29, "{stdout}");
+    assert_eq!(
+        stdout.lines().last(),
+        Some("29 valid, 0 invalid, of 29"),
+        "{stdout}"
+    );
+    assert_secret_absent(&[&stdout, &stderr]);
+}
+
+#[test]
+fn stdin_is_read_in_every_format() {
+    let reqs = one_per_scheme();
+    let raw: Vec<u8> = reqs.iter().flat_map(|r| r.raw_http(Some(64))).collect();
+    let inputs = [
+        ("JSON Lines", jsonl(&reqs)),
+        ("HAR", har(&reqs)),
+        ("raw HTTP", String::from_utf8(raw).unwrap()),
+    ];
+    for (format, stdin) in inputs {
+        // `-` names stdin; with no input at all, a piped stdin is read too.
+        for args in [vec!["-", "--secret", SECRET], vec!["--secret", SECRET]] {
+            let (code, results, summary, stderr) = verify_json(&args, &stdin);
+            assert_eq!(code, 0, "{format} {args:?}: {results:#?} {stderr}");
+            assert_eq!(summary["valid"], 7, "{format}");
+            let schemes: Vec<&str> = results
+                .iter()
+                .map(|r| r["scheme"].as_str().unwrap())
+                .collect();
+            assert_eq!(schemes, SCHEMES, "{format}");
+            assert!(results[0]["source"].as_str().unwrap().starts_with("stdin"));
+        }
+    }
+}
+
+#[test]
+fn chunked_raw_requests_are_decoded_before_checking() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = click_body(7);
+    for (scheme, chunk) in [
+        ("github", 1),
+        ("stripe", 5),
+        ("standard", 100),
+        ("shopify", 4096),
+    ] {
+        let req = Req::signed(scheme, &body);
+        let raw = req.raw_http(Some(chunk));
+        assert!(String::from_utf8_lossy(&raw).contains("Transfer-Encoding: chunked"));
+        let file = dir.path().join(format!("{scheme}.http"));
+        write(&file, &raw);
+        let (code, results, _, stderr) = verify_json(&[path_str(&file), "--secret", SECRET], "");
+        assert_eq!(code, 0, "{scheme} chunks of {chunk}: {results:?} {stderr}");
+        assert_eq!(results[0]["scheme"], scheme);
+
+        // The chunk framing must not leak into the body: one chunk's bytes changed fails.
+        let text = String::from_utf8(raw).unwrap();
+        let tampered = text.replacen(r#""event":"click""#, r#""event":"clack""#, 1);
+        if chunk >= 100 {
+            assert_ne!(tampered, text);
+            write(&file, tampered);
+            let (code, results, _, _) = verify_json(&[path_str(&file), "--secret", SECRET], "");
+            assert_eq!(code, 1, "{scheme}: a tampered chunk was accepted");
+            assert_eq!(
+                results[0]["diagnosis"]["kind"], "wrong-secret-or-tampered",
+                "{results:?}"
+            );
+        }
+    }
+    // Bare LF line endings in the head (as some tools write dumps) still parse.
+    let req = Req::signed("slack", &body);
+    let raw = String::from_utf8(req.raw_http(None)).unwrap();
+    let (head, rest) = raw.split_once("\r\n\r\n").unwrap();
+    let lf = format!("{}\n\n{rest}", head.replace("\r\n", "\n"));
+    let (code, results, _, stderr) = verify_json(&["-", "--secret", SECRET], &lf);
+    assert_eq!(code, 0, "{results:?} {stderr}");
+}
+
+/// One deliberate mistake and the diagnosis it must get.
+struct Mistake {
+    what: &'static str,
+    /// The request as it arrived.
+    req: Req,
+    /// Extra flags (a fixed scheme), and the secret the receiver verifies with.
+    flags: Vec<&'static str>,
+    secret: &'static str,
+    kind: &'static str,
+    /// Words the reason or detail must contain.
+    says: Vec<String>,
+}
+
+const COMPACT: &str =
+    r#"{"event":"click","data":{"click_id":"abc123","revenue":49.99,"tags":["a","b"]}}"#;
+const PRETTY: &str = "{\n  \"event\": \"click\",\n  \"data\": {\n    \"click_id\": \"abc123\",\n    \"revenue\": 49.99,\n    \"tags\": [\n      \"a\",\n      \"b\"\n    ]\n  }\n}";
+
+/// A request that carries `body` with signature headers computed over `signed`.
+fn signed_over(scheme: &str, signed: &[u8], body: &[u8]) -> Req {
+    let mut req = Req::post(body, sign(scheme, SECRET, signed, unix_now(), "msg_1"));
+    req.headers
+        .retain(|(n, _)| !n.eq_ignore_ascii_case("Content-Length"));
+    req
+}
+
+/// A request with hand-made signature headers.
+fn with_headers(body: &[u8], headers: &[(&str, String)]) -> Req {
+    Req::post(
+        body,
+        headers
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.clone()))
+            .collect(),
+    )
+}
+
+/// The mistakes, signed around `now`: the test verifies them with `--now NOW`, so reasons
+/// that count seconds read the same in every run.
+fn mistakes(now: i64) -> Vec<Mistake> {
+    use base64::Engine;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let t = now.to_string();
+    let body = COMPACT.as_bytes();
+    let key = SECRET.as_bytes();
+    let says = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+    let standard_headers = |sig: String| {
+        vec![
+            ("webhook-id", "msg_1".to_string()),
+            ("webhook-timestamp", t.clone()),
+            ("webhook-signature", format!("v1,{sig}")),
+        ]
+    };
+    let standard_content = [b"msg_1.", t.as_bytes(), b".", body].concat();
+    let stripe_content = [t.as_bytes(), b".", body].concat();
+    let m = |what, req, flags: &[&'static str], kind, says: Vec<String>| Mistake {
+        what,
+        req,
+        flags: flags.to_vec(),
+        secret: SECRET,
+        kind,
+        says,
+    };
+    vec![
+        // Re-serialised bodies.
+        m(
+            "sender signed pretty JSON, the body arrived compact",
+            signed_over("georedir", PRETTY.as_bytes(), body),
+            &[],
+            "reserialised",
+            says(&["pretty-printed"]),
+        ),
+        m(
+            "sender signed compact JSON, the body arrived pretty-printed",
+            signed_over("github", body, PRETTY.as_bytes()),
+            &[],
+            "reserialised",
+            says(&["compact"]),
+        ),
+        m(
+            "sender signed Python's json.dumps output",
+            signed_over(
+                "shopify",
+                br#"{"event": "click", "city": "S\u00e3o Paulo", "tags": ["a", "b"]}"#,
+                r#"{"event":"click","city":"São Paulo","tags":["a","b"]}"#.as_bytes(),
+            ),
+            &[],
+            "reserialised",
+            says(&["Python"]),
+        ),
+        // Trailing newline added or removed.
+        m(
+            "a newline was appended after signing",
+            signed_over("relurl", body, format!("{COMPACT}\n").as_bytes()),
+            &[],
+            "trailing-newline",
+            says(&["without its trailing newline"]),
+        ),
+        m(
+            "the signed trailing newline was stripped",
+            signed_over("stripe", format!("{COMPACT}\n").as_bytes(), body),
+            &[],
+            "trailing-newline",
+            says(&["trailing newline added"]),
+        ),
+        // CRLF conversion, both ways.
+        m(
+            "CRLF turned into LF in transit",
+            signed_over(
+                "slack",
+                b"event=click\r\nid=1\r\nok",
+                b"event=click\nid=1\nok",
+            ),
+            &[],
+            "line-endings",
+            says(&["LF line endings turned into CRLF"]),
+        ),
+        m(
+            "LF turned into CRLF in transit",
+            signed_over("standard", b"line one\nline two", b"line one\r\nline two"),
+            &[],
+            "line-endings",
+            says(&["CRLF line endings turned into LF"]),
+        ),
+        // Another encoding or prefix.
+        m(
+            "hex where Shopify sends base64",
+            with_headers(
+                body,
+                &[("X-Shopify-Hmac-Sha256", hex::encode(hmac(key, body)))],
+            ),
+            &[],
+            "encoding",
+            says(&["hex", "base64"]),
+        ),
+        m(
+            "base64 where GeoRedir sends hex",
+            with_headers(body, &[("X-GeoRedir-Signature", b64(&hmac(key, body)))]),
+            &[],
+            "encoding",
+            says(&["base64", "hex"]),
+        ),
+        m(
+            "GitHub signature without its sha256= prefix",
+            with_headers(
+                body,
+                &[("X-Hub-Signature-256", hex::encode(hmac(key, body)))],
+            ),
+            &[],
+            "encoding",
+            says(&["sha256="]),
+        ),
+        m(
+            "a sha256= prefix where GeoRedir has none",
+            with_headers(
+                body,
+                &[(
+                    "X-GeoRedir-Signature",
+                    format!("sha256={}", hex::encode(hmac(key, body))),
+                )],
+            ),
+            &[],
+            "encoding",
+            says(&["sha256="]),
+        ),
+        m(
+            "custom scheme expecting sha256=, sent without it",
+            with_headers(body, &[("X-Signature", hex::encode(hmac(key, body)))]),
+            &CUSTOM_FLAGS,
+            "encoding",
+            says(&["sha256="]),
+        ),
+        m(
+            "custom scheme expecting hex, sent base64",
+            with_headers(
+                body,
+                &[("X-Signature", format!("sha256={}", b64(&hmac(key, body))))],
+            ),
+            &CUSTOM_FLAGS,
+            "encoding",
+            says(&["base64"]),
+        ),
+        // Another scheme.
+        m(
+            "Stripe header signed with Slack's layout",
+            with_headers(
+                body,
+                &[(
+                    "Stripe-Signature",
+                    format!(
+                        "t={t},v1={}",
+                        hex::encode(hmac(key, &[b"v0:", t.as_bytes(), b":", body].concat()))
+                    ),
+                )],
+            ),
+            &[],
+            "other-scheme",
+            says(&["Slack"]),
+        ),
+        m(
+            "verified as GitHub, but the sender signs GeoRedir-style",
+            Req::signed("georedir", body),
+            &["--scheme", "github"],
+            "other-scheme",
+            says(&["--scheme georedir"]),
+        ),
+        // The secret in another form.
+        m(
+            "Standard Webhooks signed with the whole whsec_ text as the key",
+            with_headers(body, &standard_headers(b64(&hmac(key, &standard_content)))),
+            &[],
+            "secret-form",
+            says(&["the secret as text"]),
+        ),
+        m(
+            "Standard Webhooks signed with the text after whsec_, not base64-decoded",
+            with_headers(
+                body,
+                &standard_headers(b64(&hmac(SECRET_KEY_PART.as_bytes(), &standard_content))),
+            ),
+            &[],
+            "secret-form",
+            says(&["without its whsec_ prefix"]),
+        ),
+        m(
+            "Stripe signed with the base64-decoded key",
+            with_headers(
+                body,
+                &[(
+                    "Stripe-Signature",
+                    format!(
+                        "t={t},v1={}",
+                        hex::encode(hmac(&standard_key(SECRET), &stripe_content))
+                    ),
+                )],
+            ),
+            &[],
+            "secret-form",
+            says(&["base64-decoded"]),
+        ),
+        m(
+            "GitHub signed with the secret minus its whsec_ prefix",
+            with_headers(
+                body,
+                &[(
+                    "X-Hub-Signature-256",
+                    format!(
+                        "sha256={}",
+                        hex::encode(hmac(SECRET_KEY_PART.as_bytes(), body))
+                    ),
+                )],
+            ),
+            &[],
+            "secret-form",
+            says(&["without its whsec_ prefix"]),
+        ),
+        Mistake {
+            what: "receiver holds the bare base64 key, sender signed with the whsec_ text",
+            req: with_headers(body, &standard_headers(b64(&hmac(key, &standard_content)))),
+            flags: vec![],
+            secret: SECRET_KEY_PART,
+            kind: "secret-form",
+            says: says(&["whsec_"]),
+        },
+        // Timestamps outside the tolerance, saying by how much.
+        m(
+            "Stripe delivery an hour old",
+            Req::post(body, sign("stripe", SECRET, body, now - 3600, "")),
+            &[],
+            "stale",
+            says(&["s old", "300s tolerance"]),
+        ),
+        m(
+            "Standard Webhooks timestamp 20 minutes in the future",
+            Req::post(body, sign("standard", SECRET, body, now + 1200, "msg_9")),
+            &[],
+            "stale",
+            says(&["in the future"]),
+        ),
+        m(
+            "Slack request two hours old",
+            Req::post(body, sign("slack", SECRET, body, now - 7200, "")),
+            &[],
+            "stale",
+            says(&["s old"]),
+        ),
+        // No signature header.
+        m(
+            "no known signature header, two signature-like ones",
+            with_headers(
+                body,
+                &[
+                    ("X-Acme-Signature", hex::encode(hmac(key, body))),
+                    ("X-Request-Hmac", "abc".to_string()),
+                    ("X-Trace-Id", "t-1".to_string()),
+                ],
+            ),
+            &[],
+            "missing-header",
+            says(&["X-Acme-Signature", "X-Request-Hmac"]),
+        ),
+        m(
+            "GeoRedir expected, only an unknown signature header",
+            with_headers(body, &[("X-Foo-Signature", "abc".to_string())]),
+            &["--scheme", "georedir"],
+            "missing-header",
+            says(&["X-GeoRedir-Signature", "X-Foo-Signature"]),
+        ),
+        m(
+            "no signature header at all",
+            with_headers(body, &[]),
+            &[],
+            "missing-header",
+            says(&["is the sender signing?"]),
+        ),
+        // None of these.
+        Mistake {
+            what: "signed with another secret",
+            req: Req::post(body, sign("georedir", "another-secret", body, now, "")),
+            flags: vec![],
+            secret: SECRET,
+            kind: "wrong-secret-or-tampered",
+            says: says(&["wrong secret"]),
+        },
+        m(
+            "body changed after signing",
+            signed_over(
+                "stripe",
+                body,
+                COMPACT.replace("49.99", "4999.00").as_bytes(),
+            ),
+            &[],
+            "wrong-secret-or-tampered",
+            says(&["body was changed"]),
+        ),
+        m(
+            "Stripe header without t=",
+            with_headers(
+                body,
+                &[(
+                    "Stripe-Signature",
+                    format!("v1={}", hex::encode(hmac(key, &stripe_content))),
+                )],
+            ),
+            &[],
+            "malformed",
+            says(&["t=<unix timestamp>"]),
+        ),
+    ]
+}
+
+#[test]
+fn every_mistake_is_produced_and_diagnosed_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut kinds = std::collections::BTreeSet::new();
+    let now = unix_now();
+    let now_text = now.to_string();
+    for (n, mistake) in mistakes(now).into_iter().enumerate() {
+        let what = mistake.what;
+        let file = dir.path().join(format!("mistake-{n:02}.json"));
+        write(&file, mistake.req.capture(&format!("m{n}")).to_string());
+        let mut args = vec![
+            path_str(&file),
+            "--secret",
+            mistake.secret,
+            "--now",
+            &now_text,
+        ];
+        args.extend(&mistake.flags);
+
+        let (code, results, summary, stderr) = verify_json(&args, "");
+        assert_eq!(code, 1, "{what}: {results:?} {stderr}");
+        assert_eq!(summary["invalid"], 1, "{what}");
+        let result = &results[0];
+        assert_eq!(result["valid"], false, "{what}");
+        assert_eq!(
+            result["diagnosis"]["kind"], mistake.kind,
+            "{what}: {result:#}"
+        );
+        let reason = result["reason"].as_str().expect("a reason");
+        let detail = result["diagnosis"]["detail"].as_str().expect("a detail");
+        for word in &mistake.says {
+            assert!(
+                reason.contains(word.as_str()) || detail.contains(word.as_str()),
+                "{what}: expected {word:?} in the reason or detail: {result:#}"
+            );
+        }
+        if mistake.kind == "missing-header" {
+            assert!(!reason.contains("X-Trace-Id"), "{what}: {reason}");
+        }
+        let (_, json_stdout, _) = verify(&[&["--json"], &args[..]].concat(), "");
+
+        let (code, stdout, human_stderr) = verify(&args, "");
+        assert_eq!(code, 1, "{what}");
+        assert!(
+            stdout.contains(&format!("({})", mistake.kind)),
+            "{what}: human output should name {}:\n{stdout}",
+            mistake.kind
+        );
+        assert!(stdout.contains(reason), "{what}: reason missing:\n{stdout}");
+        // The detail, less the reason when it only extends it.
+        let shown = detail
+            .strip_prefix(reason)
+            .map_or(detail, |rest| rest.trim_start_matches([';', ' ']));
+        assert!(stdout.contains(shown), "{what}: detail missing:\n{stdout}");
+        assert!(
+            stdout.contains(path_str(&file)),
+            "{what}: the file should be named:\n{stdout}"
+        );
+        assert_eq!(
+            human_stderr.trim(),
+            "error: 1 of 1 requests failed verification"
+        );
+        assert_secret_absent(&[&json_stdout, &stderr, &stdout, &human_stderr]);
+        kinds.insert(mistake.kind);
+    }
+    // Every kind the issue names was produced at least once.
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        [
+            "encoding",
+            "line-endings",
+            "malformed",
+            "missing-header",
+            "other-scheme",
+            "reserialised",
+            "secret-form",
+            "stale",
+            "trailing-newline",
+            "wrong-secret-or-tampered"
+        ]
+    );
+}
+
+#[test]
+fn stale_diagnosis_says_by_how_much() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = click_body(1);
+    let file = dir.path().join("old.json");
+    let signed_at = unix_now() - 3600;
+    write(
+        &file,
+        Req::post(&body, sign("stripe", SECRET, &body, signed_at, ""))
+            .capture("old")
+            .to_string(),
+    );
+    let (code, results, _, _) = verify_json(&[path_str(&file), "--secret", SECRET], "");
+    assert_eq!(code, 1);
+    let reason = results[0]["reason"].as_str().unwrap();
+    let seconds: i64 = reason
+        .split("s old")
+        .next()
+        .and_then(|before| before.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no 'Ns old' in {reason:?}"));
+    assert!((3600..3660).contains(&seconds), "{reason}");
+    let detail = results[0]["diagnosis"]["detail"].as_str().unwrap();
+    assert!(detail.contains("whk replay --resign"), "{detail}");
+    assert!(detail.contains("--now"), "{detail}");
+}
+
+#[test]
+fn the_expected_signature_shows_only_with_show_expected() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = click_body(3);
+    let t = unix_now();
+    // Signed with another secret: whk's expected signature is the HMAC under SECRET.
+    let cases = [
+        (
+            "georedir",
+            Req::post(&body, sign("georedir", "other", &body, t, "")),
+            "X-GeoRedir-Signature",
+            hex::encode(hmac(SECRET.as_bytes(), &body)),
+            String::from_utf8(body.clone()).unwrap(),
+        ),
+        (
+            "stripe",
+            Req::post(&body, sign("stripe", "other", &body, t, "")),
+            "Stripe-Signature",
+            format!(
+                "t={t},v1={}",
+                hex::encode(hmac(
+                    SECRET.as_bytes(),
+                    &[t.to_string().as_bytes(), b".", &body].concat()
+                ))
+            ),
+            format!("{t}.{}", String::from_utf8(body.clone()).unwrap()),
+        ),
+    ];
+    for (scheme, req, header, expected, signed) in cases {
+        let file = dir.path().join(format!("{scheme}.json"));
+        write(&file, req.capture("x").to_string());
+        let mac_text = expected.rsplit('=').next().unwrap().to_string();
+        let base = [path_str(&file), "--secret", SECRET];
+
+        let (code, json_out, json_err) = verify(&[&["--json"], &base[..]].concat(), "");
+        let (_, human_out, human_err) = verify(&base, "");
+        assert_eq!(code, 1);
+        for text in [&json_out, &json_err, &human_out, &human_err] {
+            assert!(
+                !text.contains(&mac_text),
+                "{scheme}: the expected signature leaked without --show-expected:\n{text}"
+            );
+        }
+
+        let shown = [&base[..], &["--show-expected"]].concat();
+        let (code, results, _, stderr) = verify_json(&shown, "");
+        assert_eq!(code, 1, "{stderr}");
+        assert_eq!(results[0]["expected"]["headers"][header], expected.as_str());
+        assert_eq!(results[0]["expected"]["signed"], signed.as_str());
+        let (_, stdout, stderr) = verify(&shown, "");
+        assert!(
+            stdout.contains(&format!("expected {header}: {expected}")),
+            "{stdout}"
+        );
+        assert!(stdout.contains("signed bytes:"), "{stdout}");
+        let (_, json_out, _) = verify(&[&["--json"], &shown[..]].concat(), "");
+        assert_secret_absent(&[&stdout, &stderr, &json_out]);
+    }
+}
+
+#[test]
+fn now_and_tolerance_decide_freshness() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = click_body(4);
+    // Captured in 2020, 30 s after Stripe signed it.
+    let mut old = Req::post(&body, sign("stripe", SECRET, &body, T2020, ""));
+    old.received_at = T2020 + 30;
+    let old_file = dir.path().join("stripe-2020.json");
+    write(&old_file, old.capture("old").to_string());
+    let file = path_str(&old_file);
+
+    let check = |extra: &[&str]| {
+        let mut args = vec![file, "--secret", SECRET];
+        args.extend_from_slice(extra);
+        let (code, results, _, stderr) = verify_json(&args, "");
+        (code, results.into_iter().next().unwrap(), stderr)
+    };
+
+    let (code, result, _) = check(&[]);
+    assert_eq!(code, 1, "a 2020 delivery is stale now");
+    assert_eq!(result["diagnosis"]["kind"], "stale");
+    assert!(
+        result["reason"].as_str().unwrap().contains("s old"),
+        "{result}"
+    );
+
+    for (flags, why) in [
+        (vec!["--now", "1577836800"], "unix seconds at its time"),
+        (
+            vec!["--now", "2020-01-01T00:04:00Z"],
+            "RFC 3339, 4 minutes later",
+        ),
+        (vec!["--now", "received"], "its own received_at"),
+        (vec!["--tolerance", "0"], "tolerance 0 skips the check"),
+    ] {
+        let (code, result, stderr) = check(&flags);
+        assert_eq!(code, 0, "{why}: {result} {stderr}");
+        assert_eq!(result["valid"], true);
+        assert_eq!(result["timestamp"], T2020, "{why}");
+    }
+
+    let (code, result, _) = check(&["--now", "2020-01-01T00:06:00Z"]);
+    assert_eq!(code, 1, "6 minutes later is beyond 5m");
+    assert!(
+        result["reason"].as_str().unwrap().contains("360s old"),
+        "{result}"
+    );
+    let (code, _, _) = check(&["--now", "2020-01-01T00:06:00Z", "--tolerance", "7m"]);
+    assert_eq!(code, 0, "within a 7m tolerance");
+    let (code, result, _) = check(&["--now", "2019-12-31T23:50:00Z"]);
+    assert_eq!(code, 1);
+    assert!(
+        result["reason"].as_str().unwrap().contains("in the future"),
+        "{result}"
+    );
+
+    // --now received uses each capture's own time: received now, signed in 2020, is stale.
+    let mut late = old.clone();
+    late.received_at = unix_now();
+    let late_file = dir.path().join("late.json");
+    write(&late_file, late.capture("late").to_string());
+    let args = [
+        path_str(&late_file),
+        "--secret",
+        SECRET,
+        "--now",
+        "received",
+    ];
+    let (code, results, _, _) = verify_json(&args, "");
+    assert_eq!(code, 1);
+    assert_eq!(results[0]["diagnosis"]["kind"], "stale");
+
+    // Every timestamped scheme, captured in 2020, as of its receive time (JSONL and HAR).
+    let reqs: Vec<Req> = ["stripe", "standard", "slack"]
+        .iter()
+        .map(|s| {
+            let mut r = Req::post(&body, sign(s, SECRET, &body, T2020, "msg_2020"));
+            r.received_at = T2020 + 2;
+            r
+        })
+        .collect();
+    let jsonl_file = dir.path().join("2020.jsonl");
+    write(&jsonl_file, jsonl(&reqs));
+    let har_file = dir.path().join("2020.har");
+    write(&har_file, har(&reqs));
+    let args = [
+        path_str(&jsonl_file),
+        path_str(&har_file),
+        "--secret",
+        SECRET,
+    ];
+    let (code, _, summary, _) = verify_json(&args, "");
+    assert_eq!(code, 1);
+    assert_eq!(summary["invalid"], 6);
+    let (code, _, summary, stderr) = verify_json(&[&args[..], &["--now", "received"]].concat(), "");
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(summary["valid"], 6);
+
+    // A time that is not one is a usage error.
+    let result = verify(&[file, "--secret", SECRET, "--now", "yesterday"], "");
+    assert_one_line_error(&result, 2, "--now");
+}
+
+#[test]
+fn a_directory_of_300_captures_with_one_bad_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let caps = dir.path().join("captures");
+    std::fs::create_dir(&caps).unwrap();
+    for n in 0..300 {
+        let body = click_body(n);
+        let req = Req::signed(SCHEMES[n % SCHEMES.len()], &body);
+        write(
+            &caps.join(format!("20260225T143000.{n:03}Z-{n:06}-00ab.json")),
+            format!("{}\n", req.capture(&format!("c{n}"))),
+        );
+    }
+    // One delivery whose body was changed after GitHub signed it.
+    let mut bad = Req::signed("github", &click_body(9999));
+    bad.body = click_body(9998);
+    let bad_name = "20260225T143000.150Z-000150-bad0.json";
+    write(&caps.join(bad_name), bad.capture("bad").to_string());
+
+    let args = [path_str(&caps), "--secret", SECRET];
+    let (code, stdout, stderr) = verify(&args, "");
+    assert_eq!(code, 1, "{stderr}");
+    assert_no_panic(&stdout, &stderr);
+    let failures: Vec<&str> = stdout.lines().filter(|l| l.starts_with('✗')).collect();
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert!(failures[0].contains(bad_name), "{}", failures[0]);
+    assert!(
+        failures[0].contains("(wrong-secret-or-tampered)"),
+        "{}",
+        failures[0]
+    );
+    assert_eq!(stdout.matches('✓').count(), 300);
+    assert_eq!(stdout.lines().last(), Some("300 valid, 1 invalid, of 301"));
+    assert_eq!(
+        stderr.trim(),
+        "error: 1 of 301 requests failed verification"
+    );
+
+    let (code, results, summary, _) = verify_json(&args, "");
+    assert_eq!(code, 1);
+    assert_eq!(results.len(), 301);
+    let invalid: Vec<&Value> = results.iter().filter(|r| r["valid"] == false).collect();
+    assert_eq!(invalid.len(), 1);
+    assert!(invalid[0]["source"].as_str().unwrap().ends_with(bad_name));
+    assert_eq!(summary["total"], 301);
+    assert_eq!(summary["valid"], 300);
+    assert_eq!(summary["invalid"], 1);
+}
+
+#[test]
+fn an_edited_capture_is_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let req = Req::signed("georedir", &click_body(5));
+    let mut capture = req.capture("edited");
+    // Edited by hand after saving: the body no longer matches body_sha256 or the signature.
+    capture["body"] = Value::String(String::from_utf8(click_body(6)).unwrap());
+    let file = dir.path().join("edited.json");
+    write(&file, capture.to_string());
+    let (code, results, _, _) = verify_json(&[path_str(&file), "--secret", SECRET], "");
+    assert_eq!(code, 1);
+    assert_eq!(results[0]["body_edited"], true);
+    let (_, stdout, _) = verify(&[path_str(&file), "--secret", SECRET], "");
+    assert!(stdout.contains("the file was edited"), "{stdout}");
+
+    // Untouched, the same capture is valid and not flagged.
+    write(&file, req.capture("edited").to_string());
+    let (code, results, _, _) = verify_json(&[path_str(&file), "--secret", SECRET], "");
+    assert_eq!(code, 0);
+    assert!(results[0].get("body_edited").is_none());
+
+    // A binary body travels as body_base64 and verifies byte for byte.
+    let binary: Vec<u8> = (0..=255u8).rev().collect();
+    let req = Req::signed("shopify", &binary);
+    let capture = req.capture("bin");
+    assert!(capture.get("body_base64").is_some());
+    write(&file, capture.to_string());
+    let (code, results, _, stderr) = verify_json(&[path_str(&file), "--secret", SECRET], "");
+    assert_eq!(code, 0, "{results:?} {stderr}");
+}
+
+#[test]
+fn unreadable_inputs_exit_2_with_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = Req::signed("georedir", &click_body(1));
+    let raw = good.raw_http(None);
+    let chunked = good.raw_http(Some(50));
+    let lines = jsonl(&[good.clone(), good.clone(), good.clone()]);
+    let pretty = serde_json::to_string_pretty(&good.capture("p")).unwrap();
+    let har_text = har(std::slice::from_ref(&good));
+    // Deterministic binary garbage with NULs and invalid UTF-8.
+    let garbage: Vec<u8> = (0u32..4096)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+
+    let files: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("cut-body.http", raw[..raw.len() - 40].to_vec(), "truncated"),
+        ("cut-head.http", raw[..60].to_vec(), "truncated"),
+        ("cut-chunk.http", chunked[..chunked.len() - 120].to_vec(), "chunked"),
+        (
+            "huge-chunk.http",
+            b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\nab\r\n0\r\n\r\n"
+                .to_vec(),
+            "chunked",
+        ),
+        (
+            "bad-length.http",
+            b"POST / HTTP/1.1\r\nContent-Length: lots\r\n\r\n{}".to_vec(),
+            "Content-Length",
+        ),
+        (
+            "cut.jsonl",
+            lines.as_bytes()[..lines.len() - 200].to_vec(),
+            "cut.jsonl:3",
+        ),
+        ("cut.json", pretty.as_bytes()[..pretty.len() / 2].to_vec(), "invalid JSON"),
+        ("cut.har", har_text.as_bytes()[..har_text.len() - 30].to_vec(), "invalid JSON"),
+        ("garbage.bin", garbage.clone(), "is not a whk capture"),
+        ("empty.json", Vec::new(), "is empty"),
+        ("blank.txt", b"  \n\n\t\n".to_vec(), "is empty"),
+        ("other.json", br#"{"hello":"world"}"#.to_vec(), "not a whk capture"),
+        (
+            "bad-base64.json",
+            {
+                let mut c = good.capture("b");
+                c.as_object_mut().unwrap().remove("body");
+                c["body_base64"] = Value::String("@@not base64@@".into());
+                c.to_string().into_bytes()
+            },
+            "not base64",
+        ),
+    ];
+    let good_file = dir.path().join("good.json");
+    write(&good_file, good.capture("g").to_string());
+    for (name, bytes, mention) in &files {
+        let path = dir.path().join(name);
+        write(&path, bytes);
+        for json in [false, true] {
+            // Alone, and after a good input: an unreadable input still ends the run with 2.
+            for before in [None, Some(path_str(&good_file))] {
+                let mut args: Vec<&str> = before.into_iter().collect();
+                args.extend([path_str(&path), "--secret", SECRET]);
+                if json {
+                    args.push("--json");
+                }
+                let result = verify(&args, "");
+                assert_no_panic(&result.1, &result.2);
+                assert_one_line_error(&result, 2, mention);
+                assert!(result.2.contains(name), "{name}: {}", result.2);
+            }
+        }
+    }
+
+    // Paths that cannot be read at all.
+    let missing = dir.path().join("no-such-file.json");
+    let result = verify(&[path_str(&missing), "--secret", SECRET], "");
+    assert_one_line_error(&result, 2, "cannot read");
+    let empty_dir = dir.path().join("empty-dir");
+    std::fs::create_dir(&empty_dir).unwrap();
+    let result = verify(&[path_str(&empty_dir), "--secret", SECRET], "");
+    assert_one_line_error(&result, 2, "holds no .json captures");
+
+    // Stdin: empty, and binary garbage.
+    let result = verify(&["-", "--secret", SECRET], "");
+    assert_one_line_error(&result, 2, "stdin is empty");
+    let garbage_text = String::from_utf8_lossy(&garbage).into_owned();
+    let result = verify(&["-", "--secret", SECRET], &garbage_text);
+    assert_no_panic(&result.1, &result.2);
+    assert_one_line_error(&result, 2, "stdin is not");
+
+    // No secret is a usage error too.
+    let result = verify(&[path_str(&good_file)], "");
+    assert_one_line_error(&result, 2, "--secret");
+}
