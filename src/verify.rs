@@ -439,7 +439,7 @@ fn describe(scheme: &Scheme, expected: &Form, found: &Form, header: &str) -> Dia
         return Diagnosis::new(
             "secret-form",
             format!(
-                "the signature was made with {} as the key, but {name} uses {}",
+                "the signature was made with {} as the HMAC key, but {name} uses {}",
                 found.key, expected.key
             ),
         );
@@ -488,7 +488,7 @@ fn describe(scheme: &Scheme, expected: &Form, found: &Form, header: &str) -> Dia
     )
 }
 
-const RAW_KEY: &str = "the secret as text";
+const RAW_KEY: &str = "the secret's text";
 const DECODED_KEY: &str = "the base64-decoded key after whsec_";
 const BODY: &str = "the raw body";
 const STRIPE_LAYOUT: &str = "\"{timestamp}.{body}\" (Stripe)";

@@ -35,6 +35,11 @@ pub struct Recorded {
 pub fn read_inputs(specs: &[String], mut each: impl FnMut(Recorded) -> Result<()>) -> Result<()> {
     for spec in specs {
         if spec == "-" {
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                return Err(Error::usage(
+                    "- reads captures from stdin, but stdin is a terminal; pipe them in or name the files",
+                ));
+            }
             read_stream("stdin", std::io::stdin().lock(), &mut each)?;
             continue;
         }

@@ -505,7 +505,7 @@ fn mistakes(now: i64) -> Vec<Mistake> {
             with_headers(body, &standard_headers(b64(&hmac(key, &standard_content)))),
             &[],
             "secret-form",
-            says(&["the secret as text"]),
+            says(&["the secret's text"]),
         ),
         m(
             "Standard Webhooks signed with the text after whsec_, not base64-decoded",
