@@ -25,8 +25,9 @@
 #   BENCH_RUNS         runs per command timed by hyperfine in (a), (d), (e) (default 30)
 #   BENCH_VERIFY_LINES captures fed to `whk verify` in (d) (default 100000)
 #   BENCH_CRITERION    1 (default): run `cargo bench --bench signing` for the in-process rows
-#   BENCH_WAIT_IDLE    seconds to wait, at most, for the CPUs to be 90% idle before each
-#                      part (default 60; 0 to start at once). The load is printed either way.
+#   BENCH_WAIT_IDLE    seconds, over the whole run, that may be spent waiting for the CPUs
+#                      to be 90% idle before a part starts (default 60; 0: never wait). The
+#                      load before each part is printed either way.
 #   BENCH_KEEP         1: keep the temp directory
 #   CARGO_TARGET_DIR   where cargo builds (default ./target)
 #
@@ -112,7 +113,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 loads=()
-# quiet PART: wait (bounded) until the CPUs are 90% idle over a second, then note the load.
+# quiet PART: wait until the CPUs are 90% idle over a second (while the BENCH_WAIT_IDLE
+# budget lasts), then note the load.
+wait_budget=$WAIT_IDLE
 quiet() {
     local idle waited=0
     while :; do
@@ -121,9 +124,10 @@ quiet() {
         idle=$(awk -v before="$idle" '/^cpu / { split(before, b, " ")
             i = $5 + $6; t = $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9
             printf "%.0f", (i - b[1]) / (t - b[2]) * 100 }' /proc/stat)
-        ((idle >= 90 || waited >= WAIT_IDLE)) && break
-        ((waited == 0)) && say "CPUs only ${idle}% idle; waiting up to ${WAIT_IDLE}s for them to quieten"
+        ((idle >= 90 || wait_budget <= 0)) && break
+        ((waited == 0)) && say "CPUs only ${idle}% idle; waiting up to ${wait_budget}s for them to quieten"
         waited=$((waited + 1))
+        wait_budget=$((wait_budget - 1))
     done
     local load
     load="load average $(uptime | sed 's/.*load average: //'), CPUs ${idle}% idle in the second before"
@@ -494,6 +498,7 @@ binary_kib=$(($(stat -c %s "$whk") / 1024))
 yes_no() { (($(calc "\"%d\", ($1)"))) && echo "met" || echo "**missed**"; }
 mbps() { calc "\"%.0f\", $1 / 1048576"; } # bytes/s → MiB/s
 ratio() { calc "\"%.2f\", $1 / $2"; }
+ratio3() { calc "\"%.3f\", $1 / $2"; } # where a ratio sits near its target
 
 rows=()
 row() { rows+=("| $1 | $2 | $3 | $4 | $5 | $6 |"); }
@@ -503,9 +508,9 @@ row "a. … vs Python" "whk send click: $send_ms" "python3 one-liner: $python_ms
 row "a. … with the same pre-built body as the recipes" "whk send --data: $send_data_ms" "openssl+curl: $recipe_ms" \
     "$(ratio "$send_data_ms" "$recipe_ms")×" "" ""
 row "b. load, $CONNECTIONS connections on nginx (req/s)" "whk send --count $COUNT: $load_rate" "wrk -d${SECONDS_PER_RUN}s: $load_wrk_rate" \
-    "$(ratio "$load_rate" "$load_wrk_rate")×" "≥ 0.70×" "$(yes_no "$load_rate >= $load_wrk_rate * 0.7")"
+    "$(ratio3 "$load_rate" "$load_wrk_rate")×" "≥ 0.70×" "$(yes_no "$load_rate >= $load_wrk_rate * 0.7")"
 row "b. … for wrk's duration" "whk send --duration ${SECONDS_PER_RUN}s: $load_duration_rate" "wrk -d${SECONDS_PER_RUN}s: $load_wrk_rate" \
-    "$(ratio "$load_duration_rate" "$load_wrk_rate")×" "≥ 0.70×" "$(yes_no "$load_duration_rate >= $load_wrk_rate * 0.7")"
+    "$(ratio3 "$load_duration_rate" "$load_wrk_rate")×" "≥ 0.70×" "$(yes_no "$load_duration_rate >= $load_wrk_rate * 0.7")"
 sign_ns=$(crit sign/georedir/1024)
 compose_ns=$(crit compose/click_delivery_signed_georedir)
 load_deliveries=$(json_get "$work/load$load_run.json" deliveries)
@@ -551,6 +556,35 @@ echo
 echo "| measure | whk | reference | ratio | target | |"
 echo "|---|---:|---:|---:|---:|:--|"
 printf '%s\n' "${rows[@]}"
+if [[ -d $work/criterion ]]; then
+    echo
+    echo "In-process, \`cargo bench --bench signing\` (criterion medians; the raw reference is the hmac crate keyed on each call, as \`openssl speed -hmac\` does):"
+    echo
+    "$PY" - "$work/criterion" "${openssl_bps[1024]}" "${openssl_bps[65536]}" <<'PY'
+import json, pathlib, sys
+
+root = pathlib.Path(sys.argv[1])
+openssl = {1024: float(sys.argv[2]), 65536: float(sys.argv[3])}
+medians = {}
+for path in sorted(root.glob("**/new/estimates.json")):
+    name = str(path.parent.parent.relative_to(root))
+    medians[name] = json.load(open(path))["median"]["point_estimate"]
+print("| benchmark | median | MiB/s | × raw HMAC time | × openssl speed throughput |")
+print("|---|---:|---:|---:|---:|")
+for name, ns in medians.items():
+    size = name.rsplit("/", 1)[-1]
+    time = f"{ns / 1000:.2f} µs" if ns >= 1000 else f"{ns:.0f} ns"
+    if not size.isdigit():
+        print(f"| {name} | {time} | | | |")
+        continue
+    size = int(size)
+    bps = size / (ns / 1e9)
+    raw = medians.get(f"hmac_sha256/keyed_each_call/{size}")
+    vs_raw = f"{ns / raw:.2f}×" if raw else ""
+    vs_openssl = f"{bps / openssl[size]:.2f}×" if size in openssl else ""
+    print(f"| {name} | {time} | {bps / 2**20:.0f} | {vs_raw} | {vs_openssl} |")
+PY
+fi
 echo
 printf -- '- %s\n' "${lines_c[@]}" "$load_wrk_line"
 echo "- whk send --count $COUNT --concurrency $CONNECTIONS runs (req/s): $(printf '%s ' "${load_rates[@]%% *}")(median shown); median run: $load_json; whk CPU $load_cpu s"
