@@ -166,6 +166,13 @@ pub async fn run(
         );
         loops.spawn(async move {
             let mut partial = Partial::default();
+            // One request per loop, refilled with each delivery's headers and body.
+            let mut request = Request {
+                method: reqwest::Method::POST,
+                url,
+                headers: Vec::new(),
+                body: Vec::new(),
+            };
             loop {
                 if progress.stop.load(Ordering::Relaxed)
                     || deadline.is_some_and(|d| Instant::now() >= d)
@@ -191,13 +198,10 @@ pub async fn run(
                     tokio::time::sleep_until(slot).await;
                 }
                 let outgoing = composer.next_delivery()?;
-                let request = Request {
-                    method: reqwest::Method::POST,
-                    url: url.clone(),
-                    headers: outgoing.headers,
-                    body: outgoing.body,
-                };
-                let attempts = client::deliver(
+                request.headers = outgoing.headers;
+                request.body = outgoing.body;
+                let attempts = client::deliver_keeping(
+                    client::Keep::Status,
                     &http,
                     &request,
                     plan.timeout,
