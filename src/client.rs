@@ -325,7 +325,7 @@ impl RetryPolicy {
     }
 }
 
-/// The retry schedules the providers document (shared/examples/README.md).
+/// The retry schedules the providers document (tests/fixtures/examples/README.md, copied from the product design).
 pub fn documented_schedule(profile: Profile) -> Vec<Duration> {
     let minutes: &[u64] = match profile {
         Profile::Georedir => &[1, 5, 30, 120, 480],

@@ -587,25 +587,25 @@ mod tests {
             .collect()
     }
 
-    /// The key order of every documented example in shared/examples is kept.
+    /// The key order of every documented example (tests/fixtures/examples, copied from the product design) is kept.
     #[test]
     fn keys_follow_the_documented_examples() {
         for (name, file) in [
             (
                 "click",
-                include_str!("../../shared/examples/georedir-click.json"),
+                include_str!("../tests/fixtures/examples/georedir-click.json"),
             ),
             (
                 "conversion",
-                include_str!("../../shared/examples/georedir-conversion.json"),
+                include_str!("../tests/fixtures/examples/georedir-conversion.json"),
             ),
             (
                 "link.created",
-                include_str!("../../shared/examples/georedir-link.created.json"),
+                include_str!("../tests/fixtures/examples/georedir-link.created.json"),
             ),
             (
                 "alert.triggered",
-                include_str!("../../shared/examples/georedir-alert.triggered.json"),
+                include_str!("../tests/fixtures/examples/georedir-alert.triggered.json"),
             ),
         ] {
             let documented: Value = serde_json::from_str(file).unwrap();
