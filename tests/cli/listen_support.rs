@@ -23,15 +23,7 @@ const IO_TIMEOUT: Duration = Duration::from_secs(10);
 /// A `whk` command with the same scrubbed environment as `support::whk()`.
 pub fn whk_command() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_whk"));
-    for name in [
-        "NO_COLOR",
-        "CLICOLOR_FORCE",
-        "WHK_URL",
-        "WHK_SECRET",
-        "WHK_SCHEME",
-        "WHK_PORT",
-        "TERM",
-    ] {
+    for name in crate::support::SCRUBBED_ENV {
         cmd.env_remove(name);
     }
     cmd.env("HOME", std::env::temp_dir());

@@ -12,26 +12,29 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use hmac::{KeyInit, Mac};
 
+/// Variables removed from every spawned whk: colour settings, WHK_* defaults, and proxies
+/// (tests talk only to 127.0.0.1: no proxy may reroute a request).
+pub const SCRUBBED_ENV: &[&str] = &[
+    "NO_COLOR",
+    "CLICOLOR_FORCE",
+    "WHK_URL",
+    "WHK_SECRET",
+    "WHK_SCHEME",
+    "WHK_PORT",
+    "TERM",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+];
+
 /// `whk` with an environment scrubbed of colour settings and WHK_* variables, HOME in a
 /// temp dir, and a 60 s guard so a hung test fails instead of stalling CI.
 pub fn whk() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_whk"));
-    for name in [
-        "NO_COLOR",
-        "CLICOLOR_FORCE",
-        "WHK_URL",
-        "WHK_SECRET",
-        "WHK_SCHEME",
-        "WHK_PORT",
-        "TERM",
-        // Tests talk only to 127.0.0.1: no proxy may reroute a request.
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-    ] {
+    for name in SCRUBBED_ENV {
         cmd.env_remove(name);
     }
     cmd.env("HOME", std::env::temp_dir());
