@@ -139,6 +139,18 @@ fn composing(c: &mut Criterion) {
             serde_json::to_vec(&payload).expect("a Value always serialises")
         })
     });
+    group.bench_function("click_sample_bytes", |b| {
+        let mut rng = fastrand::Rng::with_seed(7);
+        let timestamp = SystemTime::now();
+        b.iter(|| {
+            let mut ctx = SampleContext {
+                rng: &mut rng,
+                timestamp,
+                id: None,
+            };
+            events::sample_bytes(click, &mut ctx)
+        })
+    });
     // What load mode does before every request: a fresh sample, serialised and signed.
     let signer = Signer::new(Scheme::GeoRedir, &Secret::new("bench-secret")).expect("a signer");
     let mut composer = Composer {

@@ -230,12 +230,19 @@ impl Composer {
                     timestamp,
                     id: self.id.as_deref(),
                 };
-                let payload = sample_body(*event, sets, &mut ctx)?;
-                let event_id = payload
-                    .get("event_id")
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
-                let body = serde_json::to_vec(&payload).expect("a Value always serialises");
+                let (body, event_id) = if sets.is_empty() {
+                    events::sample_bytes(*event, &mut ctx)
+                } else {
+                    let payload = sample_body(*event, sets, &mut ctx)?;
+                    let event_id = payload
+                        .get("event_id")
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    (
+                        serde_json::to_vec(&payload).expect("a Value always serialises"),
+                        event_id,
+                    )
+                };
                 (Some(event.name.to_string()), body, event_id)
             }
         };

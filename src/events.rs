@@ -5,7 +5,8 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::error::{Error, Result};
 
@@ -147,24 +148,47 @@ pub struct SampleContext<'a> {
 
 /// A sample delivery body for `event`, with fresh data drawn from the context's RNG.
 pub fn sample(event: EventType, ctx: &mut SampleContext) -> Value {
+    serde_json::to_value(envelope(event, ctx)).expect("a sample always serialises")
+}
+
+/// The same sample written straight to bytes, and its `event_id` when the profile has one:
+/// the fast path for load mode, with no JSON tree in between.
+pub fn sample_bytes(event: EventType, ctx: &mut SampleContext) -> (Vec<u8>, Option<String>) {
+    let envelope = envelope(event, ctx);
+    let bytes = serde_json::to_vec(&envelope).expect("a sample always serialises");
+    (bytes, envelope.event_id)
+}
+
+/// The documented envelope; field order is the documented key order.
+#[derive(Serialize)]
+struct Envelope {
+    event: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_id: Option<String>,
+    timestamp: String,
+    data: Data,
+}
+
+fn envelope(event: EventType, ctx: &mut SampleContext) -> Envelope {
     let timestamp = rfc3339(ctx.timestamp);
     match event.profile {
-        Profile::Georedir => json!({
-            "event": event.name,
-            "timestamp": timestamp,
-            "data": georedir_data(event.name, ctx),
-        }),
+        Profile::Georedir => Envelope {
+            event: event.name,
+            event_id: None,
+            timestamp,
+            data: georedir_data(event.name, ctx),
+        },
         Profile::Relurl => {
             let event_id = ctx
                 .id
                 .map(str::to_string)
                 .unwrap_or_else(|| random_id(ctx.rng, "evt_", 24));
-            json!({
-                "event": event.name,
-                "event_id": event_id,
-                "timestamp": timestamp,
-                "data": relurl_data(event.name, ctx),
-            })
+            Envelope {
+                event: event.name,
+                event_id: Some(event_id),
+                timestamp,
+                data: relurl_data(event.name, ctx),
+            }
         }
     }
 }
@@ -394,11 +418,11 @@ fn documentation_ip(rng: &mut fastrand::Rng) -> String {
     format!("{prefix}.{}", rng.u8(1..255))
 }
 
-fn fraud_flags(rng: &mut fastrand::Rng) -> Value {
+fn fraud_flags(rng: &mut fastrand::Rng) -> Vec<&'static str> {
     if rng.u8(..8) != 0 {
-        return json!([]);
+        return Vec::new();
     }
-    json!([pick(rng, FRAUD_FLAGS)])
+    vec![*pick(rng, FRAUD_FLAGS)]
 }
 
 /// A price with cents, as f64 (serde prints 49.99, not a string).
@@ -407,7 +431,108 @@ fn revenue(rng: &mut fastrand::Rng) -> f64 {
     f64::from(cents) / 100.0
 }
 
-fn georedir_data(event: &str, ctx: &mut SampleContext) -> Value {
+/// Every event's `data`, as the provider documents it.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Data {
+    Click(Click),
+    Conversion(Conversion),
+    Alert(Alert),
+    Link(Link),
+    Relurl(RelurlLink),
+}
+
+#[derive(Serialize)]
+struct Click {
+    click_id: String,
+    link_id: u32,
+    link_slug: &'static str,
+    destination_url: &'static str,
+    ip: String,
+    country: &'static str,
+    region: &'static str,
+    city: &'static str,
+    device: &'static str,
+    browser: &'static str,
+    os: &'static str,
+    referer: &'static str,
+    is_unique: bool,
+    fraud_flags: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Conversion {
+    conversion_id: String,
+    click_id: String,
+    link_id: u32,
+    link_slug: &'static str,
+    revenue: f64,
+    currency: &'static str,
+    country: &'static str,
+    device: &'static str,
+}
+
+#[derive(Serialize)]
+struct Alert {
+    alert_id: u32,
+    alert_name: &'static str,
+    metric: &'static str,
+    condition: &'static str,
+    threshold: u32,
+    current_value: u32,
+    link_id: u32,
+    link_slug: &'static str,
+}
+
+/// link.created, link.updated and link.deleted share their fields.
+#[derive(Serialize)]
+struct Link {
+    link_id: u32,
+    name: &'static str,
+    slug: &'static str,
+    is_active: bool,
+    rules_count: u8,
+}
+
+/// RELURL's link metadata, plus the visitor for clicks and the end for expiries.
+#[derive(Serialize)]
+struct RelurlLink {
+    link_id: String,
+    short_url: String,
+    short_code: String,
+    destination_url: &'static str,
+    title: &'static str,
+    created_at: String,
+    #[serde(flatten)]
+    visitor: Option<Visitor>,
+    #[serde(flatten)]
+    expiry: Option<Expiry>,
+}
+
+#[derive(Serialize)]
+struct Visitor {
+    ip: String,
+    user_agent: &'static str,
+    referrer: &'static str,
+    location: Location,
+    device: &'static str,
+    browser: &'static str,
+}
+
+#[derive(Serialize)]
+struct Location {
+    country: &'static str,
+    region: &'static str,
+    city: &'static str,
+}
+
+#[derive(Serialize)]
+struct Expiry {
+    expired_at: String,
+    total_clicks: u32,
+}
+
+fn georedir_data(event: &str, ctx: &mut SampleContext) -> Data {
     let rng = &mut *ctx.rng;
     let link_id = rng.u32(1..5000);
     let (name, slug) = *pick(rng, CAMPAIGNS);
@@ -415,102 +540,102 @@ fn georedir_data(event: &str, ctx: &mut SampleContext) -> Value {
         "click" => {
             let place = pick(rng, PLACES);
             let (device, browser, os, _) = *pick(rng, CLIENTS);
-            json!({
-                "click_id": random_id(rng, "", 12),
-                "link_id": link_id,
-                "link_slug": slug,
-                "destination_url": pick(rng, DESTINATIONS),
-                "ip": documentation_ip(rng),
-                "country": place.country,
-                "region": place.region,
-                "city": place.city,
-                "device": device,
-                "browser": browser,
-                "os": os,
-                "referer": pick(rng, REFERERS),
-                "is_unique": rng.u8(..4) != 0,
-                "fraud_flags": fraud_flags(rng),
+            Data::Click(Click {
+                click_id: random_id(rng, "", 12),
+                link_id,
+                link_slug: slug,
+                destination_url: *pick(rng, DESTINATIONS),
+                ip: documentation_ip(rng),
+                country: place.country,
+                region: place.region,
+                city: place.city,
+                device,
+                browser,
+                os,
+                referer: *pick(rng, REFERERS),
+                is_unique: rng.u8(..4) != 0,
+                fraud_flags: fraud_flags(rng),
             })
         }
         "conversion" => {
             let place = pick(rng, PLACES);
-            json!({
-                "conversion_id": random_id(rng, "conv_", 6),
-                "click_id": random_id(rng, "", 12),
-                "link_id": link_id,
-                "link_slug": slug,
-                "revenue": revenue(rng),
-                "currency": pick(rng, CURRENCIES),
-                "country": place.country,
-                "device": pick(rng, CLIENTS).0,
+            Data::Conversion(Conversion {
+                conversion_id: random_id(rng, "conv_", 6),
+                click_id: random_id(rng, "", 12),
+                link_id,
+                link_slug: slug,
+                revenue: revenue(rng),
+                currency: *pick(rng, CURRENCIES),
+                country: place.country,
+                device: pick(rng, CLIENTS).0,
             })
         }
         "alert.triggered" => {
             let (alert_name, metric, condition) = *pick(rng, ALERTS);
             let threshold = rng.u32(1..20) * 100;
-            let current = if condition == "greater_than" {
+            let current_value = if condition == "greater_than" {
                 threshold + rng.u32(1..threshold)
             } else {
                 rng.u32(0..threshold)
             };
-            json!({
-                "alert_id": rng.u32(1..100),
-                "alert_name": alert_name,
-                "metric": metric,
-                "condition": condition,
-                "threshold": threshold,
-                "current_value": current,
-                "link_id": link_id,
-                "link_slug": slug,
+            Data::Alert(Alert {
+                alert_id: rng.u32(1..100),
+                alert_name,
+                metric,
+                condition,
+                threshold,
+                current_value,
+                link_id,
+                link_slug: slug,
             })
         }
-        // link.created, link.updated and link.deleted share their fields.
-        _ => json!({
-            "link_id": link_id,
-            "name": name,
-            "slug": slug,
-            "is_active": event != "link.deleted" && rng.u8(..5) != 0,
-            "rules_count": rng.u8(0..8),
+        _ => Data::Link(Link {
+            link_id,
+            name,
+            slug,
+            is_active: event != "link.deleted" && rng.u8(..5) != 0,
+            rules_count: rng.u8(0..8),
         }),
     }
 }
 
-fn relurl_data(event: &str, ctx: &mut SampleContext) -> Value {
+fn relurl_data(event: &str, ctx: &mut SampleContext) -> Data {
     let created = ctx.timestamp - Duration::from_secs(ctx.rng.u64(3_600..90 * 86_400));
     let rng = &mut *ctx.rng;
     let (title, _) = *pick(rng, CAMPAIGNS);
     let code = random_id(rng, "", 7);
-    let mut data = Map::new();
-    data.insert("link_id".into(), json!(random_id(rng, "lnk_", 16)));
-    data.insert(
-        "short_url".into(),
-        json!(format!("https://relurl.example/{code}")),
-    );
-    data.insert("short_code".into(), json!(code));
-    data.insert("destination_url".into(), json!(pick(rng, DESTINATIONS)));
-    data.insert("title".into(), json!(title));
-    data.insert("created_at".into(), json!(rfc3339(created)));
-    match event {
-        "link.clicked" => {
-            let place = pick(rng, PLACES);
-            let (device, browser, _, user_agent) = *pick(rng, CLIENTS);
-            data.insert("ip".into(), json!(documentation_ip(rng)));
-            data.insert("user_agent".into(), json!(user_agent));
-            data.insert("referrer".into(), json!(pick(rng, REFERERS)));
-            data.insert(
-                "location".into(),
-                json!({"country": place.country, "region": place.region, "city": place.city}),
-            );
-            data.insert("device".into(), json!(device));
-            data.insert("browser".into(), json!(browser));
+    let link_id = random_id(rng, "lnk_", 16);
+    let destination_url = *pick(rng, DESTINATIONS);
+    let visitor = (event == "link.clicked").then(|| {
+        let place = pick(rng, PLACES);
+        let (device, browser, _, user_agent) = *pick(rng, CLIENTS);
+        Visitor {
+            ip: documentation_ip(rng),
+            user_agent,
+            referrer: *pick(rng, REFERERS),
+            location: Location {
+                country: place.country,
+                region: place.region,
+                city: place.city,
+            },
+            device,
+            browser,
         }
-        "link.expired" => {
-            data.insert("expired_at".into(), json!(rfc3339(ctx.timestamp)));
-            data.insert("total_clicks".into(), json!(rng.u32(0..25_000)));
-        }
-        _ => {}
-    }
-    Value::Object(data)
+    });
+    let expiry = (event == "link.expired").then(|| Expiry {
+        expired_at: rfc3339(ctx.timestamp),
+        total_clicks: rng.u32(0..25_000),
+    });
+    Data::Relurl(RelurlLink {
+        link_id,
+        short_url: format!("https://relurl.example/{code}"),
+        short_code: code,
+        destination_url,
+        title,
+        created_at: rfc3339(created),
+        visitor,
+        expiry,
+    })
 }
 
 /// Applies `--set path=value`: the value is JSON when it parses as JSON, else a string.
@@ -620,6 +745,36 @@ mod tests {
                 let kind = |v: &Value| std::mem::discriminant(v);
                 assert_eq!(kind(&ours["data"][key]), kind(value), "{name}.{key} type");
             }
+        }
+    }
+
+    #[test]
+    fn the_byte_path_writes_what_the_tree_path_builds() {
+        for event in CATALOGUE {
+            let mut rng = fastrand::Rng::with_seed(11);
+            let timestamp = parse_timestamp("2026-02-25T14:30:00Z").unwrap();
+            let tree = sample(
+                *event,
+                &mut SampleContext {
+                    rng: &mut rng,
+                    timestamp,
+                    id: None,
+                },
+            );
+            let mut rng = fastrand::Rng::with_seed(11);
+            let (bytes, event_id) = sample_bytes(
+                *event,
+                &mut SampleContext {
+                    rng: &mut rng,
+                    timestamp,
+                    id: None,
+                },
+            );
+            assert_eq!(bytes, serde_json::to_vec(&tree).unwrap(), "{}", event.name);
+            assert_eq!(
+                event_id.as_deref(),
+                tree.get("event_id").and_then(Value::as_str)
+            );
         }
     }
 
