@@ -403,6 +403,10 @@ fn pick<'a, T>(rng: &mut fastrand::Rng, items: &'a [T]) -> &'a T {
     &items[rng.usize(..items.len())]
 }
 
+fn pick_str(rng: &mut fastrand::Rng, items: &[&'static str]) -> &'static str {
+    items[rng.usize(..items.len())]
+}
+
 fn random_id(rng: &mut fastrand::Rng, prefix: &str, len: usize) -> String {
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
     let tail: String = (0..len).map(|_| char::from(*pick(rng, ALPHABET))).collect();
@@ -544,7 +548,7 @@ fn georedir_data(event: &str, ctx: &mut SampleContext) -> Data {
                 click_id: random_id(rng, "", 12),
                 link_id,
                 link_slug: slug,
-                destination_url: *pick(rng, DESTINATIONS),
+                destination_url: pick_str(rng, DESTINATIONS),
                 ip: documentation_ip(rng),
                 country: place.country,
                 region: place.region,
@@ -552,7 +556,7 @@ fn georedir_data(event: &str, ctx: &mut SampleContext) -> Data {
                 device,
                 browser,
                 os,
-                referer: *pick(rng, REFERERS),
+                referer: pick_str(rng, REFERERS),
                 is_unique: rng.u8(..4) != 0,
                 fraud_flags: fraud_flags(rng),
             })
@@ -565,7 +569,7 @@ fn georedir_data(event: &str, ctx: &mut SampleContext) -> Data {
                 link_id,
                 link_slug: slug,
                 revenue: revenue(rng),
-                currency: *pick(rng, CURRENCIES),
+                currency: pick_str(rng, CURRENCIES),
                 country: place.country,
                 device: pick(rng, CLIENTS).0,
             })
@@ -605,14 +609,14 @@ fn relurl_data(event: &str, ctx: &mut SampleContext) -> Data {
     let (title, _) = *pick(rng, CAMPAIGNS);
     let code = random_id(rng, "", 7);
     let link_id = random_id(rng, "lnk_", 16);
-    let destination_url = *pick(rng, DESTINATIONS);
+    let destination_url = pick_str(rng, DESTINATIONS);
     let visitor = (event == "link.clicked").then(|| {
         let place = pick(rng, PLACES);
         let (device, browser, _, user_agent) = *pick(rng, CLIENTS);
         Visitor {
             ip: documentation_ip(rng),
             user_agent,
-            referrer: *pick(rng, REFERERS),
+            referrer: pick_str(rng, REFERERS),
             location: Location {
                 country: place.country,
                 region: place.region,
