@@ -180,10 +180,7 @@ impl Audit {
         timeout: Duration,
         rng: fastrand::Rng,
     ) -> Result<Self> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|err| Error::Network(format!("cannot start the async runtime: {err}")))?;
+        let runtime = client::runtime(None)?;
         let http = client::build_client(timeout)?;
         Ok(Audit {
             url,
@@ -510,7 +507,7 @@ impl Audit {
             .find(|p| matches!(p.outcome, Err(NetFailure::Timeout(_))))
             .cloned();
         let limit = humantime::format_duration(self.timeout);
-        let took = crate::commands::send::format_latency(slowest.latency);
+        let took = crate::output::format_latency(slowest.latency);
         match timed_out {
             Some(probe) => exposed(
                 ScenarioId::Latency,

@@ -119,6 +119,22 @@ pub fn parse_url(text: &str) -> Result<Url> {
     Ok(url)
 }
 
+/// The async runtime for HTTP work: on the calling thread, or with `workers` threads.
+pub fn runtime(workers: Option<usize>) -> Result<tokio::runtime::Runtime> {
+    let mut builder = match workers {
+        Some(n) => {
+            let mut b = tokio::runtime::Builder::new_multi_thread();
+            b.worker_threads(n);
+            b
+        }
+        None => tokio::runtime::Builder::new_current_thread(),
+    };
+    builder
+        .enable_all()
+        .build()
+        .map_err(|err| Error::Network(format!("cannot start the async runtime: {err}")))
+}
+
 /// A client whose every attempt is bounded by `timeout`.
 pub fn build_client(timeout: Duration) -> Result<reqwest::Client> {
     reqwest::Client::builder()

@@ -191,8 +191,22 @@ pub struct Outgoing {
 pub enum BodySource {
     /// A fresh sample of this event for every delivery, with `--set` overrides.
     Sample { event: EventType, sets: Vec<String> },
-    /// The same bytes every time (`--data`).
-    Fixed(Vec<u8>),
+    /// The same bytes every time (`--data`), with what they are worked out once.
+    Fixed {
+        body: Vec<u8>,
+        event: Option<String>,
+        content_type: &'static str,
+    },
+}
+
+impl BodySource {
+    pub fn fixed(body: Vec<u8>) -> Self {
+        BodySource::Fixed {
+            event: event_of(&body),
+            content_type: content_type(&body),
+            body,
+        }
+    }
 }
 
 /// Builds signed deliveries one after another: fresh sample data, timestamp and id for each
@@ -222,8 +236,12 @@ impl Composer {
 
     pub fn next_delivery(&mut self) -> Result<Outgoing> {
         let timestamp = self.timestamp.unwrap_or_else(SystemTime::now);
-        let (event, body, event_id) = match &self.source {
-            BodySource::Fixed(bytes) => (event_of(bytes), bytes.clone(), None),
+        let (event, body, event_id, content_type) = match &self.source {
+            BodySource::Fixed {
+                body,
+                event,
+                content_type,
+            } => (event.clone(), body.clone(), None, *content_type),
             BodySource::Sample { event, sets } => {
                 let mut ctx = SampleContext {
                     rng: &mut self.rng,
@@ -243,10 +261,15 @@ impl Composer {
                         event_id,
                     )
                 };
-                (Some(event.name.to_string()), body, event_id)
+                (
+                    Some(event.name.to_string()),
+                    body,
+                    event_id,
+                    "application/json",
+                )
             }
         };
-        let mut headers = vec![("Content-Type".to_string(), content_type(&body).to_string())];
+        let mut headers = vec![("Content-Type".to_string(), content_type.to_string())];
         if let Some(signer) = &self.signer {
             let id = self
                 .id

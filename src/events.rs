@@ -20,6 +20,19 @@ pub enum Profile {
 }
 
 impl Profile {
+    /// The profile `--profile` names, else the one the scheme implies: relurl for the relurl
+    /// scheme, georedir otherwise.
+    pub fn for_scheme(
+        chosen: Option<Profile>,
+        scheme: Option<crate::scheme::SchemeName>,
+    ) -> Profile {
+        chosen.unwrap_or(if scheme == Some(crate::scheme::SchemeName::Relurl) {
+            Profile::Relurl
+        } else {
+            Profile::Georedir
+        })
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Profile::Georedir => "georedir",

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use crate::capture::{self, Capture, CapturedResponse, Sink};
 use crate::client::{self, NetFailure, Request};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::events;
 use crate::output::{self, Printer};
 use crate::scheme::Header;
@@ -91,11 +91,7 @@ pub struct Forwarder {
 impl Forwarder {
     pub fn new(url: &str, timeout: Duration) -> Result<Self> {
         let base = client::parse_url(url)?;
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .map_err(|err| Error::Network(format!("cannot start the async runtime: {err}")))?;
+        let runtime = client::runtime(Some(2))?;
         let client = client::build_client(timeout)?;
         Ok(Forwarder {
             base,
@@ -127,8 +123,8 @@ impl Forwarder {
         let (latency, outcome) =
             self.runtime
                 .block_on(client::attempt(&self.client, &request, self.timeout));
-        let took = crate::commands::send::format_latency(latency);
-        let ms = (latency.as_secs_f64() * 1e6).round() / 1e3;
+        let took = output::format_latency(latency);
+        let ms = output::latency_ms(latency);
         match outcome {
             Ok(response) => {
                 let body_text = String::from_utf8_lossy(&response.body).into_owned();

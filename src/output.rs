@@ -1,12 +1,14 @@
 //! The one colour decision, and the printer that chooses between human text and JSON Lines.
 
 use std::io::{IsTerminal, Write};
+use std::time::Duration;
 
 use colored::Colorize;
 use serde_json::Value;
 
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::error::Result;
+use crate::scheme::Header;
 
 /// Decides once whether stdout gets colour: `--json` and `never` turn it off, `always` on;
 /// `auto` follows CLICOLOR_FORCE, then NO_COLOR and TERM=dumb, then whether stdout is a terminal.
@@ -111,6 +113,31 @@ fn color_scalar(text: &str) -> String {
         _ => core.to_string(),
     };
     format!("{painted}{comma}")
+}
+
+/// Latency for people: 0.8 ms, 12 ms, 1.24 s.
+pub fn format_latency(latency: Duration) -> String {
+    let ms = latency.as_secs_f64() * 1000.0;
+    match ms {
+        ms if ms < 10.0 => format!("{ms:.1} ms"),
+        ms if ms < 1000.0 => format!("{ms:.0} ms"),
+        ms => format!("{:.2} s", ms / 1000.0),
+    }
+}
+
+/// Latency for JSON: milliseconds rounded to the microsecond.
+pub fn latency_ms(latency: Duration) -> f64 {
+    (latency.as_secs_f64() * 1_000_000.0).round() / 1000.0
+}
+
+/// Headers as a JSON object, in their order.
+pub fn headers_json(headers: &[Header]) -> Value {
+    Value::Object(
+        headers
+            .iter()
+            .map(|(n, v)| (n.clone(), Value::from(v.as_str())))
+            .collect(),
+    )
 }
 
 /// Shortens text to `max` characters for one-line display, saying how much was left out.

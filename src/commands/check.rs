@@ -11,7 +11,7 @@ use crate::delivery::{self, curl_command, shell_quote};
 use crate::error::{Error, Result};
 use crate::events::Profile;
 use crate::output::{self, Printer};
-use crate::scheme::{Scheme, SchemeName, Signer};
+use crate::scheme::{Scheme, Signer};
 use crate::secret::{self, Secret};
 
 pub fn run(args: CheckArgs, out: Printer) -> Result<()> {
@@ -20,13 +20,7 @@ pub fn run(args: CheckArgs, out: Printer) -> Result<()> {
         Error::usage("whk check needs the receiver's secret: pass --secret S or --secret-file FILE, or set WHK_SECRET")
     })?;
     let scheme = delivery::chosen_scheme(&args.scheme)?.unwrap_or(Scheme::GeoRedir);
-    let profile = args
-        .profile
-        .unwrap_or(if args.scheme.scheme == Some(SchemeName::Relurl) {
-            Profile::Relurl
-        } else {
-            Profile::Georedir
-        });
+    let profile = Profile::for_scheme(args.profile, args.scheme.scheme);
     let mut rng = delivery::rng_from(args.seed);
     let wrong = Secret::new(secret::generate(scheme == Scheme::Standard, &mut rng));
     let signer = Signer::new(scheme.clone(), &secret)?;

@@ -9,12 +9,11 @@ use serde_json::json;
 
 use crate::cli::DemoArgs;
 use crate::client::{self, Request};
-use crate::commands::send::format_latency;
 use crate::delivery::{BodySource, Composer};
 use crate::error::{Error, Result};
 use crate::events::{CATALOGUE, Profile};
 use crate::listen::{Pipeline, Responder};
-use crate::output::Printer;
+use crate::output::{self, Printer};
 use crate::scheme::{Custom, Encoding, Scheme, SchemeName, Signer};
 use crate::secret::{self, Secret};
 use crate::server::Server;
@@ -27,13 +26,7 @@ pub fn run(args: DemoArgs, out: Printer) -> Result<()> {
         encoding: Encoding::Hex,
     };
     let scheme = Scheme::from_name(args.scheme, Some(custom))?;
-    let profile = args
-        .profile
-        .unwrap_or(if args.scheme == SchemeName::Relurl {
-            Profile::Relurl
-        } else {
-            Profile::Georedir
-        });
+    let profile = Profile::for_scheme(args.profile, Some(args.scheme));
     let mut rng = crate::delivery::rng_from(args.seed);
     let secret = Secret::new(secret::generate(
         args.scheme == SchemeName::Standard,
@@ -59,17 +52,14 @@ pub fn run(args: DemoArgs, out: Printer) -> Result<()> {
     ));
 
     let mut composer = Composer {
-        source: BodySource::Fixed(Vec::new()),
+        source: BodySource::fixed(Vec::new()),
         signer: Some(Signer::new(scheme.clone(), &secret)?),
         timestamp: None,
         id: None,
         extra_headers: Vec::new(),
         rng,
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|err| Error::Network(format!("cannot start the async runtime: {err}")))?;
+    let runtime = client::runtime(None)?;
     let http = client::build_client(Duration::from_secs(10))?;
     let mut accepted = 0;
     let events: Vec<_> = CATALOGUE.iter().filter(|e| e.profile == profile).collect();
@@ -109,13 +99,13 @@ pub fn run(args: DemoArgs, out: Printer) -> Result<()> {
             Err(failure) => failure.to_string(),
         };
         if out.json {
-            out.json_line(&json!({"type": "sent", "event": event.name, "ok": ok, "result": result, "latency_ms": latency.as_secs_f64() * 1000.0}))?;
+            out.json_line(&json!({"type": "sent", "event": event.name, "ok": ok, "result": result, "latency_ms": output::latency_ms(latency)}))?;
         } else {
             let result = if ok { result.green() } else { result.red() };
             out.line(&format!(
                 "{} {result} in {}",
                 "→ answer".bold(),
-                format_latency(latency)
+                output::format_latency(latency)
             ))?;
         }
     }

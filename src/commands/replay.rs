@@ -128,10 +128,7 @@ fn send_all(
     expectation: StatusExpectation,
     out: Printer,
 ) -> Result<Vec<Vec<Attempt>>> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|err| Error::Network(format!("cannot start the async runtime: {err}")))?;
+    let runtime = client::runtime(None)?;
     let timeout = args.delivery.timeout;
     runtime.block_on(async {
         let http = client::build_client(timeout)?;

@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use colored::Colorize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::cli::{DeliveryArgs, SendArgs};
 use crate::client::{self, Attempt, NetFailure, Request, Response, RetryPolicy, StatusExpectation};
@@ -14,7 +14,7 @@ use crate::delivery::{self, BodySource, Composer, Outgoing};
 use crate::error::{Error, Result};
 use crate::events::{self, EventType};
 use crate::load;
-use crate::output::{self, Printer};
+use crate::output::{self, Printer, format_latency, headers_json, latency_ms};
 use crate::prompt;
 use crate::scheme::Header;
 
@@ -56,11 +56,7 @@ pub fn run(args: SendArgs, out: Printer) -> Result<()> {
 /// ends with the summary. Exit 1 if any delivery failed, 3 if none got through at all
 /// because of the network.
 fn run_load(plan: load::Plan, url: reqwest::Url, composer: &Composer, out: Printer) -> Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|err| Error::Network(format!("cannot start the async runtime: {err}")))?;
+    let runtime = client::runtime(Some(2))?;
     let progress = Arc::new(load::Progress::default());
     let bar = progress_bar(plan.count, out);
     let summary = runtime.block_on(async {
@@ -168,7 +164,7 @@ fn composer_from(args: &SendArgs) -> Result<Composer> {
         .map(|h| delivery::parse_header(h))
         .collect::<Result<Vec<_>>>()?;
     let source = match &args.data {
-        Some(spec) => BodySource::Fixed(delivery::data_body(spec, args.raw)?),
+        Some(spec) => BodySource::fixed(delivery::data_body(spec, args.raw)?),
         None => BodySource::Sample {
             event: resolve_event(args)?,
             sets: args.payload.sets.clone(),
@@ -218,10 +214,7 @@ fn send_with_retries(
     expectation: StatusExpectation,
     out: Printer,
 ) -> Result<Vec<Attempt>> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|err| Error::Network(format!("cannot start the async runtime: {err}")))?;
+    let runtime = client::runtime(None)?;
     runtime.block_on(async {
         let http = client::build_client(timeout)?;
         let note_retry = |attempt: &Attempt, wait: Option<Duration>| {
@@ -243,16 +236,6 @@ pub(crate) fn outcome_text(outcome: &std::result::Result<Response, NetFailure>) 
     match outcome {
         Ok(response) => format!("{} {}", response.status, response.reason),
         Err(failure) => failure.to_string(),
-    }
-}
-
-/// Latency for people: 0.8 ms, 12 ms, 1.24 s.
-pub fn format_latency(latency: Duration) -> String {
-    let ms = latency.as_secs_f64() * 1000.0;
-    match ms {
-        ms if ms < 10.0 => format!("{ms:.1} ms"),
-        ms if ms < 1000.0 => format!("{ms:.0} ms"),
-        ms => format!("{:.2} s", ms / 1000.0),
     }
 }
 
@@ -339,15 +322,6 @@ fn print_headers(out: Printer, arrow: char, first: &str, headers: &[Header]) -> 
         ))?;
     }
     Ok(())
-}
-
-fn headers_json(headers: &[Header]) -> Value {
-    let map: Map<String, Value> = headers.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
-    Value::Object(map)
-}
-
-fn latency_ms(latency: Duration) -> f64 {
-    (latency.as_secs_f64() * 1_000_000.0).round() / 1000.0
 }
 
 pub(crate) fn delivery_json(

@@ -1,13 +1,13 @@
 //! `whk sign`: the signature headers for a body, or a ready curl command.
 
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
 use crate::cli::SignArgs;
 use crate::client;
 use crate::delivery::{self, curl_command, shell_quote};
 use crate::error::{Error, Result};
 use crate::events;
-use crate::output::Printer;
+use crate::output::{Printer, headers_json};
 use crate::scheme::Header;
 
 pub fn run(args: SignArgs, out: Printer) -> Result<()> {
@@ -38,8 +38,9 @@ pub fn run(args: SignArgs, out: Printer) -> Result<()> {
 
 fn print_headers(scheme: &str, headers: &[Header], out: Printer) -> Result<()> {
     if out.json {
-        let map: Map<String, Value> = headers.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
-        return out.json_line(&json!({"type": "signature", "scheme": scheme, "headers": map}));
+        return out.json_line(
+            &json!({"type": "signature", "scheme": scheme, "headers": headers_json(headers)}),
+        );
     }
     for (name, value) in headers {
         out.line(&format!("{name}: {value}"))?;

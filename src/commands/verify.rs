@@ -257,11 +257,9 @@ impl<'a> Report<'a> {
             fields.insert("body_edited".into(), json!(true));
         }
         if let Some((headers, signed)) = &self.expected {
-            let headers: Map<String, Value> =
-                headers.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
             fields.insert(
                 "expected".into(),
-                json!({"headers": headers, "signed": String::from_utf8_lossy(signed)}),
+                json!({"headers": output::headers_json(headers), "signed": String::from_utf8_lossy(signed)}),
             );
         }
         Value::Object(fields)
