@@ -6,9 +6,8 @@ use std::time::{Duration, SystemTime};
 use serde_json::{Value, json};
 
 use crate::client::{self, NetFailure, Request, Response};
-use crate::delivery::{BodySource, Composer};
 use crate::error::{Error, Result};
-use crate::events::{self, CATALOGUE, Profile};
+use crate::events::{self, CATALOGUE, EventType, Profile, SampleContext};
 use crate::scheme::{Header, Signer};
 
 /// The scenarios, in the order they run and are reported.
@@ -203,14 +202,14 @@ impl Audit {
             ScenarioId::Tampered => self.must_refuse(id, "tampered delivery", Self::tampered),
             ScenarioId::WrongSecret => {
                 self.must_refuse(id, "delivery signed with a wrong secret", |audit| {
-                    let (body, _) = audit.sample(None);
+                    let body = audit.sample(None);
                     let wrong = audit.wrong_signer.clone();
                     let headers = audit.headers_for(&wrong, &body, now());
                     (headers, body)
                 })
             }
             ScenarioId::Unsigned => self.must_refuse(id, "unsigned delivery", |audit| {
-                let (body, _) = audit.sample(None);
+                let body = audit.sample(None);
                 (json_headers(), body)
             }),
             ScenarioId::Stale => self.stale(),
@@ -260,34 +259,23 @@ impl Audit {
         probe
     }
 
-    /// A fresh sample of the profile's first event (or `event`), and its timestamp.
-    fn sample(&mut self, at: Option<SystemTime>) -> (Vec<u8>, SystemTime) {
+    /// A fresh sample of `event` timestamped `at`, drawn from the audit's RNG.
+    fn body_of(&mut self, event: EventType, at: SystemTime) -> Vec<u8> {
+        let mut ctx = SampleContext {
+            rng: &mut self.rng,
+            timestamp: at,
+            id: None,
+        };
+        events::sample_bytes(event, &mut ctx).0
+    }
+
+    /// A fresh sample of the profile's first event, timestamped `at` (default now).
+    fn sample(&mut self, at: Option<SystemTime>) -> Vec<u8> {
         let event = *CATALOGUE
             .iter()
             .find(|e| e.profile == self.profile)
             .expect("each profile has events");
-        let timestamp = at.unwrap_or_else(SystemTime::now);
-        let mut composer = self.composer(
-            BodySource::Sample {
-                event,
-                sets: Vec::new(),
-            },
-            timestamp,
-        );
-        let body = composer.next_delivery().map(|o| o.body).unwrap_or_default();
-        self.rng = composer.rng;
-        (body, timestamp)
-    }
-
-    fn composer(&mut self, source: BodySource, timestamp: SystemTime) -> Composer {
-        Composer {
-            source,
-            signer: None,
-            timestamp: Some(timestamp),
-            id: None,
-            extra_headers: Vec::new(),
-            rng: std::mem::replace(&mut self.rng, fastrand::Rng::with_seed(0)),
-        }
+        self.body_of(event, at.unwrap_or_else(SystemTime::now))
     }
 
     fn headers_for(&mut self, signer: &Signer, body: &[u8], timestamp: i64) -> Vec<Header> {
@@ -310,15 +298,7 @@ impl Audit {
             .collect();
         let mut refused = Vec::new();
         for event in &events {
-            let mut composer = self.composer(
-                BodySource::Sample {
-                    event: *event,
-                    sets: Vec::new(),
-                },
-                SystemTime::now(),
-            );
-            let body = composer.next_delivery()?.body;
-            self.rng = composer.rng;
+            let body = self.body_of(*event, SystemTime::now());
             let headers = self.signed(&body, now());
             let probe = self.send(event.name, headers, body);
             if let Some(err) = self.unreachable(&probe) {
@@ -356,7 +336,7 @@ impl Audit {
     }
 
     fn tampered(&mut self) -> (Vec<Header>, Vec<u8>) {
-        let (body, _) = self.sample(None);
+        let body = self.sample(None);
         let headers = self.signed(&body, now());
         let mut value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
         if let Some(data) = value.get_mut("data").and_then(Value::as_object_mut) {
@@ -399,7 +379,7 @@ impl Audit {
                 SystemTime::now() + hour,
             ),
         ] {
-            let (body, _) = self.sample(Some(at));
+            let body = self.sample(Some(at));
             let headers = self.signed(&body, events::unix_seconds(at));
             let probe = self.send(what, headers, body);
             verdicts.push(judge_refusal(ScenarioId::Stale, what, probe));
@@ -460,7 +440,7 @@ impl Audit {
     }
 
     fn duplicate(&mut self) -> Finding {
-        let (body, _) = self.sample(None);
+        let body = self.sample(None);
         let headers = self.signed(&body, now());
         let first = self.send("first delivery", headers.clone(), body.clone());
         let second = self.send("the same delivery again", headers, body);
