@@ -423,7 +423,7 @@ _whk() {
             return 0
             ;;
         whk__subcmd__listen)
-            opts="-p -q -v -h -V --port --host --secret --secret-file --scheme --signature-header --signature-prefix --encoding --tolerance --headers --status --response-body --delay --fail-first --fail-rate --seed --events --save --forward-to --forward-timeout --count --timeout --require-valid --max-body --json --color --quiet --verbose --help --version"
+            opts="-p -q -v -h -V --port --host --secret --secret-file --scheme --signature-header --signature-prefix --encoding --tolerance --headers --status --response-body --delay --fail-first --fail-rate --seed --events --save --forward-to --forward-timeout --count --timeout --require-valid --max-body --reject-invalid --read-timeout --max-header-bytes --max-headers --max-connections --tls --cert --key --tls-cert-out --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -518,6 +518,34 @@ _whk() {
                     return 0
                     ;;
                 --max-body)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --read-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-header-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-headers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert-out)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

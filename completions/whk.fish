@@ -170,11 +170,20 @@ complete -c whk -n "__fish_whk_using_subcommand listen" -l forward-timeout -d 'T
 complete -c whk -n "__fish_whk_using_subcommand listen" -l count -d 'Exit after N deliveries' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l timeout -d 'Stop after this long; with --count, exit 1 when fewer arrived' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l max-body -d 'Largest body accepted; larger ones get 413 (e.g. 512KiB, 10MiB)' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l read-timeout -d 'Time a client has to send a request\'s headers, and then its body; late ones get 408' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l max-header-bytes -d 'Largest request head (request line and headers); larger ones get 431' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l max-headers -d 'Most headers in one request; more get 431' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l max-connections -d 'Most connections open at once; more wait until one closes' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l cert -d 'Serve HTTPS with this certificate chain (PEM) instead of a generated one' -r -F
+complete -c whk -n "__fish_whk_using_subcommand listen" -l key -d 'The private key (PEM) for --cert' -r -F
+complete -c whk -n "__fish_whk_using_subcommand listen" -l tls-cert-out -d 'Where to write the generated certificate (PEM) for clients\' --cacert [default: a file in the temp directory]' -r -F
 complete -c whk -n "__fish_whk_using_subcommand listen" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c whk -n "__fish_whk_using_subcommand listen" -l headers -d 'Show each delivery\'s headers'
 complete -c whk -n "__fish_whk_using_subcommand listen" -l require-valid -d 'Exit 1 if any delivery had a missing or bad signature (needs --secret)'
+complete -c whk -n "__fish_whk_using_subcommand listen" -l reject-invalid -d 'Answer 401 (400 when the timestamp is stale) to a missing or bad signature, and do nothing else with it, as a correct receiver does (needs --secret)'
+complete -c whk -n "__fish_whk_using_subcommand listen" -l tls -d 'Serve HTTPS with a certificate generated now for localhost, 127.0.0.1 and ::1'
 complete -c whk -n "__fish_whk_using_subcommand listen" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
 complete -c whk -n "__fish_whk_using_subcommand listen" -s q -l quiet -d 'Print only results and errors'
 complete -c whk -n "__fish_whk_using_subcommand listen" -s v -l verbose -d 'Show more: request and response headers'

@@ -330,6 +330,48 @@ pub struct ListenArgs {
     /// Largest body accepted; larger ones get 413 (e.g. 512KiB, 10MiB)
     #[arg(long, value_parser = parse_size, default_value = "10MiB", value_name = "SIZE")]
     pub max_body: usize,
+    /// Answer 401 (400 when the timestamp is stale) to a missing or bad signature, and do
+    /// nothing else with it, as a correct receiver does (needs --secret)
+    #[arg(long)]
+    pub reject_invalid: bool,
+    #[command(flatten)]
+    pub limits: ListenLimitArgs,
+    #[command(flatten)]
+    pub tls: ListenTlsArgs,
+}
+
+/// What `whk listen` accepts from one client.
+#[derive(Debug, Args)]
+pub struct ListenLimitArgs {
+    /// Time a client has to send a request's headers, and then its body; late ones get 408
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "30s", value_name = "DUR")]
+    pub read_timeout: Duration,
+    /// Largest request head (request line and headers); larger ones get 431
+    #[arg(long, value_parser = parse_size, default_value = "64KiB", value_name = "SIZE")]
+    pub max_header_bytes: usize,
+    /// Most headers in one request; more get 431
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub max_headers: usize,
+    /// Most connections open at once; more wait until one closes
+    #[arg(long, default_value_t = 1024, value_name = "N")]
+    pub max_connections: usize,
+}
+
+/// HTTPS for `whk listen`.
+#[derive(Debug, Args)]
+pub struct ListenTlsArgs {
+    /// Serve HTTPS with a certificate generated now for localhost, 127.0.0.1 and ::1
+    #[arg(long)]
+    pub tls: bool,
+    /// Serve HTTPS with this certificate chain (PEM) instead of a generated one
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub cert: Option<PathBuf>,
+    /// The private key (PEM) for --cert
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
+    /// Where to write the generated certificate (PEM) for clients' --cacert [default: a file in the temp directory]
+    #[arg(long, value_name = "FILE", conflicts_with = "cert")]
+    pub tls_cert_out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -127,6 +127,17 @@ pub fn find(name: &str, profile: Option<Profile>) -> Result<EventType> {
     )))
 }
 
+/// Whether any profile has an event of this name.
+pub fn is_known(name: &str) -> bool {
+    CATALOGUE.iter().any(|e| e.name == name)
+}
+
+/// The catalogue's event name nearest to a misspelt one, if one is near.
+pub fn nearest_known(name: &str) -> Option<&'static str> {
+    let choices: Vec<&'static str> = CATALOGUE.iter().map(|e| e.name).collect();
+    nearest(name, &choices)
+}
+
 fn nearest<'a>(name: &str, choices: &[&'a str]) -> Option<&'a str> {
     choices
         .iter()

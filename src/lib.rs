@@ -18,6 +18,7 @@ pub mod prompt;
 pub mod scheme;
 pub mod secret;
 pub mod server;
+pub mod tls;
 pub mod verify;
 
 use cli::{Cli, Command};

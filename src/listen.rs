@@ -20,7 +20,8 @@ use crate::error::Result;
 use crate::events;
 use crate::output::{self, Printer};
 use crate::scheme::Header;
-use crate::server::{Answer, Incoming, Refusal};
+use crate::scheme::VerifyError;
+use crate::server::{AcceptTrouble, Answer, Incoming, Refusal, Refused};
 use crate::verify::{Verdict, Verifier};
 
 /// Why the listener stops.
@@ -29,6 +30,8 @@ pub enum Stop {
     Count,
     Timeout,
     Signal,
+    /// stdout was closed (`whk listen --json | head -1`): stop quietly, exit 0.
+    PipeClosed,
 }
 
 /// How the listener answers when it does not forward.
@@ -106,7 +109,7 @@ impl Forwarder {
     fn target(&self, incoming: &Incoming) -> reqwest::Url {
         let mut url = self.base.clone();
         let prefix = self.base.path().trim_end_matches('/');
-        url.set_path(&format!("{prefix}{}", incoming.path));
+        url.set_path(&format!("{prefix}{}", without_dot_segments(&incoming.path)));
         url.set_query(incoming.query.as_deref());
         url
     }
@@ -144,12 +147,46 @@ impl Forwarder {
                 (answer, record, line)
             }
             Err(failure) => {
-                let line = format!("↪ {url} unreachable: {failure}; answered 502");
+                let why = match failure {
+                    NetFailure::Timeout(limit) => format!(
+                        "no answer within {} (raise it with --forward-timeout)",
+                        humantime::format_duration(limit)
+                    ),
+                    _ => failure.to_string(),
+                };
+                let line = format!("↪ {url} unreachable: {why}; answered 502");
                 let record = json!({"url": url.as_str(), "error": failure.kind(), "message": failure.to_string(), "latency_ms": ms});
                 (bad_gateway(&url, &failure), record, line)
             }
         }
     }
+}
+
+/// A request path with its `.` and `..` segments resolved (percent-encoded ones too), so a
+/// forwarded path can never climb out of the `--forward-to` base path.
+fn without_dot_segments(path: &str) -> String {
+    let is_dot = |s: &str| s == "." || s.eq_ignore_ascii_case("%2e");
+    let is_dot_dot = |s: &str| {
+        matches!(
+            s.to_ascii_lowercase().as_str(),
+            ".." | ".%2e" | "%2e." | "%2e%2e"
+        )
+    };
+    let mut kept: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let last = segments.len() - 1;
+    for (i, segment) in segments.iter().enumerate() {
+        if is_dot_dot(segment) {
+            kept.pop();
+        } else if !is_dot(segment) {
+            kept.push(segment);
+            continue;
+        }
+        if i == last {
+            kept.push("");
+        }
+    }
+    format!("/{}", kept.join("/"))
 }
 
 fn bad_gateway(url: &reqwest::Url, failure: &NetFailure) -> Answer {
@@ -197,7 +234,23 @@ pub struct Tally {
     pub invalid: u64,
     pub duplicates: u64,
     pub refused: u64,
+    /// Refusals by kind (`body_too_large`, `headers_too_large`, `read_timeout`, `malformed`,
+    /// `plain_http_on_tls`).
+    pub refusals: BTreeMap<&'static str, u64>,
+    /// Deliveries answered 401/400 by `--reject-invalid`.
+    pub rejected: u64,
     pub by_event: BTreeMap<String, u64>,
+}
+
+/// A stable name for a kind of refusal, for JSON and the summary.
+pub fn refusal_kind(reason: &Refused) -> &'static str {
+    match reason {
+        Refused::BodyTooLarge { .. } => "body_too_large",
+        Refused::HeadersTooLarge => "headers_too_large",
+        Refused::ReadTimeout => "read_timeout",
+        Refused::Malformed(_) => "malformed",
+        Refused::PlainHttpOnTls => "plain_http_on_tls",
+    }
 }
 
 impl Tally {
@@ -209,6 +262,8 @@ impl Tally {
             "invalid": self.invalid,
             "duplicates": self.duplicates,
             "refused": self.refused,
+            "refusals": self.refusals,
+            "rejected": self.rejected,
             "by_event": self.by_event,
         })
     }
@@ -217,14 +272,26 @@ impl Tally {
         let events: Vec<String> = self
             .by_event
             .iter()
-            .map(|(e, n)| format!("{e} {n}"))
+            .map(|(e, n)| format!("{} {n}", output::escape_controls(e)))
             .collect();
         let mut text = format!(
             "{} deliveries: {} valid, {} invalid, {} duplicates",
             self.deliveries, self.valid, self.invalid, self.duplicates
         );
+        if self.rejected > 0 {
+            text.push_str(&format!(", {} rejected (--reject-invalid)", self.rejected));
+        }
         if self.refused > 0 {
-            text.push_str(&format!(", {} refused as too large", self.refused));
+            let kinds: Vec<String> = self
+                .refusals
+                .iter()
+                .map(|(kind, n)| format!("{n} {}", kind.replace('_', " ")))
+                .collect();
+            text.push_str(&format!(
+                ", {} refused before reading ({})",
+                self.refused,
+                kinds.join(", ")
+            ));
         }
         if !events.is_empty() {
             text.push_str(&format!("; {}", events.join(", ")));
@@ -239,6 +306,9 @@ pub struct Pipeline {
     pub verifier: Option<Verifier>,
     pub only_events: Vec<String>,
     pub show_headers: bool,
+    /// Answer 401 (400 when stale) to deliveries that fail verification, as a correct
+    /// receiver does, and do nothing else with them.
+    pub reject_invalid: bool,
     pub responder: Responder,
     pub forwarder: Option<Forwarder>,
     pub sink: Option<Sink>,
@@ -305,6 +375,7 @@ impl Pipeline {
             verifier: None,
             only_events: Vec::new(),
             show_headers: false,
+            reject_invalid: false,
             responder,
             forwarder: None,
             sink: None,
@@ -331,13 +402,20 @@ impl Pipeline {
             .verifier
             .as_ref()
             .map(|v| v.check(&incoming.headers, &incoming.body, now));
-        let duplicate = key.is_some_and(|key| lock(&self.seen).seen_before(key));
-        let (mut answer, forward) = match &self.forwarder {
-            Some(forwarder) => {
+        let rejection = self
+            .reject_invalid
+            .then(|| verdict.as_ref().and_then(rejection))
+            .flatten();
+        // A forgery must not make the genuine delivery with the same key look like a retry.
+        let duplicate =
+            rejection.is_none() && key.is_some_and(|key| lock(&self.seen).seen_before(key));
+        let (mut answer, forward) = match (&rejection, &self.forwarder) {
+            (Some(answer), _) => (answer.clone(), None),
+            (None, Some(forwarder)) => {
                 let (answer, record, line) = forwarder.forward(&incoming);
                 (answer, Some((record, line)))
             }
-            None => (self.responder.next(), None),
+            (None, None) => (self.responder.next(), None),
         };
         if !shown {
             return answer;
@@ -365,7 +443,7 @@ impl Pipeline {
                 delay: Duration::ZERO,
             };
         }
-        let _ = self.print(
+        let printed = self.print(
             &capture,
             &json,
             &incoming,
@@ -373,7 +451,10 @@ impl Pipeline {
             forward.as_ref().map(|f| f.1.as_str()),
             answer.status,
         );
-        self.record(&capture, verdict.as_ref());
+        if printed.is_err_and(|err| err.kind() == std::io::ErrorKind::BrokenPipe) {
+            self.stop_with(Stop::PipeClosed);
+        }
+        self.record(&capture, verdict.as_ref(), rejection.is_some());
         answer
     }
 
@@ -412,10 +493,11 @@ impl Pipeline {
         }
     }
 
-    fn record(&self, capture: &Capture, verdict: Option<&Verdict>) {
+    fn record(&self, capture: &Capture, verdict: Option<&Verdict>, rejected: bool) {
         let reached = {
             let mut tally = lock(&self.tally);
             tally.deliveries += 1;
+            tally.rejected += u64::from(rejected);
             match verdict.map(Verdict::is_valid) {
                 Some(true) => tally.valid += 1,
                 Some(false) => tally.invalid += 1,
@@ -426,22 +508,61 @@ impl Pipeline {
             *tally.by_event.entry(event).or_default() += 1;
             self.count.is_some_and(|n| tally.deliveries == n)
         };
-        if reached && let Some(stop) = lock(&self.stop).as_ref() {
-            let _ = stop.send(Stop::Count);
+        if reached {
+            self.stop_with(Stop::Count);
         }
     }
 
-    /// A request refused before it reached `handle` (body too large).
+    fn stop_with(&self, why: Stop) {
+        if let Some(stop) = lock(&self.stop).as_ref() {
+            let _ = stop.send(why);
+        }
+    }
+
+    /// A request refused before it reached `handle`: counted, and one line on stderr.
     pub fn refused(&self, refusal: Refusal) {
-        lock(&self.tally).refused += 1;
-        let size = refusal
-            .declared
-            .map_or("a chunked body".to_string(), |n| format!("{n} bytes"));
+        {
+            let mut tally = lock(&self.tally);
+            tally.refused += 1;
+            *tally
+                .refusals
+                .entry(refusal_kind(&refusal.reason))
+                .or_default() += 1;
+        }
+        let what = match &refusal.reason {
+            Refused::BodyTooLarge {
+                declared: Some(n),
+                limit,
+            } => format!("a body of {n} bytes is above --max-body {limit} bytes"),
+            Refused::BodyTooLarge {
+                declared: None,
+                limit,
+            } => format!("a chunked body grew above --max-body {limit} bytes"),
+            Refused::HeadersTooLarge => {
+                "the headers are above --max-header-bytes or --max-headers".into()
+            }
+            Refused::ReadTimeout => "the request did not arrive within --read-timeout".into(),
+            Refused::Malformed(why) => format!("malformed request: {why}"),
+            Refused::PlainHttpOnTls => "plain HTTP on the TLS port (use https://)".into(),
+        };
+        let from = refusal
+            .remote
+            .map(|r| format!(" from {r}"))
+            .unwrap_or_default();
+        let target = refusal
+            .target
+            .as_deref()
+            .map(|t| format!(" {}", output::escape_controls(t)))
+            .unwrap_or_default();
         self.out.warn(&format!(
-            "413 for {}: {size} is above --max-body {} bytes",
-            output::escape_controls(&refusal.path),
-            refusal.max_body
+            "{}{target}{from}: {what}",
+            refusal.reason.status(),
         ));
+    }
+
+    /// The accept loop ran into trouble (out of file descriptors): one line.
+    pub fn accept_trouble(&self, trouble: AcceptTrouble) {
+        self.out.warn(&trouble.0);
     }
 
     fn print(
@@ -535,6 +656,27 @@ impl Pipeline {
             human_size(incoming.body.len())
         )
     }
+}
+
+/// The answer `--reject-invalid` gives a delivery that failed verification: 400 for a stale
+/// timestamp (the signature itself is right), 401 for anything else.
+fn rejection(verdict: &Verdict) -> Option<Answer> {
+    let err = verdict.result.as_ref().err()?;
+    let (status, error) = match err {
+        VerifyError::Stale { .. } => (400, "stale_timestamp"),
+        VerifyError::Mismatch => (401, "invalid_signature"),
+        VerifyError::Malformed(_) => (401, "malformed_signature"),
+        VerifyError::MissingHeader { .. } | VerifyError::NoScheme { .. } => {
+            (401, "missing_signature")
+        }
+    };
+    let body = json!({"error": error, "message": err.to_string()});
+    Some(Answer {
+        status,
+        headers: vec![("Content-Type".into(), "application/json".into())],
+        body: format!("{body}\n").into_bytes(),
+        delay: Duration::ZERO,
+    })
 }
 
 /// The body for a terminal: JSON pretty and coloured, text escaped, bytes as a hex preview.
@@ -651,6 +793,21 @@ mod tests {
         failing.fail_first = 2;
         let statuses: Vec<u16> = (0..3).map(|_| failing.next().status).collect();
         assert_eq!(statuses, [500, 500, 200]);
+    }
+
+    #[test]
+    fn forwarded_paths_cannot_climb_out_of_the_base() {
+        for (path, resolved) in [
+            ("/hooks/a", "/hooks/a"),
+            ("/../admin", "/admin"),
+            ("/a/../../b", "/b"),
+            ("/%2e%2e/%2E%2e/secret", "/secret"),
+            ("/a/./b/", "/a/b/"),
+            ("/a/..", "/"),
+            ("/", "/"),
+        ] {
+            assert_eq!(without_dot_segments(path), resolved, "{path}");
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::listen::{Pipeline, Responder};
 use crate::output::{self, Printer};
 use crate::scheme::{Custom, Encoding, Scheme, SchemeName, Signer};
 use crate::secret::{self, Secret};
-use crate::server::Server;
+use crate::server::{Config, Limits, Server};
 use crate::verify::Verifier;
 
 pub fn run(args: DemoArgs, out: Printer) -> Result<()> {
@@ -35,17 +35,18 @@ pub fn run(args: DemoArgs, out: Printer) -> Result<()> {
 
     let server = Server::bind("127.0.0.1", 0)?;
     let url = client::parse_url(&format!("http://{}/webhooks", server.addr))?;
+    let addr = server.addr;
     let pipeline = Arc::new(listener_pipeline(&secret, &scheme, out)?);
-    let (handler, refused) = (pipeline.clone(), pipeline.clone());
-    server.serve(
-        2,
-        10 << 20,
-        Arc::new(move |incoming| handler.handle(incoming)),
-        Arc::new(move |refusal| refused.refused(refusal)),
-    );
+    let config = Config {
+        limits: Limits::default(),
+        tls: None,
+        blocking_handler: false,
+        threads: 1,
+    };
+    let _running = super::listen::serve_pipeline(server, config, &pipeline)?;
     out.note(&format!(
         "whk demo: a listener on {} and a sender, signing every {} event with {} ({})",
-        server.addr,
+        addr,
         profile.name(),
         scheme.name(),
         secret.hint()

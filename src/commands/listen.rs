@@ -1,27 +1,36 @@
-//! `whk listen`: bind, run the pipeline on a worker pool, stop on --count, --timeout or a
+//! `whk listen`: bind, serve the pipeline, stop on --count, --timeout, a closed stdout or a
 //! signal, and end with a summary and the CI verdict.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;
 
 use serde_json::json;
 
-use crate::cli::ListenArgs;
+use crate::cli::{ListenArgs, ListenTlsArgs};
 use crate::delivery;
 use crate::error::{Error, Result};
+use crate::events;
 use crate::listen::{Forwarder, Pipeline, Responder, Stop};
 use crate::output::Printer;
-use crate::server::Server;
+use crate::server::{self, Config, Limits, Server};
+use crate::tls::Identity;
 use crate::verify::Verifier;
 
 pub fn run(args: ListenArgs, out: Printer) -> Result<()> {
     let pipeline = pipeline_from(&args, out)?;
+    let identity = identity_from(&args.tls)?;
     let server = Server::bind(&args.host, args.port)?;
-    if args.host == "0.0.0.0" || args.host == "::" || args.host == "[::]" {
-        out.warn(
-            "listening on every interface: anyone who can reach this machine can send deliveries",
-        );
+    let tls = match identity {
+        Some(identity) => Some(TlsFacts::publish(identity, &args.tls, server.addr.port())?),
+        None => None,
+    };
+    if !server.addr.ip().is_loopback() {
+        out.warn(&format!(
+            "listening on {} (not loopback): anyone who can reach this machine can send deliveries",
+            server.addr.ip()
+        ));
     }
     let (stop_tx, stop_rx) = mpsc::channel();
     *pipeline.stop.lock().expect("not yet shared") = Some(stop_tx.clone());
@@ -30,36 +39,58 @@ pub fn run(args: ListenArgs, out: Printer) -> Result<()> {
     })
     .map_err(|err| Error::Network(format!("cannot install the Ctrl-C handler: {err}")))?;
     let pipeline = Arc::new(pipeline);
-    let workers = if args.delay.is_some() || args.forward_to.is_some() {
-        64
-    } else {
-        4
+    let config = Config {
+        limits: limits_from(&args),
+        tls: tls.as_ref().map(|t| t.config.clone()),
+        blocking_handler: args.forward_to.is_some(),
+        threads: 0,
     };
-    let (handler, refused) = (pipeline.clone(), pipeline.clone());
-    let workers = server.serve(
-        workers,
-        args.max_body,
-        Arc::new(move |incoming| handler.handle(incoming)),
-        Arc::new(move |refusal| refused.refused(refusal)),
-    );
+    let addr = server.addr;
+    let running = serve_pipeline(server, config, &pipeline)?;
     // Only now: a script that waits for this line may signal or send at once.
-    announce(&server, &args, out);
+    announce(addr, tls.as_ref(), &args, out);
     let stop = match args.timeout {
         Some(limit) => stop_rx.recv_timeout(limit).unwrap_or(Stop::Timeout),
         None => stop_rx.recv().unwrap_or(Stop::Signal),
     };
     // Answer what is in hand before exiting: the Nth delivery's sender must get its response
     // (which --delay holds back after the delivery was counted).
-    let grace = Duration::from_secs(3) + args.delay.unwrap_or_default();
-    server.drain(workers, grace);
+    running.drain(Duration::from_secs(3) + args.delay.unwrap_or_default());
     finish(&pipeline, &args, stop, out)
+}
+
+/// Starts serving `pipeline` on `server`: the one wiring of pipeline and server, shared
+/// with `whk demo`.
+pub fn serve_pipeline(
+    server: Server,
+    config: Config,
+    pipeline: &Arc<Pipeline>,
+) -> Result<server::Running> {
+    let (handler, refused, trouble) = (pipeline.clone(), pipeline.clone(), pipeline.clone());
+    server.serve(
+        config,
+        Arc::new(move |incoming| handler.handle(incoming)),
+        Arc::new(move |refusal| refused.refused(refusal)),
+        Arc::new(move |problem| trouble.accept_trouble(problem)),
+    )
+}
+
+fn limits_from(args: &ListenArgs) -> Limits {
+    Limits {
+        header_bytes: args.limits.max_header_bytes,
+        header_count: args.limits.max_headers,
+        max_body: args.max_body,
+        read_timeout: args.limits.read_timeout,
+        connections: args.limits.max_connections,
+    }
 }
 
 /// Checks every flag and builds the pipeline before the port is bound.
 fn pipeline_from(args: &ListenArgs, out: Printer) -> Result<Pipeline> {
-    if args.status.iter().any(|s| !(100..=599).contains(s)) {
+    check_limits(args)?;
+    if args.status.iter().any(|s| !(200..=599).contains(s)) {
         return Err(Error::usage(
-            "--status takes HTTP codes from 100 to 599, e.g. --status 500,500,200",
+            "--status takes final HTTP codes from 200 to 599, e.g. --status 500,500,200",
         ));
     }
     let body = match args.response_body.as_deref() {
@@ -79,10 +110,15 @@ fn pipeline_from(args: &ListenArgs, out: Printer) -> Result<Pipeline> {
     responder.rng = std::sync::Mutex::new(delivery::rng_from(args.seed));
     let mut pipeline = Pipeline::new(out, responder);
     let secret = delivery::secret_from(&args.secret)?;
-    if args.require_valid && secret.is_none() {
-        return Err(Error::usage(
-            "--require-valid needs the secret to check with: pass --secret or set WHK_SECRET",
-        ));
+    for (wanted, flag) in [
+        (args.require_valid, "--require-valid"),
+        (args.reject_invalid, "--reject-invalid"),
+    ] {
+        if wanted && secret.is_none() {
+            return Err(Error::usage(format!(
+                "{flag} needs the secret to check with: pass --secret or set WHK_SECRET"
+            )));
+        }
     }
     let tolerance = (!args.tolerance.is_zero()).then_some(args.tolerance.as_secs());
     if let Some(secret) = secret {
@@ -92,8 +128,9 @@ fn pipeline_from(args: &ListenArgs, out: Printer) -> Result<Pipeline> {
             tolerance,
         )?);
     }
-    pipeline.only_events = args.events.clone();
-    pipeline.show_headers = args.headers;
+    pipeline.only_events = checked_events(&args.events, out)?;
+    pipeline.show_headers = args.headers || out.verbose > 0;
+    pipeline.reject_invalid = args.reject_invalid;
     pipeline.count = args.count;
     pipeline.forwarder = args
         .forward_to
@@ -108,17 +145,121 @@ fn pipeline_from(args: &ListenArgs, out: Printer) -> Result<Pipeline> {
     Ok(pipeline)
 }
 
-/// Says where the listener is, on stderr, so a script can wait for it.
-fn announce(server: &Server, args: &ListenArgs, out: Printer) {
-    let url = format!("http://{}", server.addr);
+fn check_limits(args: &ListenArgs) -> Result<()> {
+    let limits = &args.limits;
+    let problem = if limits.read_timeout.is_zero() {
+        Some("--read-timeout must be above 0, e.g. --read-timeout 30s")
+    } else if limits.max_header_bytes < 1024 {
+        Some("--max-header-bytes must be at least 1KiB, e.g. --max-header-bytes 64KiB")
+    } else if limits.max_headers == 0 {
+        Some("--max-headers must be at least 1, e.g. --max-headers 100")
+    } else if limits.max_connections == 0 {
+        Some("--max-connections must be at least 1, e.g. --max-connections 1024")
+    } else {
+        None
+    };
+    problem.map_or(Ok(()), |p| Err(Error::usage(p)))
+}
+
+/// `--events`: a misspelt catalogue name is an error with a suggestion; a name that is near
+/// none of them is taken as the user's own event type.
+fn checked_events(names: &[String], out: Printer) -> Result<Vec<String>> {
+    for name in names {
+        if events::is_known(name) {
+            continue;
+        }
+        if let Some(near) = events::nearest_known(name) {
+            return Err(Error::usage(format!(
+                "--events: unknown event '{name}'; did you mean '{near}'? run `whk events` to list them"
+            )));
+        }
+        out.warn(&format!(
+            "--events: '{name}' is not a whk sample event; only deliveries whose event is '{name}' are shown"
+        ));
+    }
+    Ok(names.to_vec())
+}
+
+/// The TLS certificate to serve, if any: the user's own or a generated one.
+fn identity_from(args: &ListenTlsArgs) -> Result<Option<Identity>> {
+    match (&args.cert, &args.key) {
+        (Some(cert), Some(key)) => Identity::load(cert, key).map(Some),
+        _ if args.tls || args.tls_cert_out.is_some() => Identity::generate().map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// What the announcement says about TLS.
+struct TlsFacts {
+    config: Arc<rustls::ServerConfig>,
+    fingerprint: String,
+    /// Where the generated certificate was written.
+    cert_path: Option<PathBuf>,
+}
+
+impl TlsFacts {
+    fn publish(identity: Identity, args: &ListenTlsArgs, port: u16) -> Result<Self> {
+        let fingerprint = identity.fingerprint();
+        let cert_path = match &identity.pem {
+            Some(pem) => {
+                let path = args
+                    .tls_cert_out
+                    .clone()
+                    .unwrap_or_else(|| std::env::temp_dir().join(format!("whk-listen-{port}.pem")));
+                write_whole(&path, pem.as_bytes())?;
+                Some(path)
+            }
+            None => None,
+        };
+        Ok(TlsFacts {
+            config: identity.server_config()?,
+            fingerprint,
+            cert_path,
+        })
+    }
+}
+
+/// Writes a file completely or not at all (temp file + rename).
+fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+    let cannot = |err: std::io::Error| {
+        Error::usage(format!(
+            "cannot write the certificate to {}: {err}; choose another path with --tls-cert-out",
+            path.display()
+        ))
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(cannot)?;
+    std::io::Write::write_all(&mut temp, bytes).map_err(cannot)?;
+    temp.persist(path).map_err(|err| cannot(err.error))?;
+    Ok(())
+}
+
+/// Says where the listener is, on stderr, so a script can wait for it. Printed even with
+/// -q: with --port 0 it is the only way to learn the port.
+fn announce(addr: std::net::SocketAddr, tls: Option<&TlsFacts>, args: &ListenArgs, out: Printer) {
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let url = format!("{scheme}://{addr}");
     if out.json {
+        let tls = tls.map(|t| json!({"fingerprint_sha256": t.fingerprint, "cert": t.cert_path}));
         eprintln!(
             "{}",
-            json!({"type": "listening", "url": url, "port": server.addr.port()})
+            json!({"type": "listening", "url": url, "port": addr.port(), "tls": tls})
         );
         return;
     }
-    out.note(&format!("listening on {url}  (any path; Ctrl-C to stop)"));
+    eprintln!("listening on {url}  (any path; Ctrl-C to stop)");
+    if let Some(tls) = tls {
+        out.note(&format!("TLS certificate SHA-256 {}", tls.fingerprint));
+        if let Some(path) = &tls.cert_path {
+            out.note(&format!(
+                "certificate written to {}: trust it with `curl --cacert {0}` or `whk send --cacert {0}`",
+                path.display()
+            ));
+        }
+    }
     if let Some(path) = &args.save {
         out.note(&format!("saving deliveries to {}", path.display()));
     }
@@ -128,6 +269,9 @@ fn announce(server: &Server, args: &ListenArgs, out: Printer) {
 }
 
 fn finish(pipeline: &Pipeline, args: &ListenArgs, stop: Stop, out: Printer) -> Result<()> {
+    if stop == Stop::PipeClosed {
+        return Ok(());
+    }
     let tally = pipeline.tally.lock().unwrap_or_else(|p| p.into_inner());
     if out.json {
         out.json_line(&tally.to_json())?;

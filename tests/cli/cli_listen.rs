@@ -694,15 +694,23 @@ fn escape_sequences_in_payloads_never_reach_the_terminal() {
     // A JSON string holding an escape (as JSON's \u001b), and an event name with one.
     let json_body = br#"{"event":"\u001b[2Jclick","note":"\u001b[31mred\u001b[0m"}"#;
     assert_eq!(post(listener.port, "/json", &[], json_body).status, 200);
-    // A text body and a header value with a raw ESC byte.
+    // A text body with a raw ESC byte, and header values with C1 and bidi characters
+    // (UTF-8, which HTTP allows as obs-text).
     let text_body = b"plain \x1b[31mred\x1b[0m text\x07";
     let reply = post(
         listener.port,
         "/text",
-        &[("Content-Type", "text/plain"), ("X-Note", "v\x1b[32mv")],
+        &[
+            ("Content-Type", "text/plain"),
+            ("X-Note", "v\u{9b}32mv"),
+            ("X-Bidi", "abc\u{202e}fed"),
+        ],
         text_body,
     );
     assert_eq!(reply.status, 200);
+    // A raw ESC in a header value is not valid HTTP: refused with 400 before any printing.
+    let reply = post(listener.port, "/esc", &[("X-Note", "v\x1b[32mv")], b"{}");
+    assert_eq!(reply.status, 400);
     // C1 CSI (U+009B, a one-byte escape for 8-bit terminals) and DEL in a JSON string.
     let c1_body = "{\"note\":\"\u{9b}31mcsi\u{7f}\"}";
     assert_eq!(
@@ -725,7 +733,18 @@ fn escape_sequences_in_payloads_never_reach_the_terminal() {
     );
     assert!(stdout.contains(r"\u001b[31mred"), "{stdout}");
     assert!(stdout.contains(r"plain \u{1b}[31mred"), "{stdout}");
-    assert!(stdout.contains(r"v\u{1b}[32mv"), "{stdout}");
+    assert!(stdout.contains(r"v\u{9b}32mv"), "{stdout}");
+    assert!(stdout.contains(r"abc\u{202e}fed"), "{stdout}");
+    assert!(!stdout.contains('\u{202e}'), "{stdout}");
+    assert!(
+        !stdout.contains("/esc"),
+        "a refused request is not a delivery: {stdout}"
+    );
+    assert!(
+        !exited.stderr.contains('\u{1b}'),
+        "raw ESC on stderr:\n{}",
+        exited.stderr
+    );
     assert!(stdout.contains(r"\u{1b}[2Jclick"), "{stdout}");
     assert!(
         !stdout.contains('\u{9b}') && !stdout.contains('\u{7f}'),
@@ -734,26 +753,37 @@ fn escape_sequences_in_payloads_never_reach_the_terminal() {
     assert!(stdout.contains(r"\u009b31mcsi\u007f"), "{stdout}");
 }
 
-/// tiny_http accepts any ASCII in a method or header name, ESC included.
+/// ESC in a method, a path or a header name is not HTTP: each is refused with 400, counted,
+/// and nothing of it reaches the terminal raw.
 #[test]
-fn escape_sequences_in_the_method_and_header_names_are_escaped_too() {
+fn escape_sequences_in_the_method_and_header_names_are_refused() {
     let mut listener = Listener::start(&["--color", "never", "--headers"]);
-    let raw = format!(
-        "PO\x1b[31mST /p\x1b[32mq?x=\x1b[0m HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nX-E\x1b[31mvil: 1\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}",
-        listener.port
-    );
-    assert_eq!(exchange(listener.port, raw.as_bytes()).status, 200);
-    listener.wait_for_stdout(b"Connection");
+    for raw in [
+        "PO\x1b[31mST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\n{}",
+        "POST /p\x1b[32mq?x=\x1b[0m HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\n{}",
+        "POST /p HTTP/1.1\r\nHost: h\r\nX-E\x1b[31mvil: 1\r\nContent-Length: 2\r\n\r\n{}",
+    ] {
+        assert_eq!(
+            exchange(listener.port, raw.as_bytes()).status,
+            400,
+            "{raw:?}"
+        );
+    }
+    assert_eq!(post(listener.port, "/after", &[], b"{}").status, 200);
+    listener.wait_for_stdout(b"/after");
     listener.signal("TERM");
     let exited = listener.wait_exit();
     let stdout = exited.stdout_text();
     assert!(
-        !exited.stdout.contains(&0x1b),
-        "raw ESC on stdout:\n{stdout}"
+        !exited.stdout.contains(&0x1b) && !exited.stderr.contains('\u{1b}'),
+        "raw ESC in the output:\n{stdout}{}",
+        exited.stderr
     );
-    assert!(stdout.contains(r"PO\u{1b}[31mST"), "{stdout}");
-    assert!(stdout.contains(r"X-E\u{1b}[31mvil"), "{stdout}");
-    assert!(stdout.contains(r"/p\u{1b}[32mq"), "{stdout}");
+    assert!(
+        !stdout.contains("/p"),
+        "refused requests are not deliveries: {stdout}"
+    );
+    assert!(exited.stderr.contains("3 malformed"), "{}", exited.stderr);
 }
 
 #[test]
@@ -962,7 +992,7 @@ fn host_0000_warns_that_the_listener_is_open_to_the_network() {
     ]);
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        stderr.contains("warning") && stderr.contains("every interface"),
+        stderr.contains("warning") && stderr.contains("not loopback"),
         "{stderr}"
     );
     let (code, _, stderr) = run(&["listen", "--port", "0", "--timeout", "200ms"]);
