@@ -107,7 +107,7 @@ _whk() {
             return 0
             ;;
         whk__subcmd__check)
-            opts="-q -v -h -V --secret --secret-file --scheme --signature-header --signature-prefix --encoding --profile --timeout --only --skip --seed --json --color --quiet --verbose --help --version"
+            opts="-k -q -v -h -V --secret --secret-file --scheme --signature-header --signature-prefix --encoding --profile --timeout --only --skip --seed --cacert --insecure --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -154,6 +154,10 @@ _whk() {
                     return 0
                     ;;
                 --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -423,7 +427,7 @@ _whk() {
             return 0
             ;;
         whk__subcmd__listen)
-            opts="-p -q -v -h -V --port --host --secret --secret-file --scheme --signature-header --signature-prefix --encoding --tolerance --headers --status --response-body --delay --fail-first --fail-rate --seed --events --save --forward-to --forward-timeout --count --timeout --require-valid --max-body --reject-invalid --read-timeout --max-header-bytes --max-headers --max-connections --tls --cert --key --tls-cert-out --json --color --quiet --verbose --help --version"
+            opts="-p -k -q -v -h -V --port --host --secret --secret-file --scheme --signature-header --signature-prefix --encoding --tolerance --headers --status --response-body --delay --fail-first --fail-rate --seed --events --save --forward-to --forward-timeout --cacert --insecure --count --timeout --require-valid --max-body --reject-invalid --read-timeout --max-header-bytes --max-headers --max-connections --tls --cert --key --tls-cert-out --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -509,6 +513,10 @@ _whk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --count)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -561,7 +569,7 @@ _whk() {
             return 0
             ;;
         whk__subcmd__replay)
-            opts="-H -q -v -h -V --url --resign --secret --secret-file --scheme --signature-header --signature-prefix --encoding --header --concurrency --timeout --retries --backoff --retry-schedule --time-scale --expect-status --json --color --quiet --verbose --help --version"
+            opts="-H -k -q -v -h -V --url --resign --secret --secret-file --scheme --signature-header --signature-prefix --encoding --header --concurrency --timeout --retries --backoff --retry-schedule --time-scale --expect-status --cacert --insecure --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -631,6 +639,10 @@ _whk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -665,7 +677,7 @@ _whk() {
             return 0
             ;;
         whk__subcmd__send)
-            opts="-H -q -v -h -V --url --data --raw --header --timeout --retries --backoff --retry-schedule --time-scale --expect-status --dry-run --count --duration --concurrency --rate --profile --seed --set --secret --secret-file --scheme --signature-header --signature-prefix --encoding --timestamp --id --json --color --quiet --verbose --help --version"
+            opts="-H -k -q -v -h -V --url --data --raw --header --timeout --retries --backoff --retry-schedule --time-scale --expect-status --cacert --insecure --dry-run --count --duration --concurrency --rate --profile --seed --set --secret --secret-file --scheme --signature-header --signature-prefix --encoding --timestamp --id --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -708,6 +720,10 @@ _whk() {
                     return 0
                     ;;
                 --expect-status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -53,6 +53,7 @@ complete -c whk -n "__fish_whk_using_subcommand send" -l retry-schedule -d 'Retr
 relurl\t'RELURL: {"event", "event_id", "timestamp", "data"}'"
 complete -c whk -n "__fish_whk_using_subcommand send" -l time-scale -d 'Multiply every retry wait by this factor (0.001 turns minutes into tens of milliseconds)' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l expect-status -d 'Succeed only on this status: a code (401), a class (4xx) or a range (400-499)' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l cacert -d 'Also trust the certificates in this PEM file (e.g. the one `whk listen --tls` writes)' -r -F
 complete -c whk -n "__fish_whk_using_subcommand send" -l count -d 'Load mode: send N deliveries, each with fresh sample data and signature' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l duration -d 'Load mode: keep sending for this long' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l concurrency -d 'Load mode: deliveries in flight at once' -r
@@ -81,6 +82,7 @@ complete -c whk -n "__fish_whk_using_subcommand send" -l color -d 'When to colou
 always\t''
 never\t''"
 complete -c whk -n "__fish_whk_using_subcommand send" -l raw -d 'Allow a --data body that is not JSON (sent as is)'
+complete -c whk -n "__fish_whk_using_subcommand send" -s k -l insecure -d 'Accept any certificate, even self-signed or expired (testing only)'
 complete -c whk -n "__fish_whk_using_subcommand send" -l dry-run -d 'Print the request that would be sent, and send nothing'
 complete -c whk -n "__fish_whk_using_subcommand send" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
 complete -c whk -n "__fish_whk_using_subcommand send" -s q -l quiet -d 'Print only results and errors'
@@ -167,6 +169,7 @@ complete -c whk -n "__fish_whk_using_subcommand listen" -l events -d 'Show and s
 complete -c whk -n "__fish_whk_using_subcommand listen" -l save -d 'Save captures: a directory (one JSON file each) or FILE.jsonl (one line each)' -r -F
 complete -c whk -n "__fish_whk_using_subcommand listen" -l forward-to -d 'Pass each delivery on to your app and answer with the app\'s response' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l forward-timeout -d 'Time allowed for the app to answer a forwarded delivery' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l cacert -d 'Also trust the certificates in this PEM file (e.g. the one `whk listen --tls` writes)' -r -F
 complete -c whk -n "__fish_whk_using_subcommand listen" -l count -d 'Exit after N deliveries' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l timeout -d 'Stop after this long; with --count, exit 1 when fewer arrived' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l max-body -d 'Largest body accepted; larger ones get 413 (e.g. 512KiB, 10MiB)' -r
@@ -181,6 +184,7 @@ complete -c whk -n "__fish_whk_using_subcommand listen" -l color -d 'When to col
 always\t''
 never\t''"
 complete -c whk -n "__fish_whk_using_subcommand listen" -l headers -d 'Show each delivery\'s headers'
+complete -c whk -n "__fish_whk_using_subcommand listen" -s k -l insecure -d 'Accept any certificate, even self-signed or expired (testing only)'
 complete -c whk -n "__fish_whk_using_subcommand listen" -l require-valid -d 'Exit 1 if any delivery had a missing or bad signature (needs --secret)'
 complete -c whk -n "__fish_whk_using_subcommand listen" -l reject-invalid -d 'Answer 401 (400 when the timestamp is stale) to a missing or bad signature, and do nothing else with it, as a correct receiver does (needs --secret)'
 complete -c whk -n "__fish_whk_using_subcommand listen" -l tls -d 'Serve HTTPS with a certificate generated now for localhost, 127.0.0.1 and ::1'
@@ -213,10 +217,12 @@ complete -c whk -n "__fish_whk_using_subcommand replay" -l retry-schedule -d 'Re
 relurl\t'RELURL: {"event", "event_id", "timestamp", "data"}'"
 complete -c whk -n "__fish_whk_using_subcommand replay" -l time-scale -d 'Multiply every retry wait by this factor (0.001 turns minutes into tens of milliseconds)' -r
 complete -c whk -n "__fish_whk_using_subcommand replay" -l expect-status -d 'Succeed only on this status: a code (401), a class (4xx) or a range (400-499)' -r
+complete -c whk -n "__fish_whk_using_subcommand replay" -l cacert -d 'Also trust the certificates in this PEM file (e.g. the one `whk listen --tls` writes)' -r -F
 complete -c whk -n "__fish_whk_using_subcommand replay" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c whk -n "__fish_whk_using_subcommand replay" -l resign -d 'Sign each delivery afresh (a new timestamp for timestamped schemes) instead of sending the captured signature'
+complete -c whk -n "__fish_whk_using_subcommand replay" -s k -l insecure -d 'Accept any certificate, even self-signed or expired (testing only)'
 complete -c whk -n "__fish_whk_using_subcommand replay" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
 complete -c whk -n "__fish_whk_using_subcommand replay" -s q -l quiet -d 'Print only results and errors'
 complete -c whk -n "__fish_whk_using_subcommand replay" -s v -l verbose -d 'Show more: request and response headers'
@@ -279,9 +285,11 @@ latency\t'Every answer comes within the provider\'s timeout'
 https\t'The endpoint is served over HTTPS'
 unknown-event\t'An unknown event type is acknowledged'"
 complete -c whk -n "__fish_whk_using_subcommand check" -l seed -d 'Seed for the sample data' -r
+complete -c whk -n "__fish_whk_using_subcommand check" -l cacert -d 'Also trust the certificates in this PEM file (e.g. the one `whk listen --tls` writes)' -r -F
 complete -c whk -n "__fish_whk_using_subcommand check" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c whk -n "__fish_whk_using_subcommand check" -s k -l insecure -d 'Accept any certificate, even self-signed or expired (testing only)'
 complete -c whk -n "__fish_whk_using_subcommand check" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
 complete -c whk -n "__fish_whk_using_subcommand check" -s q -l quiet -d 'Print only results and errors'
 complete -c whk -n "__fish_whk_using_subcommand check" -s v -l verbose -d 'Show more: request and response headers'

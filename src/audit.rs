@@ -177,10 +177,11 @@ impl Audit {
         wrong_signer: Signer,
         profile: Profile,
         timeout: Duration,
+        trust: &client::Trust,
         rng: fastrand::Rng,
     ) -> Result<Self> {
         let runtime = client::runtime(None)?;
-        let http = client::build_client(timeout)?;
+        let http = client::build_client(timeout, trust)?;
         Ok(Audit {
             url,
             signer,
@@ -518,15 +519,13 @@ impl Audit {
         }
     }
 
-    fn https(&self) -> Finding {
-        let host = self.url.host_str().unwrap_or("");
-        let local = matches!(host, "localhost" | "127.0.0.1" | "[::1]" | "::1");
+    fn https(&mut self) -> Finding {
+        let host = self.url.host_str().unwrap_or("").to_string();
+        let local = matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]" | "::1");
+        if self.url.scheme() == "https" {
+            return self.tls_handshake();
+        }
         match (self.url.scheme(), local) {
-            ("https", _) => finding(
-                ScenarioId::Https,
-                Verdict::Pass,
-                "served over HTTPS".to_string(),
-            ),
             (_, true) => finding(
                 ScenarioId::Https,
                 Verdict::Pass,
@@ -536,6 +535,27 @@ impl Audit {
                 ScenarioId::Https,
                 Verdict::Warn,
                 format!("served over plain HTTP on {host}"),
+            ),
+        }
+    }
+
+    /// HTTPS passes only when a TLS handshake succeeded: some probe got an answer over it.
+    fn tls_handshake(&mut self) -> Finding {
+        if !self.probes.iter().any(|p| p.outcome.is_ok()) {
+            let body = self.sample(None);
+            let headers = self.headers_for(&self.signer.clone(), &body, now());
+            self.send("https", headers, body);
+        }
+        match self.probes.iter().find(|p| p.outcome.is_ok()) {
+            Some(_) => finding(
+                ScenarioId::Https,
+                Verdict::Pass,
+                "served over HTTPS (the TLS handshake succeeded)".to_string(),
+            ),
+            None => finding(
+                ScenarioId::Https,
+                Verdict::Fail,
+                "an https:// URL, but no TLS handshake succeeded".to_string(),
             ),
         }
     }

@@ -100,6 +100,17 @@ pub struct SchemeArgs {
     pub encoding: Encoding,
 }
 
+/// Which HTTPS servers to trust: shared by every command that sends.
+#[derive(Debug, Args)]
+pub struct TrustArgs {
+    /// Also trust the certificates in this PEM file (e.g. the one `whk listen --tls` writes)
+    #[arg(long, value_name = "FILE", conflicts_with = "insecure")]
+    pub cacert: Option<PathBuf>,
+    /// Accept any certificate, even self-signed or expired (testing only)
+    #[arg(long, short = 'k')]
+    pub insecure: bool,
+}
+
 /// How deliveries are signed: shared by send and sign.
 #[derive(Debug, Args)]
 pub struct SigningArgs {
@@ -150,6 +161,8 @@ pub struct DeliveryArgs {
     /// Succeed only on this status: a code (401), a class (4xx) or a range (400-499)
     #[arg(long, value_name = "CODE|RANGE")]
     pub expect_status: Option<String>,
+    #[command(flatten)]
+    pub trust: TrustArgs,
 }
 
 #[derive(Debug, Args)]
@@ -318,6 +331,8 @@ pub struct ListenArgs {
     /// Time allowed for the app to answer a forwarded delivery
     #[arg(long, value_parser = humantime::parse_duration, default_value = "30s", value_name = "DUR")]
     pub forward_timeout: Duration,
+    #[command(flatten)]
+    pub trust: TrustArgs,
     /// Exit after N deliveries
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
@@ -462,6 +477,8 @@ pub struct CheckArgs {
     /// Seed for the sample data
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    #[command(flatten)]
+    pub trust: TrustArgs,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 //! the classification of what went wrong.
 
 use std::fmt;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use reqwest::Url;
@@ -135,13 +136,52 @@ pub fn runtime(workers: Option<usize>) -> Result<tokio::runtime::Runtime> {
         .map_err(|err| Error::Network(format!("cannot start the async runtime: {err}")))
 }
 
-/// A client whose every attempt is bounded by `timeout`.
-pub fn build_client(timeout: Duration) -> Result<reqwest::Client> {
-    reqwest::Client::builder()
+/// Which servers a client trusts over TLS: the system's roots, plus `--cacert`'s
+/// certificates, or anything at all with `--insecure`.
+#[derive(Clone, Debug, Default)]
+pub struct Trust {
+    extra_roots: Vec<reqwest::Certificate>,
+    insecure: bool,
+}
+
+impl Trust {
+    /// Reads `cacert` (PEM, one or more certificates) now, so a bad file is a usage error
+    /// before anything is sent.
+    pub fn new(cacert: Option<&Path>, insecure: bool) -> Result<Self> {
+        let extra_roots = match cacert {
+            None => Vec::new(),
+            Some(path) => {
+                let pem = std::fs::read(path)
+                    .map_err(|err| Error::usage(format!("--cacert {}: {err}", path.display())))?;
+                let roots = reqwest::Certificate::from_pem_bundle(&pem).unwrap_or_default();
+                if roots.is_empty() {
+                    return Err(Error::usage(format!(
+                        "--cacert {}: no PEM certificate in the file (it must hold -----BEGIN CERTIFICATE-----)",
+                        path.display()
+                    )));
+                }
+                roots
+            }
+        };
+        Ok(Trust {
+            extra_roots,
+            insecure,
+        })
+    }
+}
+
+/// A client whose every attempt is bounded by `timeout`, trusting what `trust` says.
+pub fn build_client(timeout: Duration, trust: &Trust) -> Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
         .timeout(timeout)
         .connect_timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("whk/", env!("CARGO_PKG_VERSION")))
+        .danger_accept_invalid_certs(trust.insecure);
+    for root in &trust.extra_roots {
+        builder = builder.add_root_certificate(root.clone());
+    }
+    builder
         .build()
         .map_err(|err| Error::Network(format!("cannot set up the HTTP client: {err}")))
 }
@@ -294,7 +334,9 @@ fn classify(err: &reqwest::Error, timeout: Duration) -> NetFailure {
     }
     let innermost = chain.last().cloned().unwrap_or_default();
     let text = chain.join(": ").to_lowercase();
-    if text.contains("dns error") || text.contains("failed to lookup address") {
+    if let Some(hint) = tls_hint(&text) {
+        NetFailure::Tls(hint.to_string())
+    } else if text.contains("dns error") || text.contains("failed to lookup address") {
         NetFailure::Dns(innermost)
     } else if ["tls", "certificate", "handshake", "invalid peer"]
         .iter()
@@ -303,6 +345,25 @@ fn classify(err: &reqwest::Error, timeout: Duration) -> NetFailure {
         NetFailure::Tls(innermost)
     } else {
         NetFailure::Other(chain.join(": "))
+    }
+}
+
+/// What to do about the usual TLS mistakes, told from rustls's error text.
+fn tls_hint(text: &str) -> Option<&'static str> {
+    if text.contains("invalidcontenttype") || text.contains("corrupt message") {
+        Some("this port answers plain HTTP, not TLS: use an http:// URL")
+    } else if text.contains("unknownissuer") || text.contains("self-signed") {
+        Some(
+            "the server's certificate is not signed by an authority this machine trusts (self-signed?): pass --cacert FILE (`whk listen --tls` prints it) or --insecure",
+        )
+    } else if text.contains("notvalidforname") {
+        Some(
+            "the server's certificate is not valid for this host name: use a name it was issued for (whk's own: localhost, 127.0.0.1, ::1)",
+        )
+    } else if text.contains("expired") {
+        Some("the server's certificate has expired")
+    } else {
+        None
     }
 }
 

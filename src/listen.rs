@@ -92,10 +92,10 @@ pub struct Forwarder {
 }
 
 impl Forwarder {
-    pub fn new(url: &str, timeout: Duration) -> Result<Self> {
+    pub fn new(url: &str, timeout: Duration, trust: &client::Trust) -> Result<Self> {
         let base = client::parse_url(url)?;
         let runtime = client::runtime(Some(2))?;
-        let client = client::build_client(timeout)?;
+        let client = client::build_client(timeout, trust)?;
         Ok(Forwarder {
             base,
             timeout,

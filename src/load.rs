@@ -25,6 +25,7 @@ pub struct Plan {
     pub timeout: Duration,
     pub policy: RetryPolicy,
     pub expectation: StatusExpectation,
+    pub trust: crate::client::Trust,
 }
 
 /// Parses `--rate`: `500`, `500/s` or `3000/m`.
@@ -149,7 +150,7 @@ pub async fn run(
     composer: &Composer,
     progress: Arc<Progress>,
 ) -> Result<Summary> {
-    let http = client::build_client(plan.timeout)?;
+    let http = client::build_client(plan.timeout, &plan.trust)?;
     let started = Instant::now();
     let deadline = plan.duration.map(|d| started + d);
     let next_slot = Arc::new(Mutex::new(started));

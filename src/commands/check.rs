@@ -31,6 +31,7 @@ pub fn run(args: CheckArgs, out: Printer) -> Result<()> {
         wrong_signer,
         profile,
         args.timeout,
+        &super::send::trust_from(&args.trust)?,
         rng,
     )?;
     let chosen = chosen_scenarios(&args);

@@ -61,7 +61,7 @@ pub fn run(args: DemoArgs, out: Printer) -> Result<()> {
         rng,
     };
     let runtime = client::runtime(None)?;
-    let http = client::build_client(Duration::from_secs(10))?;
+    let http = client::build_client(Duration::from_secs(10), &client::Trust::default())?;
     let mut accepted = 0;
     let events: Vec<_> = CATALOGUE.iter().filter(|e| e.profile == profile).collect();
     for event in &events {

@@ -132,10 +132,11 @@ fn pipeline_from(args: &ListenArgs, out: Printer) -> Result<Pipeline> {
     pipeline.show_headers = args.headers || out.verbose > 0;
     pipeline.reject_invalid = args.reject_invalid;
     pipeline.count = args.count;
+    let trust = super::send::trust_from(&args.trust)?;
     pipeline.forwarder = args
         .forward_to
         .as_deref()
-        .map(|url| Forwarder::new(url, args.forward_timeout))
+        .map(|url| Forwarder::new(url, args.forward_timeout, &trust))
         .transpose()?;
     pipeline.sink = args
         .save

@@ -130,8 +130,9 @@ fn send_all(
 ) -> Result<Vec<Vec<Attempt>>> {
     let runtime = client::runtime(None)?;
     let timeout = args.delivery.timeout;
+    let trust = super::send::trust_from(&args.delivery.trust)?;
     runtime.block_on(async {
-        let http = client::build_client(timeout)?;
+        let http = client::build_client(timeout, &trust)?;
         let permits = Arc::new(tokio::sync::Semaphore::new(usize::from(args.concurrency)));
         let jobs: Vec<Arc<Job>> = jobs.into_iter().map(Arc::new).collect();
         let mut tasks = tokio::task::JoinSet::new();

@@ -39,6 +39,7 @@ pub fn run(args: SendArgs, out: Printer) -> Result<()> {
             timeout: args.delivery.timeout,
             policy,
             expectation,
+            trust: trust_from(&args.delivery.trust)?,
         };
         return run_load(plan, url, &composer, out);
     }
@@ -48,7 +49,14 @@ pub fn run(args: SendArgs, out: Printer) -> Result<()> {
         headers: outgoing.headers.clone(),
         body: outgoing.body.clone(),
     };
-    let attempts = send_with_retries(&request, args.delivery.timeout, &policy, expectation, out)?;
+    let attempts = send_with_retries(
+        &request,
+        &trust_from(&args.delivery.trust)?,
+        args.delivery.timeout,
+        &policy,
+        expectation,
+        out,
+    )?;
     report(&outgoing, &request, &attempts, expectation, out)
 }
 
@@ -207,8 +215,14 @@ fn resolve_url(flag: Option<&str>, dry_run: bool) -> Result<Option<reqwest::Url>
     client::parse_url(&text).map(Some)
 }
 
+/// `--cacert` and `--insecure`, read and checked.
+pub fn trust_from(args: &crate::cli::TrustArgs) -> Result<client::Trust> {
+    client::Trust::new(args.cacert.as_deref(), args.insecure)
+}
+
 fn send_with_retries(
     request: &Request,
+    trust: &client::Trust,
     timeout: Duration,
     policy: &RetryPolicy,
     expectation: StatusExpectation,
@@ -216,7 +230,7 @@ fn send_with_retries(
 ) -> Result<Vec<Attempt>> {
     let runtime = client::runtime(None)?;
     runtime.block_on(async {
-        let http = client::build_client(timeout)?;
+        let http = client::build_client(timeout, trust)?;
         let note_retry = |attempt: &Attempt, wait: Option<Duration>| {
             if let Some(wait) = wait {
                 out.note(&format!(
