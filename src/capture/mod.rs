@@ -5,7 +5,7 @@
 pub mod read;
 
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
@@ -98,33 +98,40 @@ pub fn capture_id(received_at: SystemTime, sequence: u64, salt: u16) -> String {
 /// Where captures go: `--save DIR` or `--save FILE.jsonl`.
 pub enum Sink {
     Directory(PathBuf),
-    Lines(Mutex<File>),
+    Lines(Mutex<LineFile>),
 }
 
 impl Sink {
     /// A path ending in `.jsonl` or `.ndjson` is appended to; anything else is a directory,
-    /// created when missing.
+    /// created when missing. A new `.json` name is refused: it reads like one capture file,
+    /// but would become a directory (an existing directory of that name is still used).
     pub fn open(path: &Path) -> Result<Self> {
-        let is_lines = path
-            .extension()
-            .is_some_and(|ext| ext == "jsonl" || ext == "ndjson");
+        let extension = path.extension().and_then(|ext| ext.to_str());
+        let is_lines = extension.is_some_and(|ext| {
+            ext.eq_ignore_ascii_case("jsonl") || ext.eq_ignore_ascii_case("ndjson")
+        });
         let cannot = |err: std::io::Error| {
             Error::usage(format!("cannot save captures to {}: {err}", path.display()))
         };
         if is_lines {
-            let file = OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-                .map_err(cannot)?;
-            return Ok(Sink::Lines(Mutex::new(file)));
+            return Ok(Sink::Lines(Mutex::new(
+                LineFile::open(path).map_err(cannot)?,
+            )));
+        }
+        if extension.is_some_and(|ext| ext.eq_ignore_ascii_case("json")) && !path.is_dir() {
+            return Err(Error::usage(format!(
+                "--save {}: a .json name would become a directory; save to a directory (--save caps/) or one JSON Lines file (--save {})",
+                path.display(),
+                path.with_extension("jsonl").display()
+            )));
         }
         std::fs::create_dir_all(path).map_err(cannot)?;
         Ok(Sink::Directory(path.to_path_buf()))
     }
 
-    /// Writes one capture completely, or not at all: a whole line in one write, or a temp
-    /// file renamed into place. `json` is the capture serialised on one line.
+    /// Writes one capture completely, or not at all: a whole line (a failed write is cut
+    /// off again), or a temp file renamed into place. `json` is the capture serialised on
+    /// one line.
     pub fn write(&self, id: &str, json: &[u8]) -> std::io::Result<()> {
         match self {
             Sink::Lines(file) => {
@@ -132,7 +139,7 @@ impl Sink {
                 line.extend_from_slice(json);
                 line.push(b'\n');
                 let mut file = file.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                file.write_all(&line)
+                file.append(&line)
             }
             Sink::Directory(dir) => {
                 let mut temp = tempfile::Builder::new()
@@ -146,6 +153,80 @@ impl Sink {
                 Ok(())
             }
         }
+    }
+}
+
+/// What a JSON Lines sink needs from its file: appending, and cutting a failed append off.
+pub trait Appendable: Write {
+    fn truncate_to(&mut self, len: u64) -> std::io::Result<()>;
+}
+
+impl Appendable for File {
+    fn truncate_to(&mut self, len: u64) -> std::io::Result<()> {
+        self.set_len(len)
+    }
+}
+
+/// A JSON Lines file that holds only whole lines: a line that fails half-written (a full
+/// disk) is cut off again, so the next line does not land glued to a fragment. Assumes this
+/// process is the file's only writer while it runs.
+pub struct LineFile<F = File> {
+    file: F,
+    /// The length up to the end of the last complete line.
+    len: u64,
+    /// A failed append could not be cut off: no line goes after it until it is.
+    torn: bool,
+}
+
+impl LineFile<File> {
+    /// Opens (or creates, readable by the owner only) `path` for appending. A file that does
+    /// not end in a newline gets one first: the torn fragment stays a line of its own,
+    /// which readers report and skip, and nothing already there is deleted.
+    fn open(path: &Path) -> std::io::Result<Self> {
+        let mut options = OpenOptions::new();
+        options.read(true).append(true).create(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options.open(path)?;
+        let mut len = file.metadata()?.len();
+        if len > 0 {
+            let mut last = [0u8];
+            file.seek(SeekFrom::Start(len - 1))?;
+            file.read_exact(&mut last)?;
+            if last[0] != b'\n' {
+                file.write_all(b"\n")?;
+                len += 1;
+            }
+        }
+        Ok(LineFile::new(file, len))
+    }
+}
+
+impl<F: Appendable> LineFile<F> {
+    /// `file` positioned to append, `len` bytes long, ending in a newline (or empty).
+    pub fn new(file: F, len: u64) -> Self {
+        LineFile {
+            file,
+            len,
+            torn: false,
+        }
+    }
+
+    /// Appends one whole line, or leaves the file as it was and returns the error.
+    pub fn append(&mut self, line: &[u8]) -> std::io::Result<()> {
+        if self.torn {
+            self.file.truncate_to(self.len)?;
+            self.torn = false;
+        }
+        if let Err(err) = self.file.write_all(line) {
+            self.torn = self.file.truncate_to(self.len).is_err();
+            return Err(err);
+        }
+        self.len += line.len() as u64;
+        Ok(())
     }
 }
 
@@ -203,5 +284,179 @@ mod tests {
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         assert_eq!(names, ["one.json"]);
+    }
+
+    fn read(path: &Path) -> String {
+        std::fs::read_to_string(path).unwrap()
+    }
+
+    #[test]
+    fn jsonl_sink_puts_a_torn_fragment_on_its_own_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("caps.jsonl");
+        std::fs::write(&path, "{\"a\":1}\n{\"type\":\"deliv").unwrap();
+        let sink = Sink::open(&path).unwrap();
+        sink.write("b", br#"{"b":2}"#).unwrap();
+        assert_eq!(read(&path), "{\"a\":1}\n{\"type\":\"deliv\n{\"b\":2}\n");
+    }
+
+    #[test]
+    fn jsonl_sink_adds_no_newline_to_an_empty_or_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let whole = dir.path().join("whole.jsonl");
+        std::fs::write(&whole, "{\"a\":1}\n").unwrap();
+        Sink::open(&whole)
+            .unwrap()
+            .write("b", br#"{"b":2}"#)
+            .unwrap();
+        assert_eq!(read(&whole), "{\"a\":1}\n{\"b\":2}\n");
+        let empty = dir.path().join("empty.ndjson");
+        std::fs::write(&empty, "").unwrap();
+        let sink = Sink::open(&empty).unwrap();
+        assert_eq!(read(&empty), "", "opening alone writes nothing");
+        sink.write("b", br#"{"b":2}"#).unwrap();
+        assert_eq!(read(&empty), "{\"b\":2}\n");
+    }
+
+    /// A file on a disk that fills up: each write puts at most `room` more bytes in the real
+    /// file, then fails the way a full disk does; cutting back can be made to fail too.
+    struct FillingDisk {
+        file: File,
+        room: usize,
+        cut_fails: bool,
+    }
+
+    impl Write for FillingDisk {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.room == 0 {
+                return Err(std::io::ErrorKind::StorageFull.into());
+            }
+            let n = self.file.write(&buf[..buf.len().min(self.room)])?;
+            self.room -= n;
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.file.flush()
+        }
+    }
+
+    impl Appendable for FillingDisk {
+        fn truncate_to(&mut self, len: u64) -> std::io::Result<()> {
+            if self.cut_fails {
+                return Err(std::io::Error::other("ftruncate failed"));
+            }
+            self.file.set_len(len)
+        }
+    }
+
+    fn filling_disk(path: &Path, existing: &str) -> LineFile<FillingDisk> {
+        std::fs::write(path, existing).unwrap();
+        let file = OpenOptions::new().append(true).open(path).unwrap();
+        let disk = FillingDisk {
+            file,
+            room: usize::MAX,
+            cut_fails: false,
+        };
+        LineFile::new(disk, existing.len() as u64)
+    }
+
+    #[test]
+    fn a_failed_append_is_cut_back_to_the_last_whole_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("caps.jsonl");
+        let mut lines = filling_disk(&path, "{\"a\":1}\n");
+        lines.append(b"{\"b\":2}\n").unwrap();
+        lines.file.room = 5;
+        let err = lines.append(b"{\"c\":3,\"long\":true}\n").unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::StorageFull);
+        assert_eq!(
+            read(&path),
+            "{\"a\":1}\n{\"b\":2}\n",
+            "the fragment is gone"
+        );
+        // Space again: the next line starts on a line of its own.
+        lines.file.room = usize::MAX;
+        lines.append(b"{\"d\":4}\n").unwrap();
+        assert_eq!(read(&path), "{\"a\":1}\n{\"b\":2}\n{\"d\":4}\n");
+    }
+
+    #[test]
+    fn no_line_follows_a_fragment_that_could_not_be_cut_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("caps.jsonl");
+        let mut lines = filling_disk(&path, "{\"a\":1}\n");
+        lines.file.room = 3;
+        lines.file.cut_fails = true;
+        assert!(lines.append(b"{\"b\":2}\n").is_err());
+        assert_eq!(read(&path), "{\"a\":1}\n{\"b");
+        // Room again, but the cut still fails: refused, rather than glued to the fragment.
+        lines.file.room = usize::MAX;
+        assert!(lines.append(b"{\"c\":3}\n").is_err());
+        assert_eq!(read(&path), "{\"a\":1}\n{\"b");
+        lines.file.cut_fails = false;
+        lines.append(b"{\"d\":4}\n").unwrap();
+        assert_eq!(read(&path), "{\"a\":1}\n{\"d\":4}\n");
+    }
+
+    #[test]
+    fn a_real_write_error_reaches_the_caller_and_the_sink_recovers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("caps.jsonl");
+        std::fs::write(&path, "{\"a\":1}\n").unwrap();
+        let sink = Sink::open(&path).unwrap();
+        let Sink::Lines(file) = &sink else {
+            panic!("a .jsonl path is a JSON Lines sink");
+        };
+        // Swap in a read-only descriptor of the same file: the OS refuses the write, and
+        // the cut back (ftruncate) too, so the sink holds back until a cut succeeds.
+        let read_only = File::open(&path).unwrap();
+        let mut inner = file.lock().unwrap();
+        let writable = std::mem::replace(&mut inner.file, read_only);
+        drop(inner);
+        assert!(sink.write("b", br#"{"b":2}"#).is_err());
+        assert!(file.lock().unwrap().torn);
+        assert_eq!(read(&path), "{\"a\":1}\n");
+        file.lock().unwrap().file = writable;
+        sink.write("c", br#"{"c":3}"#).unwrap();
+        assert_eq!(read(&path), "{\"a\":1}\n{\"c\":3}\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn captures_are_readable_by_the_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        let lines = dir.path().join("caps.jsonl");
+        Sink::open(&lines).unwrap().write("a", b"{}").unwrap();
+        assert_eq!(mode(&lines), 0o600);
+        let caps = dir.path().join("caps");
+        Sink::open(&caps).unwrap().write("a", b"{}").unwrap();
+        assert_eq!(mode(&caps.join("a.json")), 0o600);
+    }
+
+    #[test]
+    fn a_json_name_is_refused_and_nothing_is_created() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["foo.json", "FOO.JSON"] {
+            let path = dir.path().join(name);
+            let Err(err) = Sink::open(&path) else {
+                panic!("--save {name} was accepted");
+            };
+            assert_eq!(err.exit_code(), 2);
+            let message = err.to_string();
+            assert!(
+                message.contains("a .json name would become a directory"),
+                "{message}"
+            );
+            assert!(message.contains("--save caps/"), "{message}");
+            assert!(message.contains(".jsonl)"), "{message}");
+            assert!(!path.exists(), "{name} was created");
+        }
+        // A directory of that name made before (by an older whk) is still used.
+        let old = dir.path().join("old.json");
+        std::fs::create_dir(&old).unwrap();
+        assert!(matches!(Sink::open(&old), Ok(Sink::Directory(_))));
     }
 }

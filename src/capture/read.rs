@@ -29,10 +29,40 @@ pub struct Recorded {
     pub digest_mismatch: bool,
 }
 
+/// A JSON Lines record that could not be read: which file, which line (from 1), and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The input as named (`stdin` for `-`).
+    pub file: String,
+    pub line: u64,
+    pub error: String,
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.error)
+    }
+}
+
 /// Reads every input in order and hands each request to `each`. `-` is stdin; a directory
 /// is every `*.json` file in it, sorted by name. JSON Lines are streamed, so large capture
-/// files need no more memory than one line.
-pub fn read_inputs(specs: &[String], mut each: impl FnMut(Recorded) -> Result<()>) -> Result<()> {
+/// files need no more memory than one line. Any unreadable input, a JSON Lines record too,
+/// ends the reading with an error.
+pub fn read_inputs(specs: &[String], each: impl FnMut(Recorded) -> Result<()>) -> Result<()> {
+    read_inputs_skipping(specs, each, |unreadable| {
+        Err(Error::usage(unreadable.to_string()))
+    })
+}
+
+/// `read_inputs`, except that a JSON Lines record that cannot be read (a line cut short by
+/// a crash, a line that is not a capture) goes to `skipped` and the reading goes on with
+/// the next line. Whole inputs that cannot be read still end it with an error.
+pub fn read_inputs_skipping(
+    specs: &[String],
+    mut each: impl FnMut(Recorded) -> Result<()>,
+    mut skipped: impl FnMut(Unreadable) -> Result<()>,
+) -> Result<()> {
+    let skipped: &mut dyn FnMut(Unreadable) -> Result<()> = &mut skipped;
     for spec in specs {
         if spec == "-" {
             if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
@@ -40,16 +70,16 @@ pub fn read_inputs(specs: &[String], mut each: impl FnMut(Recorded) -> Result<()
                     "- reads captures from stdin, but stdin is a terminal; pipe them in or name the files",
                 ));
             }
-            read_stream("stdin", std::io::stdin().lock(), &mut each)?;
+            read_stream("stdin", std::io::stdin().lock(), &mut each, skipped)?;
             continue;
         }
         let path = Path::new(spec);
         if path.is_dir() {
             for file in json_files(path)? {
-                read_file(&file, &mut each)?;
+                read_file(&file, &mut each, skipped)?;
             }
         } else {
-            read_file(path, &mut each)?;
+            read_file(path, &mut each, skipped)?;
         }
     }
     Ok(())
@@ -73,43 +103,74 @@ fn json_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
     Ok(files)
 }
 
-fn read_file(path: &Path, each: &mut impl FnMut(Recorded) -> Result<()>) -> Result<()> {
+type Skipped<'a> = &'a mut dyn FnMut(Unreadable) -> Result<()>;
+
+fn read_file(
+    path: &Path,
+    each: &mut impl FnMut(Recorded) -> Result<()>,
+    skipped: Skipped<'_>,
+) -> Result<()> {
     let name = path.display().to_string();
     let file = std::fs::File::open(path)
         .map_err(|err| Error::usage(format!("cannot read {name}: {err}")))?;
-    read_stream(&name, file, each)
+    read_stream(&name, file, each, skipped)
 }
 
-/// One file or stdin, told apart by content: JSON Lines when the first line is a whole JSON
-/// object (streamed), else one document read whole.
+/// One file or stdin, told apart by content: JSON Lines (streamed) when the first line is a
+/// whole JSON object, or when it is a fragment of one (a line cut short, starting `{`) and
+/// the next line that is not blank is a whole object; else one document read whole.
 fn read_stream(
     name: &str,
     source: impl Read,
     each: &mut impl FnMut(Recorded) -> Result<()>,
+    skipped: Skipped<'_>,
 ) -> Result<()> {
     let mut reader = BufReader::with_capacity(256 * 1024, source);
+    let cannot = |err: std::io::Error| Error::usage(format!("cannot read {name}: {err}"));
     let mut first = Vec::new();
-    reader
-        .read_until(b'\n', &mut first)
-        .map_err(|err| Error::usage(format!("cannot read {name}: {err}")))?;
-    let first_is_object = serde_json::from_slice::<Value>(&first).is_ok_and(|v| v.is_object());
-    if first_is_object {
-        return read_lines(name, first, reader, each);
+    reader.read_until(b'\n', &mut first).map_err(cannot)?;
+    if is_object(&first) {
+        return read_lines(name, first, reader, each, skipped);
+    }
+    // The lines after a possible fragment, kept for whichever way the input is read.
+    let mut peeked = Vec::new();
+    if first.trim_ascii_start().starts_with(b"{") && first.ends_with(b"\n") {
+        loop {
+            let start = peeked.len();
+            if reader.read_until(b'\n', &mut peeked).map_err(cannot)? == 0 {
+                break;
+            }
+            let line = &peeked[start..];
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            if is_object(line) {
+                let rest = std::io::Cursor::new(peeked).chain(reader);
+                return read_lines(name, first, rest, each, skipped);
+            }
+            break;
+        }
     }
     let mut bytes = first;
-    reader
-        .read_to_end(&mut bytes)
-        .map_err(|err| Error::usage(format!("cannot read {name}: {err}")))?;
+    bytes.append(&mut peeked);
+    reader.read_to_end(&mut bytes).map_err(cannot)?;
     read_document(name, &bytes, each)
 }
 
+fn is_object(line: &[u8]) -> bool {
+    serde_json::from_slice::<Value>(line).is_ok_and(|v| v.is_object())
+}
+
 /// JSON Lines: one capture (or HAR) per line; blank lines and listener status lines skipped.
-/// A file of one line (as `listen --save DIR` writes) is named without a line number.
+/// A file of one line (as `listen --save DIR` writes) is named without a line number, and
+/// is read as a document: if it cannot be read, that is an error. In a file of more lines,
+/// a line that cannot be read goes to `skipped`.
 fn read_lines(
     name: &str,
     first: Vec<u8>,
     mut reader: impl BufRead,
     each: &mut impl FnMut(Recorded) -> Result<()>,
+    skipped: Skipped<'_>,
 ) -> Result<()> {
     let read_line = |reader: &mut dyn BufRead, line: &mut Vec<u8>| {
         line.clear();
@@ -123,12 +184,25 @@ fn read_lines(
     let mut number = 1;
     loop {
         if !line.iter().all(u8::is_ascii_whitespace) {
-            let source = if number == 1 && !more {
-                name.to_string()
+            if number == 1 && !more {
+                for recorded in read_line_value(name, &line)? {
+                    each(recorded)?;
+                }
             } else {
-                format!("{name}:{number}")
-            };
-            read_line_value(&source, &line, each)?;
+                let source = format!("{name}:{number}");
+                match read_line_value(&source, &line) {
+                    Ok(found) => {
+                        for recorded in found {
+                            each(recorded)?;
+                        }
+                    }
+                    Err(err) => skipped(Unreadable {
+                        file: name.to_string(),
+                        line: number,
+                        error: reason_at(&source, &err),
+                    })?,
+                }
+            }
         }
         if !more {
             return Ok(());
@@ -140,21 +214,72 @@ fn read_lines(
 }
 
 /// One JSON Lines record: a capture parsed straight into its struct (the fast path), or
-/// anything else `read_value` understands.
-fn read_line_value(
-    source: &str,
-    line: &[u8],
-    each: &mut impl FnMut(Recorded) -> Result<()>,
-) -> Result<()> {
+/// anything else `read_value` understands. Every error names `source` first.
+fn read_line_value(source: &str, line: &[u8]) -> Result<LineRequests> {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
     if let Ok(capture) = serde_json::from_slice::<Capture>(line) {
-        return each(recorded_from_capture(source, capture)?);
+        return Ok(LineRequests::One(Some(recorded_from_capture(
+            source, capture,
+        )?)));
     }
     let value: Value = serde_json::from_slice(line).map_err(|err| {
+        let cut = if err.is_eof() {
+            " (the line is cut short)"
+        } else {
+            ""
+        };
         Error::usage(format!(
-            "{source}: not a JSON object ({err}); is the line cut short?"
+            "{source}: not a capture: {}{cut}",
+            json_error(&err)
         ))
     })?;
-    read_value(source, value, each)
+    let mut found = Vec::new();
+    read_value(source, value, &mut |recorded| {
+        found.push(recorded);
+        Ok(())
+    })?;
+    Ok(LineRequests::Many(found.into_iter()))
+}
+
+/// The requests on one line: usually one capture, without a Vec for it.
+enum LineRequests {
+    One(Option<Recorded>),
+    Many(std::vec::IntoIter<Recorded>),
+}
+
+impl Iterator for LineRequests {
+    type Item = Recorded;
+
+    fn next(&mut self) -> Option<Recorded> {
+        match self {
+            LineRequests::One(one) => one.take(),
+            LineRequests::Many(many) => many.next(),
+        }
+    }
+}
+
+/// serde_json's message with the position on the line as a column only: the line number it
+/// gives counts within the record, not the file.
+fn json_error(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    let position = format!(" at line {} column {}", err.line(), err.column());
+    match text.strip_suffix(&position) {
+        Some(message) => format!("{message} at column {}", err.column()),
+        None => text,
+    }
+}
+
+/// What an error about `source` says, without the `source: ` it starts with.
+fn reason_at(source: &str, err: &Error) -> String {
+    let text = err.to_string();
+    match text
+        .strip_prefix(source)
+        .and_then(|rest| rest.strip_prefix(": "))
+    {
+        Some(reason) => reason.to_string(),
+        None => text,
+    }
 }
 
 /// A whole document: JSON (a capture or a HAR file) or raw HTTP.
@@ -236,9 +361,12 @@ fn read_har(
     for (i, entry) in entries.iter().enumerate() {
         let place = format!("{source}#{}", i + 1);
         let request = &entry["request"];
-        let method = request["method"]
-            .as_str()
-            .ok_or_else(|| Error::usage(format!("{place}: HAR entry has no request.method")))?;
+        let method = request["method"].as_str().ok_or_else(|| {
+            Error::usage(format!(
+                "{source}: HAR entry {} has no request.method",
+                i + 1
+            ))
+        })?;
         let url = request["url"].as_str().unwrap_or("/");
         let target = reqwest::Url::parse(url).map_or(url.to_string(), |u| match u.query() {
             Some(q) => format!("{}?{q}", u.path()),
@@ -264,7 +392,10 @@ fn read_har(
             base64::engine::general_purpose::STANDARD
                 .decode(text)
                 .map_err(|err| {
-                    Error::usage(format!("{place}: postData.text is not base64 ({err})"))
+                    Error::usage(format!(
+                        "{source}: HAR entry {}: postData.text is not base64 ({err})",
+                        i + 1
+                    ))
                 })?
         } else {
             text.as_bytes().to_vec()
@@ -480,6 +611,174 @@ mod tests {
                 .contains("empty")
         );
         assert!(read_bytes(&[0xff, 0xfe, 0x00, 0x01]).is_err());
+    }
+
+    fn capture_line(n: usize) -> String {
+        let body = format!(r#"{{"event":"click","n":{n}}}"#);
+        let (text, b64, digest) = super::super::body_fields(body.as_bytes());
+        let capture = Capture {
+            kind: "delivery".into(),
+            id: format!("c{n}"),
+            received_at: "2026-02-25T14:30:00.000Z".into(),
+            remote_addr: None,
+            method: "POST".into(),
+            path: format!("/{n}"),
+            query: None,
+            headers: vec![("X-Sig".into(), n.to_string())],
+            body: text,
+            body_base64: b64,
+            body_sha256: digest,
+            body_size: body.len(),
+            event: Some("click".into()),
+            duplicate: false,
+            signature: None,
+            response: super::super::CapturedResponse {
+                status: 200,
+                body: String::new(),
+            },
+            forward: None,
+        };
+        format!("{}\n", serde_json::to_string(&capture).unwrap())
+    }
+
+    /// Reads `bytes` as the file `caps.jsonl`, skipping unreadable lines: (targets read,
+    /// lines skipped).
+    fn read_skipping(bytes: &[u8]) -> Result<(Vec<String>, Vec<Unreadable>)> {
+        let (mut read, mut skipped) = (Vec::new(), Vec::new());
+        read_stream(
+            "caps.jsonl",
+            bytes,
+            &mut |r| {
+                read.push(r.target);
+                Ok(())
+            },
+            &mut |u| {
+                skipped.push(u);
+                Ok(())
+            },
+        )?;
+        Ok((read, skipped))
+    }
+
+    #[test]
+    fn a_torn_line_is_skipped_by_number_and_the_rest_is_read() {
+        let torn = "{\"type\":\"deliv\n";
+        let file = [
+            capture_line(1),
+            torn.into(),
+            capture_line(2),
+            capture_line(3),
+        ]
+        .concat();
+        let (read, skipped) = read_skipping(file.as_bytes()).unwrap();
+        assert_eq!(read, ["/1", "/2", "/3"]);
+        assert_eq!(skipped.len(), 1);
+        assert_eq!(skipped[0].file, "caps.jsonl");
+        assert_eq!(skipped[0].line, 2);
+        assert_eq!(
+            skipped[0].error,
+            "not a capture: EOF while parsing a string at column 14 (the line is cut short)"
+        );
+        assert!(
+            skipped[0]
+                .to_string()
+                .starts_with("caps.jsonl:2: not a capture")
+        );
+
+        // Cut off at the end of the file, without a newline; and lines that are JSON but
+        // not captures.
+        let file = [
+            capture_line(1),
+            "{\"hello\":1}\n".into(),
+            capture_line(2),
+            capture_line(3)[..40].to_string(),
+        ]
+        .concat();
+        let (read, skipped) = read_skipping(file.as_bytes()).unwrap();
+        assert_eq!(read, ["/1", "/2"]);
+        let lines: Vec<u64> = skipped.iter().map(|u| u.line).collect();
+        assert_eq!(lines, [2, 4]);
+        assert!(
+            skipped[0].error.contains("missing field `id`"),
+            "{:?}",
+            skipped[0]
+        );
+        assert!(skipped[1].error.contains("cut short"), "{:?}", skipped[1]);
+    }
+
+    #[test]
+    fn a_torn_first_line_before_whole_ones_is_still_json_lines() {
+        let file = [
+            "{\"type\":\"deliv\n\n".to_string(),
+            capture_line(1),
+            capture_line(2),
+        ]
+        .concat();
+        let (read, skipped) = read_skipping(file.as_bytes()).unwrap();
+        assert_eq!(read, ["/1", "/2"]);
+        assert_eq!(skipped.len(), 1);
+        assert_eq!(skipped[0].line, 1);
+
+        // A pretty-printed capture cut in half is one broken document, not JSON Lines.
+        let pretty =
+            serde_json::to_string_pretty(&serde_json::from_str::<Value>(&capture_line(1)).unwrap())
+                .unwrap();
+        let err = read_skipping(&pretty.as_bytes()[..pretty.len() / 2]).unwrap_err();
+        assert!(
+            err.to_string().starts_with("caps.jsonl: invalid JSON"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_file_of_one_unreadable_line_is_an_error_not_a_skip() {
+        let err = read_skipping(b"{\"hello\":1}\n").unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(
+            err.to_string()
+                .starts_with("caps.jsonl: not a whk capture or HAR file"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn strict_reading_stops_at_an_unreadable_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("caps.jsonl");
+        let file = [
+            capture_line(1),
+            "{\"type\":\"deliv\n".into(),
+            capture_line(2),
+        ]
+        .concat();
+        std::fs::write(&path, file).unwrap();
+        let spec = path.display().to_string();
+        let mut read = 0;
+        let err = read_inputs(std::slice::from_ref(&spec), |_| {
+            read += 1;
+            Ok(())
+        })
+        .unwrap_err();
+        assert_eq!(read, 1);
+        assert_eq!(err.exit_code(), 2);
+        assert!(
+            err.to_string()
+                .starts_with(&format!("{spec}:2: not a capture")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn errors_from_the_caller_are_not_taken_for_unreadable_lines() {
+        let file = [capture_line(1), capture_line(2)].concat();
+        let err = read_stream(
+            "caps.jsonl",
+            file.as_bytes(),
+            &mut |_| Err(Error::Failed("stop".into())),
+            &mut |u| panic!("skipped {u}"),
+        )
+        .unwrap_err();
+        assert!(matches!(err, Error::Failed(_)), "{err}");
     }
 
     #[test]

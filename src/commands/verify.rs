@@ -1,12 +1,13 @@
 //! `whk verify`: is each captured delivery genuine, and if not, why not?
 
+use std::cell::RefCell;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::time::SystemTime;
 
 use colored::Colorize;
 use serde_json::{Map, Value, json};
 
-use crate::capture::read::{Recorded, read_inputs};
+use crate::capture::read::{Recorded, Unreadable, read_inputs_skipping};
 use crate::cli::VerifyArgs;
 use crate::delivery;
 use crate::error::{Error, Result};
@@ -38,8 +39,38 @@ impl Clock {
 struct Counts {
     valid: u64,
     invalid: u64,
+    unreadable: u64,
+    /// Where the first few unreadable lines are, for the closing message.
+    unreadable_at: Vec<String>,
 }
 
+impl Counts {
+    /// How many unreadable lines were skipped, and the first few of them.
+    fn skipped(&self) -> String {
+        let plural = if self.unreadable == 1 { "" } else { "s" };
+        let more = if self.unreadable > self.unreadable_at.len() as u64 {
+            ", …"
+        } else {
+            ""
+        };
+        format!(
+            "{} unreadable line{plural} skipped ({}{more})",
+            self.unreadable,
+            self.unreadable_at.join(", ")
+        )
+    }
+
+    /// `; N unreadable lines skipped (…)` when there were any.
+    fn and_skipped(&self) -> String {
+        if self.unreadable == 0 {
+            return String::new();
+        }
+        format!("; {}", self.skipped())
+    }
+}
+
+/// Exit status: 1 when any signature failed, else 2 when any line could not be read (an
+/// input error), else 0.
 pub fn run(args: VerifyArgs, out: Printer) -> Result<()> {
     let secret = delivery::secret_from(&args.secret)?.ok_or_else(|| {
         Error::usage("whk verify needs the shared secret: pass --secret S or --secret-file FILE, or set WHK_SECRET")
@@ -47,9 +78,12 @@ pub fn run(args: VerifyArgs, out: Printer) -> Result<()> {
     let tolerance = (!args.tolerance.is_zero()).then_some(args.tolerance.as_secs());
     let verifier = Verifier::new(&secret, delivery::chosen_scheme(&args.scheme)?, tolerance)?;
     let clock = clock_from(args.now.as_deref())?;
-    let mut writer = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
-    let mut counts = Counts::default();
-    let mut check = |recorded: Recorded| -> Result<()> {
+    // Shared by the two callbacks below: results and skipped lines go out in input order.
+    let state = RefCell::new((
+        BufWriter::with_capacity(64 * 1024, std::io::stdout().lock()),
+        Counts::default(),
+    ));
+    let check = |recorded: Recorded| -> Result<()> {
         let report = Report::new(
             &verifier,
             &secret,
@@ -57,41 +91,82 @@ pub fn run(args: VerifyArgs, out: Printer) -> Result<()> {
             clock.for_request(&recorded),
             args.show_expected,
         );
+        let (writer, counts) = &mut *state.borrow_mut();
         if report.verdict.is_valid() {
             counts.valid += 1;
         } else {
             counts.invalid += 1;
         }
-        report.write(&mut writer, out)?;
+        report.write(writer, out)?;
+        Ok(())
+    };
+    let skip = |unreadable: Unreadable| -> Result<()> {
+        let (writer, counts) = &mut *state.borrow_mut();
+        counts.unreadable += 1;
+        if counts.unreadable_at.len() < 3 {
+            counts.unreadable_at.push(output::escape_controls(&format!(
+                "{}:{}",
+                unreadable.file, unreadable.line
+            )));
+        }
+        if out.json {
+            writeln!(
+                writer,
+                "{}",
+                json!({"type": "unreadable", "file": unreadable.file, "line": unreadable.line, "error": unreadable.error})
+            )?;
+        } else {
+            // After the results before it, where both go to one terminal.
+            writer.flush()?;
+            out.warn(&output::escape_controls(&format!("{unreadable}; skipped")));
+        }
         Ok(())
     };
     match &args.body {
         Some(file) => check(body_request(file, &args.headers)?)?,
-        None => read_inputs(&inputs_or_stdin(&args.inputs)?, &mut check)?,
+        None => read_inputs_skipping(&inputs_or_stdin(&args.inputs)?, check, skip)?,
     }
+    let (mut writer, counts) = state.into_inner();
     let total = counts.valid + counts.invalid;
     if total == 0 {
+        if counts.unreadable > 0 {
+            return Err(Error::usage(format!(
+                "no request could be read: {}",
+                counts.skipped()
+            )));
+        }
         return Err(Error::usage("the inputs hold no requests to verify"));
     }
     if out.json {
         writeln!(
             writer,
             "{}",
-            json!({"type": "summary", "total": total, "valid": counts.valid, "invalid": counts.invalid})
+            json!({"type": "summary", "total": total, "valid": counts.valid, "invalid": counts.invalid, "unreadable": counts.unreadable})
         )?;
-    } else if total > 1 {
+    } else if total > 1 || counts.unreadable > 0 {
         writeln!(
             writer,
-            "{} valid, {} invalid, of {total}",
-            counts.valid, counts.invalid
+            "{} valid, {} invalid, of {total}{}",
+            counts.valid,
+            counts.invalid,
+            counts.and_skipped()
         )?;
     }
     writer.flush()?;
     if counts.invalid > 0 {
         return Err(Error::Failed(format!(
-            "{} of {total} requests failed verification",
-            counts.invalid
+            "{} of {total} requests failed verification{}",
+            counts.invalid,
+            counts.and_skipped()
         )));
+    }
+    if counts.unreadable > 0 {
+        let read = if total == 1 {
+            "the 1 request read is valid".to_string()
+        } else {
+            format!("the {total} requests read are valid")
+        };
+        return Err(Error::usage(format!("{}; {read}", counts.skipped())));
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::capture_support::*;
+use crate::listen_support::{Listener, hmac_hex, post};
 use crate::support::*;
 
 /// `whk verify ARGS… --color never` with `stdin`.
@@ -1003,7 +1004,6 @@ fn unreadable_inputs_exit_2_with_one_clear_line() {
     let good = Req::signed("georedir", &click_body(1));
     let raw = good.raw_http(None);
     let chunked = good.raw_http(Some(50));
-    let lines = jsonl(&[good.clone(), good.clone(), good.clone()]);
     let pretty = serde_json::to_string_pretty(&good.capture("p")).unwrap();
     let har_text = har(std::slice::from_ref(&good));
     // Deterministic binary garbage with NULs and invalid UTF-8.
@@ -1026,11 +1026,8 @@ fn unreadable_inputs_exit_2_with_one_clear_line() {
             b"POST / HTTP/1.1\r\nContent-Length: lots\r\n\r\n{}".to_vec(),
             "Content-Length",
         ),
-        (
-            "cut.jsonl",
-            lines.as_bytes()[..lines.len() - 200].to_vec(),
-            "cut.jsonl:3",
-        ),
+        // A JSON Lines file cut inside its last line is read up to there: see
+        // a_jsonl_file_cut_inside_its_last_line_verifies_the_rest_and_exits_2.
         ("cut.json", pretty.as_bytes()[..pretty.len() / 2].to_vec(), "invalid JSON"),
         ("cut.har", har_text.as_bytes()[..har_text.len() - 30].to_vec(), "invalid JSON"),
         ("garbage.bin", garbage.clone(), "is not a whk capture"),
@@ -1089,4 +1086,341 @@ fn unreadable_inputs_exit_2_with_one_clear_line() {
     // No secret is a usage error too.
     let result = verify(&[path_str(&good_file)], "");
     assert_one_line_error(&result, 2, "--secret");
+}
+
+/// `{"type":"deliv` and a newline: the start of a capture line whose write was cut off
+/// (a crash or a full disk), as `whk listen --save FILE.jsonl` leaves it once it appends
+/// the next line after it.
+const TORN: &str = "{\"type\":\"deliv\n";
+
+/// The stderr line for an unreadable line: `warning: FILE:LINE: not a capture: …; skipped`.
+#[track_caller]
+fn assert_skipped_warning(line: &str, place: &str) {
+    assert!(
+        line.starts_with(&format!("warning: {place}: not a capture: ")),
+        "{line}"
+    );
+    assert!(line.ends_with("(the line is cut short); skipped"), "{line}");
+}
+
+#[test]
+fn a_torn_jsonl_line_is_reported_by_file_and_line_and_the_rest_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    let reqs: Vec<Req> = ["georedir", "stripe", "standard"]
+        .iter()
+        .enumerate()
+        .map(|(n, scheme)| Req::signed(scheme, &click_body(n)))
+        .collect();
+    let lines: Vec<String> = jsonl(&reqs).lines().map(|l| format!("{l}\n")).collect();
+    let torn = dir.path().join("torn.jsonl");
+    write(
+        &torn,
+        [lines[0].as_str(), TORN, &lines[1], &lines[2]].concat(),
+    );
+    let torn_path = path_str(&torn);
+    let args = [torn_path, "--secret", SECRET];
+
+    let (code, stdout, stderr) = verify(&args, "");
+    assert_no_panic(&stdout, &stderr);
+    assert_eq!(
+        code, 2,
+        "an unreadable line is an input error\n{stdout}\n{stderr}"
+    );
+    for n in [1, 3, 4] {
+        let line = format!("✓ {torn_path}:{n}  ");
+        assert!(stdout.contains(&line), "{line} missing:\n{stdout}");
+    }
+    assert_eq!(stdout.matches('✓').count(), 3, "{stdout}");
+    assert_eq!(
+        stdout.lines().last(),
+        Some(
+            format!("3 valid, 0 invalid, of 3; 1 unreadable line skipped ({torn_path}:2)").as_str()
+        )
+    );
+    let err_lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        err_lines.len(),
+        2,
+        "one warning, one closing error:\n{stderr}"
+    );
+    assert_skipped_warning(err_lines[0], &format!("{torn_path}:2"));
+    assert_eq!(
+        err_lines[1],
+        format!("error: 1 unreadable line skipped ({torn_path}:2); the 3 requests read are valid")
+    );
+    // -q silences the warning; the closing error still names the line.
+    let (code, _, stderr) = verify(&[&args[..], &["-q"]].concat(), "");
+    assert_eq!(code, 2);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: ") && stderr.contains(&format!("{torn_path}:2")));
+
+    // --json: the skipped line is an object on stdout, in its place among the results.
+    let (code, stdout, stderr) = verify(&[&args[..], &["--json"]].concat(), "");
+    assert_eq!(code, 2, "{stderr}");
+    let objects = json_lines(&stdout);
+    let kinds: Vec<&str> = objects
+        .iter()
+        .map(|o| o["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "verification",
+            "unreadable",
+            "verification",
+            "verification",
+            "summary"
+        ]
+    );
+    let unreadable = &objects[1];
+    assert_eq!(unreadable["file"], torn_path);
+    assert_eq!(unreadable["line"], 2);
+    let error = unreadable["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("not a capture: ") && error.contains("cut short"),
+        "{unreadable}"
+    );
+    for (result, n) in [(&objects[0], 1), (&objects[2], 3), (&objects[3], 4)] {
+        assert_eq!(result["source"], format!("{torn_path}:{n}"));
+        assert_eq!(result["valid"], true, "{result}");
+    }
+    let summary = &objects[4];
+    assert_eq!(
+        (
+            &summary["total"],
+            &summary["valid"],
+            &summary["invalid"],
+            &summary["unreadable"]
+        ),
+        (
+            &Value::from(3),
+            &Value::from(3),
+            &Value::from(0),
+            &Value::from(1)
+        )
+    );
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "only the closing error:\n{stderr}"
+    );
+    assert!(
+        stderr.starts_with("error: 1 unreadable line skipped"),
+        "{stderr}"
+    );
+
+    // The torn fragment as the first line: still JSON Lines, and the next files are read.
+    let first = dir.path().join("first.jsonl");
+    write(&first, [TORN, "\n", &lines[0], &lines[1]].concat());
+    let good = dir.path().join("good.json");
+    write(&good, reqs[2].capture("g").to_string());
+    let (code, results, summary, stderr) =
+        verify_json(&[path_str(&first), path_str(&good), "--secret", SECRET], "");
+    assert_eq!(code, 2, "{stderr}");
+    let sources: Vec<&str> = results
+        .iter()
+        .map(|r| r["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            format!("{}:3", path_str(&first)),
+            format!("{}:4", path_str(&first)),
+            path_str(&good).to_string(),
+        ]
+    );
+    assert!(results.iter().all(|r| r["valid"] == true), "{results:?}");
+    assert_eq!(summary["unreadable"], 1);
+    let (_, stdout, stderr) = verify(&[path_str(&first), "--secret", SECRET], "");
+    assert_skipped_warning(
+        stderr.lines().next().unwrap(),
+        &format!("{}:1", path_str(&first)),
+    );
+    assert_eq!(stdout.matches('✓').count(), 2, "{stdout}");
+
+    // A bad signature anywhere decides: exit 1, and the closing line names both.
+    let mut tampered = reqs[0].clone();
+    tampered.body = click_body(99);
+    let bad = dir.path().join("bad.json");
+    write(&bad, tampered.capture("t").to_string());
+    let (code, stdout, stderr) = verify(&[torn_path, path_str(&bad), "--secret", SECRET], "");
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert_eq!(
+        stderr.lines().last(),
+        Some(
+            format!(
+                "error: 1 of 4 requests failed verification; 1 unreadable line skipped ({torn_path}:2)"
+            )
+            .as_str()
+        )
+    );
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
+
+    // Nothing readable at all: still one warning per line and exit 2.
+    let none = dir.path().join("none.jsonl");
+    write(
+        &none,
+        format!("{{\"type\":\"listening\",\"port\":1}}\n{TORN}{TORN}"),
+    );
+    let (code, _, stderr) = verify(&[path_str(&none), "--secret", SECRET], "");
+    assert_eq!(code, 2, "{stderr}");
+    let err_lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(err_lines.len(), 3, "{stderr}");
+    assert_skipped_warning(err_lines[0], &format!("{}:2", path_str(&none)));
+    assert_skipped_warning(err_lines[1], &format!("{}:3", path_str(&none)));
+    assert!(
+        err_lines[2].starts_with("error: no request could be read: 2 unreadable lines skipped"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_jsonl_file_cut_inside_its_last_line_verifies_the_rest_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = Req::signed("georedir", &click_body(1));
+    let lines = jsonl(&[good.clone(), good.clone(), good.clone()]);
+    let cut = dir.path().join("cut.jsonl");
+    write(&cut, &lines.as_bytes()[..lines.len() - 200]);
+    let good_file = dir.path().join("good.json");
+    write(&good_file, good.capture("g").to_string());
+    let place = format!("{}:3", path_str(&cut));
+    for json in [false, true] {
+        // Alone, and after a good input.
+        for before in [None, Some(path_str(&good_file))] {
+            let mut args: Vec<&str> = before.into_iter().collect();
+            args.extend([path_str(&cut), "--secret", SECRET]);
+            if json {
+                args.push("--json");
+            }
+            let (code, stdout, stderr) = verify(&args, "");
+            assert_no_panic(&stdout, &stderr);
+            assert_eq!(code, 2, "{args:?}\n{stdout}\n{stderr}");
+            let read = 2 + usize::from(before.is_some());
+            let err_lines: Vec<&str> = stderr.lines().collect();
+            if json {
+                assert_eq!(err_lines.len(), 1, "{stderr}");
+                let objects = json_lines(&stdout);
+                let valid = objects.iter().filter(|o| o["valid"] == true).count();
+                assert_eq!(valid, read, "{stdout}");
+                let unreadable: Vec<&Value> = objects
+                    .iter()
+                    .filter(|o| o["type"] == "unreadable")
+                    .collect();
+                assert_eq!(unreadable.len(), 1, "{stdout}");
+                assert_eq!(unreadable[0]["line"], 3);
+            } else {
+                assert_eq!(err_lines.len(), 2, "{stderr}");
+                assert_skipped_warning(err_lines[0], &place);
+                assert_eq!(stdout.matches('✓').count(), read, "{stdout}");
+            }
+            let last = err_lines.last().unwrap();
+            assert!(
+                last.starts_with("error: ") && last.contains(&place),
+                "{stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn listen_refuses_a_json_save_name_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("x.json");
+    for json in [false, true] {
+        let mut args = vec![
+            "listen",
+            "--port",
+            "0",
+            "--timeout",
+            "10s",
+            "--save",
+            path_str(&target),
+        ];
+        if json {
+            args.push("--json");
+        }
+        let result = run(&args);
+        assert_one_line_error(&result, 2, "a .json name would become a directory");
+        let message = &result.2;
+        assert!(
+            message.contains("(--save caps/)")
+                && message.contains(&format!(
+                    "(--save {})",
+                    path_str(&dir.path().join("x.jsonl"))
+                )),
+            "{message}"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "nothing is created"
+        );
+    }
+}
+
+/// Sends one signed click to a fresh `whk listen --save FILE --count 1` and waits for it
+/// to exit.
+fn listen_and_deliver(file: &Path, path: &str, n: usize) {
+    let mut listener = Listener::start(&["--json", "--save", path_str(file), "--count", "1"]);
+    let body = click_body(n);
+    let signature = hmac_hex(SECRET.as_bytes(), &body);
+    let reply = post(
+        listener.port,
+        path,
+        &[("X-GeoRedir-Signature", &signature)],
+        &body,
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let exited = listener.wait_exit();
+    assert_eq!(exited.code, Some(0), "{}", exited.stderr);
+}
+
+#[test]
+fn listen_puts_a_torn_jsonl_fragment_on_its_own_line_and_verify_reads_around_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("caps.jsonl");
+    listen_and_deliver(&file, "/first", 1);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            mode, 0o600,
+            "a new capture file is the owner's only: {mode:o}"
+        );
+    }
+    let first = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(first.lines().count(), 1, "{first}");
+
+    // A listener killed in the middle of a line leaves it without a newline.
+    let fragment = TORN.trim_end();
+    let mut torn = first.clone();
+    torn.push_str(fragment);
+    write(&file, &torn);
+
+    listen_and_deliver(&file, "/second", 2);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.starts_with(&torn),
+        "nothing before is changed or deleted:\n{text}"
+    );
+    let lines: Vec<&str> = text.split_terminator('\n').collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert_eq!(lines[1], fragment, "the fragment stays a line of its own");
+    let second: Value = serde_json::from_str(lines[2]).expect("the new line is whole");
+    assert_eq!(second["path"], "/second");
+    assert!(text.ends_with('\n'));
+
+    let (code, stdout, stderr) = verify(&[path_str(&file), "--secret", SECRET], "");
+    assert_eq!(code, 2, "{stdout}\n{stderr}");
+    let place = path_str(&file);
+    assert!(
+        stdout.contains(&format!("✓ {place}:1  georedir  valid")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("✓ {place}:3  georedir  valid")),
+        "{stdout}"
+    );
+    assert_skipped_warning(stderr.lines().next().unwrap(), &format!("{place}:2"));
 }
