@@ -734,7 +734,8 @@ fn escape_sequences_in_payloads_never_reach_the_terminal() {
     assert!(stdout.contains(r"\u009b31mcsi\u007f"), "{stdout}");
 }
 
-/// tiny_http accepts any ASCII in a method or header name, ESC included.
+/// A method or header name with ESC in it, should the HTTP side let it through, is shown
+/// escaped too.
 #[test]
 fn escape_sequences_in_the_method_and_header_names_are_escaped_too() {
     let mut listener = Listener::start(&["--color", "never", "--headers"]);

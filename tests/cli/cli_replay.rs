@@ -276,7 +276,11 @@ fn resign_makes_a_stale_delivery_fresh_for_every_scheme() {
 #[test]
 fn concurrency_delivers_every_capture_exactly_once() {
     // Each answer takes 200 ms: 50 one after another would take 10 s.
-    let receiver = ThreadedReceiver::start(Duration::from_millis(200));
+    let receiver = Receiver::start(vec![
+        Reply::status(200)
+            .with_body("ok")
+            .after(Duration::from_millis(200)),
+    ]);
     let dir = tempfile::tempdir().unwrap();
     let reqs: Vec<Req> = (0..50)
         .map(|n| Req::signed(SCHEMES[n % SCHEMES.len()], &click_body(n)))
