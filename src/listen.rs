@@ -135,7 +135,7 @@ impl Forwarder {
                     "↪ {url} answered {} {} in {took}  {}",
                     response.status,
                     response.reason,
-                    output::escape_controls(&output::shorten(body_text.trim(), 200))
+                    output::escape_line(&output::shorten(body_text.trim(), 200))
                 );
                 let record = json!({"url": url.as_str(), "status": response.status, "latency_ms": ms, "body": body_text});
                 let answer = Answer {
@@ -272,7 +272,7 @@ impl Tally {
         let events: Vec<String> = self
             .by_event
             .iter()
-            .map(|(e, n)| format!("{} {n}", output::escape_controls(e)))
+            .map(|(e, n)| format!("{} {n}", output::escape_line(e)))
             .collect();
         let mut text = format!(
             "{} deliveries: {} valid, {} invalid, {} duplicates",
@@ -552,7 +552,7 @@ impl Pipeline {
         let target = refusal
             .target
             .as_deref()
-            .map(|t| format!(" {}", output::escape_controls(t)))
+            .map(|t| format!(" {}", output::escape_line(t)))
             .unwrap_or_default();
         self.out.warn(&format!(
             "{}{target}{from}: {what}",
@@ -591,8 +591,8 @@ impl Pipeline {
                     stdout,
                     "{}  {}: {}",
                     self.label,
-                    output::escape_controls(name).bold(),
-                    output::escape_controls(value)
+                    output::escape_line(name).bold(),
+                    output::escape_line(value)
                 )?;
             }
         }
@@ -615,11 +615,11 @@ impl Pipeline {
         status: u16,
     ) -> String {
         let time = chrono::DateTime::<chrono::Local>::from(incoming.received_at).format("%H:%M:%S");
-        let target = output::escape_controls(&incoming.target());
+        let target = output::escape_line(&incoming.target());
         let event = capture
             .event
             .as_deref()
-            .map(output::escape_controls)
+            .map(output::escape_line)
             .unwrap_or_else(|| "-".into());
         let signature = match verdict {
             None => String::new(),
@@ -631,7 +631,7 @@ impl Pipeline {
                 format!(
                     "✗ {}: {}",
                     v.scheme.unwrap_or("unsigned"),
-                    v.reason().unwrap_or_default()
+                    output::escape_line(&v.reason().unwrap_or_default())
                 )
                 .red()
             ),
@@ -650,7 +650,7 @@ impl Pipeline {
         format!(
             "{}  {} {}  {}{signature}{retry}  → {status_text}  {}",
             time.to_string().dimmed(),
-            output::escape_controls(&incoming.method).bold(),
+            output::escape_line(&incoming.method).bold(),
             target,
             event.cyan(),
             human_size(incoming.body.len())
@@ -688,7 +688,9 @@ fn body_view(body: &[u8], color: bool) -> String {
         // serde escapes controls below 0x20 only; DEL and C1 (0x9b is a one-byte CSI) are
         // escaped here, after colouring, which never adds them.
         let pretty = output::pretty_json(&value, color);
-        let unsafe_char = |c: char| ('\u{7f}'..='\u{9f}').contains(&c);
+        // serde has escaped every C0 control inside strings; what is left unsafe is DEL, C1,
+        // bidi and zero-width characters.
+        let unsafe_char = |c: char| u32::from(c) >= 0x20 && output::is_terminal_unsafe(c);
         if !pretty.contains(unsafe_char) {
             return pretty;
         }

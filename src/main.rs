@@ -8,7 +8,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(whk::error::Error::BrokenPipe) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err}");
+            // One line, whatever file name or captured value the message quotes.
+            eprintln!("error: {}", whk::output::escape_line(&err.to_string()));
             ExitCode::from(err.exit_code())
         }
     }

@@ -151,14 +151,51 @@ pub fn shorten(text: &str, max: usize) -> String {
     format!("{kept}… ({} more characters)", count - max)
 }
 
-/// Makes text safe for a terminal: control characters and escape sequences are shown escaped.
+/// Whether a terminal would act on `c` or hide it, so that it must not be printed raw from
+/// received or captured data: C0 controls (tab and newline included), DEL and C1 controls
+/// (general category Cc); the bidirectional embeddings, overrides, isolates and marks
+/// (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C), which reorder what follows; and
+/// the zero-width characters (U+200B–U+200D, U+2060, U+FEFF), which hide in plain sight.
+pub fn is_terminal_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2060}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{feff}'
+        )
+}
+
+/// Makes multi-line text (a body) safe for a terminal: every character
+/// [`is_terminal_unsafe`] reports is shown escaped, `\r` as `\r` and the rest as `\u{…}`
+/// (lowercase hex), except newline and tab, which stay as they are.
 pub fn escape_controls(text: &str) -> String {
-    let mut safe = String::with_capacity(text.len());
+    escape_unsafe(text, true)
+}
+
+/// Makes a one-line field (a header name or value, an event name, a path, a reason, a file
+/// name) safe for a terminal: like [`escape_controls`], and newline and tab are escaped
+/// too, as `\n` and `\t`, so the field cannot break or pad the line it is printed in.
+pub fn escape_line(text: &str) -> String {
+    escape_unsafe(text, false)
+}
+
+fn escape_unsafe(text: &str, keep_newline_and_tab: bool) -> String {
+    let kept = |c: char| keep_newline_and_tab && (c == '\n' || c == '\t');
+    if !text.chars().any(|c| is_terminal_unsafe(c) && !kept(c)) {
+        return text.to_string();
+    }
+    let mut safe = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         match c {
-            '\n' | '\t' => safe.push(c),
-            c if c.is_control() => safe.extend(c.escape_default()),
-            c => safe.push(c),
+            c if kept(c) || !is_terminal_unsafe(c) => safe.push(c),
+            '\n' => safe.push_str("\\n"),
+            '\t' => safe.push_str("\\t"),
+            '\r' => safe.push_str("\\r"),
+            c => safe.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
         }
     }
     safe
@@ -223,7 +260,77 @@ mod tests {
             escape_controls("a\u{1b}[31mred\u{7}"),
             "a\\u{1b}[31mred\\u{7}"
         );
-        assert_eq!(escape_controls("line\nnext"), "line\nnext");
+        assert_eq!(escape_controls("line\nnext\tcol"), "line\nnext\tcol");
+        assert_eq!(escape_controls("cr\r\0"), "cr\\r\\u{0}");
+    }
+
+    #[test]
+    fn escape_controls_covers_del_and_c1() {
+        assert_eq!(escape_controls("del\u{7f}"), "del\\u{7f}");
+        // U+009B is CSI on 8-bit terminals; U+0085 is NEL, a line break to some.
+        assert_eq!(
+            escape_controls("\u{80}\u{85}\u{9b}31m\u{9f}"),
+            "\\u{80}\\u{85}\\u{9b}31m\\u{9f}"
+        );
+        // Just outside the C1 range: printable and kept.
+        assert_eq!(escape_controls("\u{a0}é"), "\u{a0}é");
+    }
+
+    #[test]
+    fn escape_controls_covers_bidi_controls() {
+        let bidi = [
+            '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}',
+            '\u{2068}', '\u{2069}', '\u{200e}', '\u{200f}', '\u{061c}',
+        ];
+        for c in bidi {
+            let text = format!("a{c}b");
+            assert_eq!(
+                escape_controls(&text),
+                format!("a\\u{{{:x}}}b", u32::from(c)),
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+        assert_eq!(
+            escape_controls("invoice\u{202e}fdp.exe"),
+            "invoice\\u{202e}fdp.exe"
+        );
+        // Neighbours that are not bidi controls stay.
+        assert_eq!(escape_controls("\u{2029}\u{206a}"), "\u{2029}\u{206a}");
+    }
+
+    #[test]
+    fn escape_controls_covers_zero_width_characters() {
+        for c in ['\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}'] {
+            assert_eq!(
+                escape_controls(&format!("x{c}y")),
+                format!("x\\u{{{:x}}}y", u32::from(c)),
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+        assert_eq!(escape_controls("\u{feff}{}"), "\\u{feff}{}");
+    }
+
+    #[test]
+    fn escape_line_also_escapes_newline_and_tab() {
+        assert_eq!(escape_line("a\nb\tc\r"), "a\\nb\\tc\\r");
+        assert_eq!(
+            escape_line("X-Signature\u{1b}]52;c;aGk=\u{7}\u{1b}[2J"),
+            "X-Signature\\u{1b}]52;c;aGk=\\u{7}\\u{1b}[2J"
+        );
+        assert_eq!(
+            escape_line("\u{85}\u{202e}\u{200b}"),
+            "\\u{85}\\u{202e}\\u{200b}"
+        );
+        assert_eq!(
+            escape_line("link.clicked · Zürich"),
+            "link.clicked · Zürich"
+        );
+        for text in ["a\u{1b}b\n", "\u{2066}x\u{2069}\t", "\u{9b}"] {
+            let escaped = escape_line(text);
+            assert!(!escaped.contains(is_terminal_unsafe), "{escaped:?}");
+        }
     }
 
     #[test]

@@ -175,7 +175,7 @@ fn report_one(
         value["source"] = json!(source);
         return out.json_line(&value);
     }
-    out.line(&format!("{}", output::escape_controls(source).dimmed()))?;
+    out.line(&format!("{}", output::escape_line(source).dimmed()))?;
     match &last.outcome {
         Ok(response) => print_human(outgoing, request, attempts, response, expectation, out),
         Err(_) => out.line(&format!(

@@ -300,7 +300,8 @@ pub(crate) fn print_human(
     };
     let status = format!("{} {}", response.status, response.reason);
     let status = if ok { status.green() } else { status.red() };
-    let event = outgoing.event.as_deref().unwrap_or("body");
+    // Replayed deliveries carry a captured event name: escaped like any received value.
+    let event = output::escape_line(outgoing.event.as_deref().unwrap_or("body"));
     let tries = if attempts.len() > 1 {
         format!("  ({} attempts)", attempts.len())
     } else {
@@ -331,8 +332,8 @@ fn print_headers(out: Printer, arrow: char, first: &str, headers: &[Header]) -> 
     for (name, value) in headers {
         out.line(&format!(
             "{arrow} {}: {}",
-            name.bold(),
-            output::escape_controls(value)
+            output::escape_line(name).bold(),
+            output::escape_line(value)
         ))?;
     }
     Ok(())

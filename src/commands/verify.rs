@@ -257,7 +257,9 @@ impl<'a> Report<'a> {
             writeln!(writer, "{}", self.to_json())?;
             return Ok(());
         }
-        let source = output::escape_controls(&self.recorded.source);
+        // Human output only: everything taken from the input is escaped for the terminal
+        // (a header name can carry ESC or bidi controls); --json keeps the exact values.
+        let source = output::escape_line(&self.recorded.source);
         let scheme = self.verdict.scheme.unwrap_or("-");
         match &self.verdict.result {
             Ok(_) => writeln!(
@@ -276,7 +278,7 @@ impl<'a> Report<'a> {
                     writer,
                     "{} {source}  {scheme}  {}",
                     "✗".red().bold(),
-                    format!("invalid{kind}: {err}").red()
+                    format!("invalid{kind}: {}", output::escape_line(&err.to_string())).red()
                 )?;
                 // The detail, unless it only repeats the reason; a detail that extends the
                 // reason (stale) adds what to do about it.
@@ -291,9 +293,14 @@ impl<'a> Report<'a> {
                         writer,
                         "  {} {}",
                         "hint:".yellow(),
-                        rest.trim_start_matches([';', ' '])
+                        output::escape_line(rest.trim_start_matches([';', ' ']))
                     )?,
-                    Some((detail, None)) => writeln!(writer, "  {} {detail}", "why:".yellow())?,
+                    Some((detail, None)) => writeln!(
+                        writer,
+                        "  {} {}",
+                        "why:".yellow(),
+                        output::escape_line(detail)
+                    )?,
                 }
             }
         }
@@ -305,7 +312,12 @@ impl<'a> Report<'a> {
         }
         if let Some((headers, signed)) = &self.expected {
             for (name, value) in headers {
-                writeln!(writer, "  expected {name}: {value}")?;
+                writeln!(
+                    writer,
+                    "  expected {}: {}",
+                    output::escape_line(name),
+                    output::escape_line(value)
+                )?;
             }
             writeln!(writer, "  signed bytes: {}", escape_bytes(signed))?;
         }
@@ -341,7 +353,8 @@ impl<'a> Report<'a> {
     }
 }
 
-/// The signed bytes as one quoted line, with anything unprintable escaped.
+/// The signed bytes as one quoted line, with anything unprintable escaped (`Debug` escapes
+/// controls, bidi and zero-width characters too).
 fn escape_bytes(bytes: &[u8]) -> String {
     format!("{:?}", String::from_utf8_lossy(bytes))
 }

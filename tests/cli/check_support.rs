@@ -1,18 +1,19 @@
-//! A configurable webhook receiver for `whk check` tests: a tiny_http server on 127.0.0.1:0
-//! that verifies deliveries the way the provider documentation says (or, on purpose, the
-//! ways real receivers get it wrong). Its verification is written here, from the scheme
-//! descriptions in DESIGN.md, and shares no code with whk. Stops when dropped.
+//! A configurable webhook receiver for `whk check` tests: on the shared stand-in server
+//! (`support::StubServer`, 127.0.0.1:0), it verifies deliveries the way the provider
+//! documentation says (or, on purpose, the ways real receivers get it wrong). Its
+//! verification is written here, from the scheme descriptions in DESIGN.md, and shares no
+//! code with whk. Stops when dropped.
 
 #![allow(dead_code)]
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use hmac::{KeyInit, Mac};
+
+use crate::support::{Recorded, StubAnswer, StubServer};
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 
@@ -149,8 +150,7 @@ pub struct Seen {
 pub struct CheckReceiver {
     pub port: u16,
     seen: Arc<Mutex<Vec<Seen>>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    _server: StubServer,
 }
 
 impl CheckReceiver {
@@ -161,32 +161,23 @@ impl CheckReceiver {
         events: &'static [&'static str],
         behaviour: Behaviour,
     ) -> Self {
-        let server = tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        let port = server.server_addr().to_ip().expect("an IP address").port();
         let seen = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (log, flag, secret) = (seen.clone(), stop.clone(), secret.to_string());
-        let thread = std::thread::spawn(move || {
-            let mut keys: Vec<String> = Vec::new();
-            while !flag.load(Ordering::SeqCst) {
-                let Ok(Some(mut request)) = server.recv_timeout(Duration::from_millis(20)) else {
-                    continue;
-                };
-                let mut body = Vec::new();
-                let _ = request.as_reader().read_to_end(&mut body);
-                let headers: Vec<(String, String)> = request
-                    .headers()
-                    .iter()
-                    .map(|h| (h.field.to_string(), h.value.to_string()))
-                    .collect();
-                let parsed: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
-                let event = parsed
-                    .as_ref()
-                    .and_then(|v| v.get("event"))
-                    .and_then(|e| e.as_str())
-                    .map(str::to_string);
-                let status = decide(scheme, &secret, &behaviour, events, &headers, &body);
-                let key = idempotency_key(&headers, parsed.as_ref());
+        let (log, secret) = (seen.clone(), secret.to_string());
+        let keys: Mutex<Vec<String>> = Mutex::new(Vec::new());
+        let server = StubServer::start(move |request| {
+            let Recorded { headers, body, .. } = request;
+            let parsed: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
+            let event = parsed
+                .as_ref()
+                .and_then(|v| v.get("event"))
+                .and_then(|e| e.as_str())
+                .map(str::to_string);
+            let status = decide(scheme, &secret, &behaviour, events, &headers, &body);
+            let key = idempotency_key(&headers, parsed.as_ref());
+            {
+                // One lock over the keys and the log: concurrent deliveries of one key are
+                // told apart in the order they are logged.
+                let mut keys = keys.lock().unwrap();
                 let duplicate = status == 200 && key.as_ref().is_some_and(|k| keys.contains(k));
                 if status == 200
                     && let Some(key) = key
@@ -200,24 +191,22 @@ impl CheckReceiver {
                     event,
                     duplicate,
                 });
-                let delay = behaviour.delay;
-                std::thread::spawn(move || {
-                    std::thread::sleep(delay);
-                    let text = if status == 200 {
-                        r#"{"received":true}"#
-                    } else {
-                        r#"{"error":"refused"}"#
-                    };
-                    let _ = request
-                        .respond(tiny_http::Response::from_string(text).with_status_code(status));
-                });
+            }
+            std::thread::sleep(behaviour.delay);
+            let text = if status == 200 {
+                r#"{"received":true}"#
+            } else {
+                r#"{"error":"refused"}"#
+            };
+            StubAnswer {
+                status,
+                body: text.as_bytes().to_vec(),
             }
         });
         CheckReceiver {
-            port,
+            port: server.port,
             seen,
-            stop,
-            thread: Some(thread),
+            _server: server,
         }
     }
 
@@ -227,15 +216,6 @@ impl CheckReceiver {
 
     pub fn seen(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
-    }
-}
-
-impl Drop for CheckReceiver {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 

@@ -202,8 +202,9 @@ fn bad_load_flags_are_usage_errors() {
     }
 }
 
-/// Regression: tiny_http's connection pool could queue two new keep-alive connections for
-/// one waiting thread, leaving deliveries unanswered until the sender timed out.
+/// Regression: the listener's HTTP library once had a connection pool that could queue two
+/// new keep-alive connections for one waiting thread, leaving deliveries unanswered until
+/// the sender timed out.
 #[test]
 fn listener_answers_every_delivery_of_a_concurrent_load() {
     for _ in 0..2 {

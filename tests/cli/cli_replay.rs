@@ -276,7 +276,11 @@ fn resign_makes_a_stale_delivery_fresh_for_every_scheme() {
 #[test]
 fn concurrency_delivers_every_capture_exactly_once() {
     // Each answer takes 200 ms: 50 one after another would take 10 s.
-    let receiver = ThreadedReceiver::start(Duration::from_millis(200));
+    let receiver = Receiver::start(vec![
+        Reply::status(200)
+            .with_body("ok")
+            .after(Duration::from_millis(200)),
+    ]);
     let dir = tempfile::tempdir().unwrap();
     let reqs: Vec<Req> = (0..50)
         .map(|n| Req::signed(SCHEMES[n % SCHEMES.len()], &click_body(n)))
@@ -449,4 +453,69 @@ fn replay_reads_captures_from_stdin() {
             received_with_body(&received, &req.body)
         ));
     }
+}
+
+#[test]
+fn captured_event_names_and_file_names_are_escaped_in_human_output() {
+    let receiver = Receiver::ok();
+    let dir = tempfile::tempdir().unwrap();
+    let event = "click\u{202e}kcilc\u{1b}[2J\u{200b}";
+    let body = serde_json::to_vec(&serde_json::json!({
+        "event": event,
+        "data": {"click_id": "clk_1"},
+    }))
+    .unwrap();
+    let file = dir.path().join("evil\u{202e}lmth.jsonl");
+    write(&file, jsonl(&[Req::signed("georedir", &body)]));
+    let file = path_str(&file);
+    let unsafe_chars = ['\u{1b}', '\u{7}', '\u{202e}', '\u{200b}'];
+
+    let (code, stdout, stderr) = replay(&[file, "--url", &receiver.url("/"), "-v"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    for text in [&stdout, &stderr] {
+        assert!(!text.contains(unsafe_chars), "{}", text.escape_debug());
+    }
+    assert!(
+        stdout.contains(r"click\u{202e}kcilc\u{1b}[2J\u{200b}"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(r"evil\u{202e}lmth.jsonl"), "{stdout}");
+    assert_eq!(
+        receiver.requests()[0].body,
+        body,
+        "the body went byte for byte"
+    );
+
+    // --json keeps the exact values.
+    let (code, stdout, stderr) = replay(&[file, "--url", &receiver.url("/"), "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let lines = json_lines(&stdout);
+    assert_eq!(lines[0]["event"], event, "{stdout}");
+    assert!(
+        lines[0]["source"].as_str().unwrap().starts_with(file),
+        "{stdout}"
+    );
+
+    // An error line that names the file shows it escaped, and stays one line.
+    let unsigned = dir.path().join("tab\there\u{202e}.jsonl");
+    write(&unsigned, jsonl(&[Req::post(&body, Vec::new())]));
+    let result = replay(&[
+        path_str(&unsigned),
+        "--url",
+        &receiver.url("/"),
+        "--resign",
+        "--secret",
+        "s",
+    ]);
+    assert_one_line_error(&result, 2, r"tab\there\u{202e}.jsonl");
+    assert!(
+        !result.2.contains(unsafe_chars),
+        "{}",
+        result.2.escape_debug()
+    );
+    assert_eq!(
+        receiver.requests().len(),
+        2,
+        "the unsigned capture was not sent"
+    );
 }

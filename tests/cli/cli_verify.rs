@@ -1424,3 +1424,147 @@ fn listen_puts_a_torn_jsonl_fragment_on_its_own_line_and_verify_reads_around_it(
     );
     assert_skipped_warning(stderr.lines().next().unwrap(), &format!("{place}:2"));
 }
+
+/// A header name that, printed raw, would set the clipboard (OSC 52) and clear the screen.
+const HOSTILE_HEADER: &str = "X-Signature\u{1b}]52;c;aGk=\u{7}\u{1b}[2J";
+/// The same name as human output must show it.
+const HOSTILE_HEADER_SHOWN: &str = r"X-Signature\u{1b}]52;c;aGk=\u{7}\u{1b}[2J";
+/// A webhook-id with a screen clear, a right-to-left override and a zero-width space.
+const HOSTILE_ID: &str = "msg_\u{1b}[2J\u{202e}1\u{200b}";
+const HOSTILE_ID_SHOWN: &str = r"msg_\u{1b}[2J\u{202e}1\u{200b}";
+/// An event name that a right-to-left override turns around on screen.
+const HOSTILE_EVENT: &str = "click\u{202e}kcilc";
+
+/// A capture of a delivery that carries terminal escapes and bidi controls in its header
+/// names, its webhook-id and its event name, in a file whose name has a bidi override too.
+fn hostile_capture(dir: &Path) -> std::path::PathBuf {
+    let body = serde_json::to_vec(&serde_json::json!({
+        "event": HOSTILE_EVENT,
+        "data": {"click_id": "clk_1"},
+    }))
+    .unwrap();
+    let mut req = Req::post(
+        &body,
+        vec![
+            (HOSTILE_HEADER.to_string(), "sha256=00".to_string()),
+            ("webhook-id".to_string(), HOSTILE_ID.to_string()),
+        ],
+    );
+    req.path = "/hooks/\u{1b}[31m\u{202e}".into();
+    let mut capture = req.capture("cap_hostile");
+    capture["event"] = Value::from(HOSTILE_EVENT);
+    let file = dir.join("evil\u{202e}lmth.jsonl");
+    write(&file, format!("{capture}\n"));
+    file
+}
+
+/// Asserts no raw ESC, BEL, C1, bidi or zero-width character reaches the terminal.
+#[track_caller]
+fn assert_terminal_safe(label: &str, stdout: &str, stderr: &str) {
+    for (stream, text) in [("stdout", stdout), ("stderr", stderr)] {
+        for c in [
+            '\u{1b}', '\u{7}', '\u{9b}', '\u{202e}', '\u{200b}', '\u{2066}', '\u{feff}',
+        ] {
+            assert!(
+                !text.contains(c),
+                "{label}: raw U+{:04X} on {stream}:\n{}",
+                u32::from(c),
+                text.escape_debug()
+            );
+        }
+    }
+}
+
+#[test]
+fn captured_escape_sequences_and_bidi_controls_are_escaped_in_human_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = hostile_capture(dir.path());
+    let file = path_str(&file);
+    let file_shown = file.replace('\u{202e}', r"\u{202e}");
+
+    // Detection finds no known scheme and names the signature-like headers present.
+    let (code, stdout, stderr) = verify(&["--secret", "s", file], "");
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert_terminal_safe("detected", &stdout, &stderr);
+    assert!(stdout.contains(HOSTILE_HEADER_SHOWN), "{stdout}");
+    assert!(stdout.contains("webhook-id"), "{stdout}");
+    assert!(stdout.contains(&file_shown), "{stdout}");
+    assert!(stdout.contains("(missing-header)"), "{stdout}");
+
+    // A fixed scheme: the missing-header reason lists the same names, and --show-expected
+    // shows the signed bytes, event name included, escaped.
+    let (code, stdout, stderr) = verify(
+        &[
+            "--secret",
+            "s",
+            "--scheme",
+            "github",
+            "--show-expected",
+            file,
+        ],
+        "",
+    );
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert_terminal_safe("github", &stdout, &stderr);
+    assert!(stdout.contains(HOSTILE_HEADER_SHOWN), "{stdout}");
+    assert!(stdout.contains(r"click\u{202e}kcilc"), "{stdout}");
+    assert!(
+        stdout.contains("expected X-Hub-Signature-256: sha256="),
+        "{stdout}"
+    );
+
+    // Standard Webhooks signs the captured webhook-id: the expected headers repeat it.
+    let (code, stdout, stderr) = verify(
+        &[
+            "--secret",
+            SECRET,
+            "--scheme",
+            "standard",
+            "--show-expected",
+            file,
+        ],
+        "",
+    );
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert_terminal_safe("standard", &stdout, &stderr);
+    assert!(
+        stdout.contains(&format!("expected webhook-id: {HOSTILE_ID_SHOWN}")),
+        "{stdout}"
+    );
+    assert!(stdout.contains(HOSTILE_HEADER_SHOWN), "{stdout}");
+
+    // --json keeps every value exact.
+    let (code, results, summary, stderr) = verify_json(&["--secret", "s", file], "");
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(summary["invalid"], 1);
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["source"], file);
+    let reason = results[0]["reason"].as_str().unwrap();
+    assert!(reason.contains(HOSTILE_HEADER), "{reason:?}");
+    assert!(!reason.contains(HOSTILE_HEADER_SHOWN), "{reason:?}");
+    let (code, results, _, stderr) = verify_json(
+        &[
+            "--secret",
+            SECRET,
+            "--scheme",
+            "standard",
+            "--show-expected",
+            file,
+        ],
+        "",
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        results[0]["expected"]["headers"]["webhook-id"], HOSTILE_ID,
+        "{}",
+        results[0]
+    );
+    assert!(
+        results[0]["expected"]["signed"]
+            .as_str()
+            .unwrap()
+            .contains(HOSTILE_EVENT),
+        "{}",
+        results[0]
+    );
+}
