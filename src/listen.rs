@@ -428,7 +428,8 @@ impl Pipeline {
             &answer,
             forward.as_ref().map(|f| f.0.clone()),
         );
-        let json = serde_json::to_vec(&capture).expect("a capture always serialises");
+        let mut json = serde_json::to_vec(&capture).expect("a capture always serialises");
+        json.push(b'\n');
         if let Some(sink) = &self.sink
             && let Err(err) = sink.write(&capture.id, &json)
         {
@@ -519,7 +520,8 @@ impl Pipeline {
         }
     }
 
-    /// A request refused before it reached `handle`: counted, and one line on stderr.
+    /// A request refused before it reached `handle`: counted, and one line on stderr (a
+    /// `{"type":"refused"}` line on stdout with --json).
     pub fn refused(&self, refusal: Refusal) {
         {
             let mut tally = lock(&self.tally);
@@ -545,6 +547,20 @@ impl Pipeline {
             Refused::Malformed(why) => format!("malformed request: {why}"),
             Refused::PlainHttpOnTls => "plain HTTP on the TLS port (use https://)".into(),
         };
+        if self.out.json {
+            let line = json!({
+                "type": "refused",
+                "status": refusal.reason.status(),
+                "reason": refusal_kind(&refusal.reason),
+                "message": what,
+                "target": refusal.target,
+                "remote_addr": refusal.remote.map(|r| r.to_string()),
+            });
+            if self.out.json_line(&line).is_err() {
+                self.stop_with(Stop::PipeClosed);
+            }
+            return;
+        }
         let from = refusal
             .remote
             .map(|r| format!(" from {r}"))
@@ -576,8 +592,8 @@ impl Pipeline {
     ) -> std::io::Result<()> {
         let mut stdout = std::io::stdout().lock();
         if self.out.json {
-            stdout.write_all(json)?;
-            return stdout.write_all(b"\n");
+            // One write: `json` ends in its newline.
+            return stdout.write_all(json);
         }
         writeln!(
             stdout,

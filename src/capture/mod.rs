@@ -131,14 +131,17 @@ impl Sink {
 
     /// Writes one capture completely, or not at all: a whole line (a failed write is cut
     /// off again), or a temp file renamed into place. `json` is the capture serialised on
-    /// one line.
+    /// one line, with or without its newline.
     pub fn write(&self, id: &str, json: &[u8]) -> std::io::Result<()> {
         match self {
             Sink::Lines(file) => {
+                let mut file = file.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                if json.ends_with(b"\n") {
+                    return file.append(json);
+                }
                 let mut line = Vec::with_capacity(json.len() + 1);
                 line.extend_from_slice(json);
                 line.push(b'\n');
-                let mut file = file.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
                 file.append(&line)
             }
             Sink::Directory(dir) => {
@@ -147,7 +150,9 @@ impl Sink {
                     .suffix(".tmp")
                     .tempfile_in(dir)?;
                 temp.write_all(json)?;
-                temp.write_all(b"\n")?;
+                if !json.ends_with(b"\n") {
+                    temp.write_all(b"\n")?;
+                }
                 temp.persist(dir.join(format!("{id}.json")))
                     .map_err(|err| err.error)?;
                 Ok(())

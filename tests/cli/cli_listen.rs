@@ -667,7 +667,18 @@ fn oversized_bodies_get_413_and_the_listener_carries_on() {
         .map(|v| v["path"].clone())
         .collect();
     assert_eq!(paths, [json!("/small"), json!("/small-again")]);
-    assert!(exited.stderr.contains("413"), "{}", exited.stderr);
+    let refusals: Vec<Value> = exited
+        .json_lines()
+        .into_iter()
+        .filter(|v| v["type"] == "refused")
+        .collect();
+    assert_eq!(refusals.len(), 2, "one JSON line per refusal");
+    for (refusal, target) in refusals.iter().zip(["/big", "/chunked"]) {
+        assert_eq!(refusal["status"], 413, "{refusal}");
+        assert_eq!(refusal["reason"], "body_too_large", "{refusal}");
+        assert_eq!(refusal["target"], target, "{refusal}");
+    }
+    assert_eq!(summary["refusals"], json!({"body_too_large": 2}));
 }
 
 #[test]
