@@ -1,100 +1,219 @@
 #!/usr/bin/env bash
-# Throughput benchmark for `whk listen`: how many signed 1 KiB deliveries per second it
-# absorbs on loopback while verifying every signature and saving every delivery to a JSON
-# Lines file, its peak memory, and proof from that file that no acknowledged delivery is
-# missing. Not a test: it prints figures and fails only when the capture file disproves
-# "every acknowledged delivery was saved and valid".
+# `whk listen` beside nginx `return 200`, in one run: how many signed 1 KiB deliveries per
+# second whk absorbs on loopback while verifying every signature and saving every delivery
+# to a JSON Lines file, against the near-limit reference of nginx answering 200 with one
+# worker; what each costs in server CPU per request, its latency and peak memory; and how
+# much memory whk holds with 1,000 idle connections open (while still answering a delivery).
 #
-#   scripts/bench-listen.sh                       # 16 and 64 connections, 10 s each
-#   BENCH_SECONDS=30 BENCH_CONNECTIONS="16 64 256" scripts/bench-listen.sh
-#   BENCH_UNIQUE=1 scripts/bench-listen.sh        # a distinct idempotency key per request
+#   a. throughput, alternating: nginx, whk, nginx, whk … for BENCH_ROUNDS rounds, so both see
+#      the same machine state. Each run starts its server afresh and drives it with
+#        wrk -t2 -c64 -d5s POSTing the same pre-signed 1 KiB bodies (rotating) to
+#        whk listen --port 0 --secret S --save FILE.jsonl --json >/dev/null
+#        nginx (worker_processes 1, location / { return 200; })
+#      Server CPU comes from /proc/PID/stat (utime + stime) of the nginx worker and of the
+#      whk process (all its threads) before and after wrk; wrk's CPU from GNU time; peak RSS
+#      is VmHWM from /proc/PID/status when wrk is done. Each whk run's capture file must hold
+#      every delivery wrk saw acknowledged (2xx), each with a valid signature.
+#   b. idle connections: a fresh `whk listen` (same command) with 1,000 connections open from
+#      a python3 script (half send nothing, half a partial request head), held ~3 s; whk's
+#      VmRSS and VmHWM are read while they are open, and one signed delivery sent with curl
+#      meanwhile must get 200 and be saved. (whk's defaults: --max-connections 1024,
+#      --read-timeout 30s, so none of the idle ones is refused or timed out in that window.)
+#
+# Prints (stdout) a Markdown table with the medians over the rounds, the whk/nginx ratio of
+# deliveries/s per round (median and min–max), the idle-connection line, the targets
+# (≥ 0.6× nginx, aim 0.8×; peak RSS ≤ 20 MiB at 64 connections; ≤ 64 MiB with 1,000 idle
+# connections) as met/missed, the machine, the load before each run and the exact commands.
+# Progress goes to stderr. Exit status: 0 when it ran, even if a target is missed; 1 when a
+# capture file misses an acknowledged delivery or holds an invalid one, or the delivery
+# during the idle connections did not get 200 or was not saved; 2 on a setup error.
+#
+#   scripts/bench-listen.sh                           # 3 rounds of 5 s each + idle: ~1 min
+#   BENCH_SECONDS=2 BENCH_ROUNDS=1 scripts/bench-listen.sh    # a quick check that it works
+#   BENCH_ROUNDS=7 BENCH_WAIT_IDLE=120 scripts/bench-listen.sh
+#   BENCH_BUILD=0 scripts/bench-listen.sh             # use the binary already built
 #
 # Environment:
-#   BENCH_SECONDS      wrk duration per run (default 10)
-#   BENCH_CONNECTIONS  connection counts to run (default "16 64")
-#   BENCH_THREADS      wrk threads (default 2)
+#   BENCH_SECONDS      wrk duration of each run (default 5, 1 to 60)
+#   BENCH_ROUNDS       rounds of (nginx, whk) (default 3, 1 to 50)
+#   BENCH_CONNECTIONS  wrk connections (default 64; the RSS target is for 64)
+#   BENCH_IDLE         idle connections held open in (b) (default 1000, 1 to 1000: whk's
+#                      default --max-connections is 1024 and the curl delivery needs one)
+#   BENCH_IDLE_HOLD    seconds the idle connections are held (default 3, 2 to 20)
 #   BENCH_BODIES       distinct pre-signed bodies wrk rotates through (default 1024)
 #   BENCH_UNIQUE       1: add a per-request `webhook-id` header, so every delivery has its own
 #                      idempotency key and whk's duplicate-detection set grows as in a long
 #                      real stream (the GeoRedir signature covers the body only, so it stays
-#                      valid); 0 (default): the keys repeat every BENCH_BODIES deliveries
-#   BENCH_KEEP         1: keep the temp directory (captures, wrk and time output)
+#                      valid); 0 (default): the keys repeat every BENCH_BODIES deliveries.
+#                      Sent to nginx as well, so both get the same requests.
+#   BENCH_WAIT_IDLE    seconds, over the whole run, that may be spent waiting for the CPUs
+#                      to be 90% idle before a run starts (default 60; 0: never wait). The
+#                      load before each run is printed either way.
+#   BENCH_BUILD        1 (default): `cargo build --release --quiet` first; 0: use the binary
+#                      as it is
+#   BENCH_KEEP         1: keep the temp directory (captures, wrk output, nginx config)
 #   CARGO_TARGET_DIR   where cargo builds (default ./target)
 #
-# Needs: cargo, python3, wrk and GNU time (both installed with apt-get when missing and
-# running as root). Talks to 127.0.0.1 only.
+# Needs: cargo, python3, curl, wrk, nginx and GNU time (the last three installed with apt-get
+# when missing and running as root), and `ulimit -n` of at least 4096 (raised here when the
+# hard limit allows). nginx runs as a plain child process of this script with its own config
+# in a temp directory, never as a service. Every server listens on, and every client talks
+# to, 127.0.0.1 only; every step runs under `timeout`; everything started is stopped on exit.
 set -euo pipefail
 
-SECONDS_PER_RUN=${BENCH_SECONDS:-10}
-CONNECTIONS=${BENCH_CONNECTIONS:-"16 64"}
-THREADS=${BENCH_THREADS:-2}
+SECONDS_PER_RUN=${BENCH_SECONDS:-5}
+ROUNDS=${BENCH_ROUNDS:-3}
+CONNECTIONS=${BENCH_CONNECTIONS:-64}
+IDLE=${BENCH_IDLE:-1000}
+IDLE_HOLD=${BENCH_IDLE_HOLD:-3}
 BODIES=${BENCH_BODIES:-1024}
 UNIQUE=${BENCH_UNIQUE:-0}
-SECRET="bench-secret-$$"
+WAIT_IDLE=${BENCH_WAIT_IDLE:-60}
+BUILD=${BENCH_BUILD:-1}
+THREADS=2
+SECRET="bench-secret-whk"
+NOFILE=4096
 
 die() {
     echo "bench-listen: $*" >&2
     exit 2
 }
+say() { echo "bench-listen: $*" >&2; }
 
-[[ $SECONDS_PER_RUN =~ ^[0-9]+$ && $SECONDS_PER_RUN -ge 1 && $SECONDS_PER_RUN -le 600 ]] ||
-    die "BENCH_SECONDS must be a whole number of seconds from 1 to 600"
-[[ $THREADS =~ ^[0-9]+$ && $THREADS -ge 1 ]] || die "BENCH_THREADS must be a positive number"
-[[ $BODIES =~ ^[0-9]+$ && $BODIES -ge 1 && $BODIES -le 100000 ]] ||
-    die "BENCH_BODIES must be from 1 to 100000"
-for c in $CONNECTIONS; do
-    [[ $c =~ ^[0-9]+$ && $c -ge $THREADS ]] ||
-        die "each of BENCH_CONNECTIONS must be a number of at least BENCH_THREADS ($THREADS)"
-done
+number() { [[ $2 =~ ^[0-9]+$ && $2 -ge $3 && $2 -le $4 ]] || die "$1 must be a whole number from $3 to $4"; }
+number BENCH_SECONDS "$SECONDS_PER_RUN" 1 60
+number BENCH_ROUNDS "$ROUNDS" 1 50
+number BENCH_CONNECTIONS "$CONNECTIONS" "$THREADS" 1000
+number BENCH_IDLE "$IDLE" 1 1000
+number BENCH_IDLE_HOLD "$IDLE_HOLD" 2 20
+number BENCH_BODIES "$BODIES" 1 100000
+number BENCH_UNIQUE "$UNIQUE" 0 1
+number BENCH_WAIT_IDLE "$WAIT_IDLE" 0 3600
+number BENCH_BUILD "$BUILD" 0 1
+
+# The idle connections, wrk's and the servers' descriptors all count against `ulimit -n`.
+if [[ $(ulimit -n) != unlimited && $(ulimit -n) -lt $NOFILE ]]; then
+    ulimit -n "$NOFILE" 2>/dev/null ||
+        die "cannot raise the open-file limit to $NOFILE (soft $(ulimit -Sn), hard $(ulimit -Hn)); raise the hard limit (e.g. as root, or in /etc/security/limits.conf) and rerun"
+fi
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 
 # --- tools -------------------------------------------------------------------------------
+apt_updated=0
 install_pkg() { # install_pkg PACKAGE WHAT
-    if [[ $(id -u) -ne 0 ]]; then
-        die "$2 is missing and this is not root: install it (apt-get install -y $1) and rerun"
-    fi
-    echo "installing $1 …" >&2
-    if ! { apt-get install -y -qq "$1" >/dev/null 2>&1 ||
-        { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq "$1" >/dev/null 2>&1; }; }; then
-        die "could not install $1 with apt-get; install $2 by hand and rerun"
+    [[ $(id -u) -eq 0 ]] || die "$2 is missing and this is not root: apt-get install -y $1, then rerun"
+    say "installing $1 …"
+    if ! apt-get install -y -qq "$1" >/dev/null 2>&1; then
+        if [[ $apt_updated -eq 0 ]]; then
+            apt-get update -qq >/dev/null 2>&1 || true
+            apt_updated=1
+        fi
+        apt-get install -y -qq "$1" >/dev/null 2>&1 || die "could not install $1 with apt-get"
     fi
 }
 command -v wrk >/dev/null || install_pkg wrk wrk
+command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || install_pkg nginx nginx
 [[ -x /usr/bin/time ]] || install_pkg time "GNU time (/usr/bin/time)"
-command -v python3 >/dev/null || die "python3 is needed to build the bodies and check the capture"
-command -v cargo >/dev/null || die "cargo is needed to build whk"
+command -v curl >/dev/null || install_pkg curl curl
+command -v python3 >/dev/null || die "python3 is needed (bodies, capture check, idle connections)"
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+PY=$(python3 -c 'import sys; print(sys.executable)')
+HZ=$(getconf CLK_TCK)
 
-echo "building whk (release) …" >&2
-cargo build --release --quiet
+if [[ $BUILD = 1 ]]; then
+    command -v cargo >/dev/null || die "cargo is needed to build whk (or BENCH_BUILD=0 with a built binary)"
+    say "building whk (release) …"
+    timeout 1800 cargo build --release --quiet || die "cargo build --release failed"
+fi
 whk="${CARGO_TARGET_DIR:-$repo/target}/release/whk"
 [[ $whk = /* ]] || whk="$repo/$whk"
-[[ -x $whk ]] || die "no binary at $whk after the build"
+[[ -x $whk ]] || die "no binary at $whk$([[ $BUILD = 1 ]] && echo ' after the build')"
 
 # --- state and cleanup --------------------------------------------------------------------
-work=$(mktemp -d "${TMPDIR:-/tmp}/whk-bench.XXXXXX")
-time_pid=""
-whk_pid=""
-wrk_pid=""
-top_pid=""
+work=$(mktemp -d "${TMPDIR:-/tmp}/whk-bench-listen.XXXXXX")
+# Everything started in the background and still running: `timeout` wrappers and the server
+# processes under them. Only these are signalled on exit, never anything found by name.
+declare -A live=()
 cleanup() {
-    for pid in "$wrk_pid" "$whk_pid" "$time_pid" "$top_pid"; do
-        [[ -n $pid ]] && kill -KILL "$pid" 2>/dev/null || true
+    local pid
+    for pid in "${!live[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    ((${#live[@]})) && sleep 0.3
+    for pid in "${!live[@]}"; do
+        kill -KILL "$pid" 2>/dev/null || true
     done
     wait 2>/dev/null || true
-    if [[ ${BENCH_KEEP:-0} = 1 ]]; then
-        echo "kept $work" >&2
-    else
-        rm -rf "$work"
-    fi
+    if [[ ${BENCH_KEEP:-0} = 1 ]]; then say "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# --- helpers ------------------------------------------------------------------------------
+kv() { sed -n "s/.*\<$1=\([^ ]*\).*/\1/p" <<<"$2" | head -n1; } # kv KEY TEXT
+calc() { awk "BEGIN { printf $1 }"; }                           # calc '"FORMAT", (EXPRESSION)'
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
+    END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+minimum() { printf '%s\n' "$@" | sort -g | head -n1; }
+maximum() { printf '%s\n' "$@" | sort -g | tail -n1; }
+
+cpu_ticks() { # cpu_ticks PID: utime + stime of the process (all its threads), in clock ticks
+    awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
+}
+status_kib() { # status_kib PID FIELD: VmRSS or VmHWM from /proc/PID/status, in KiB
+    awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"
+}
+mib() { calc "\"%.1f\", $1 / 1024"; } # KiB → MiB
+
+child_of() { # child_of PID: the (first) child process of PID, waiting up to 5 s for it
+    local child _
+    for _ in $(seq 1 50); do
+        child=$(ps -o pid= --ppid "$1" | tr -d ' ' | head -n1)
+        [[ -n $child ]] && { echo "$child"; return 0; }
+        sleep 0.1
+    done
+    return 1
+}
+
+stop() { # stop PID [SIGNAL|none]: signal it (TERM by default), wait 10 s at most, then SIGKILL
+    local pid=$1 sig=${2:-TERM} _
+    [[ $sig = none ]] || kill -"$sig" "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    say "pid $pid did not stop within 10 s of SIG$sig; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+    return 1
+}
+
+loads=()
+wait_budget=$WAIT_IDLE
+# quiet RUN: wait until the CPUs are 90% idle over a second (while the BENCH_WAIT_IDLE budget
+# lasts), then note the load.
+quiet() {
+    local idle waited=0 load
+    while :; do
+        idle=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
+        sleep 1
+        idle=$(awk -v before="$idle" '/^cpu / { split(before, b, " ")
+            i = $5 + $6; t = $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9
+            printf "%.0f", (i - b[1]) / (t - b[2]) * 100 }' /proc/stat)
+        ((idle >= 90 || wait_budget <= 0)) && break
+        ((waited == 0)) && say "CPUs only ${idle}% idle; waiting up to ${wait_budget}s for them to quieten"
+        waited=$((waited + 1))
+        wait_budget=$((wait_budget - 1))
+    done
+    load="load average $(uptime | sed 's/.*load average: //'), CPUs ${idle}% idle in the second before"
+    loads+=("$1: $load")
+    say "--- $1 ($load)"
+}
+
 # --- bodies: realistic clicks padded to 1024 bytes, each signed ---------------------------
 "$whk" events click --json --seed 7 >"$work/template.json"
-python3 - "$work/template.json" "$work/bodies.tsv" "$BODIES" "$SECRET" <<'PY'
+"$PY" - "$work/template.json" "$work/bodies.tsv" "$BODIES" "$SECRET" <<'PY'
 import hashlib, hmac, json, random, string, sys
 
 template_path, out_path, count, secret = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
@@ -137,13 +256,11 @@ fi
 # --- the wrk script ----------------------------------------------------------------------
 cat >"$work/post.lua" <<'LUA'
 -- POSTs pre-signed 1 KiB click deliveries, rotating through the bodies file.
-local threads = {}
 local next_id = 0
 
 function setup(thread)
     next_id = next_id + 1
     thread:set("tid", next_id)
-    table.insert(threads, thread)
 end
 
 function init(args)
@@ -179,8 +296,7 @@ end
 
 function done(summary, latency, requests)
     local e = summary.errors
-    -- wrk counts a status above 399 as an error; whk listen answers 200 or 500 here.
-    io.write(string.format("non-2xx: %d\n", e.status))
+    -- wrk counts a status above 399 as an error ("non-2xx" here).
     io.write(string.format(
         "RESULT requests=%d duration_us=%d non2xx=%d connect=%d read=%d write=%d timeout=%d p50_us=%d p99_us=%d max_us=%d\n",
         summary.requests, summary.duration, e.status, e.connect, e.read, e.write, e.timeout,
@@ -209,171 +325,363 @@ with open(sys.argv[1], "rb") as f:
             valid += 1
         elif len(bad) < 5:
             bad.append(f"line {number}: signature {signature}")
-        if 200 <= capture.get("response", {}).get("status", 0) < 300:
+        if 200 <= (capture.get("response") or {}).get("status", 0) < 300:
             ok_status += 1
         duplicates += bool(capture.get("duplicate"))
         ids.add(capture.get("id"))
         sizes.add(capture.get("body_size"))
 print(f"lines={lines} valid={valid} answered_2xx={ok_status} unique_ids={len(ids)} "
-      f"duplicates={duplicates} body_sizes={sorted(s for s in sizes if s is not None)}")
+      f"duplicates={duplicates} body_sizes={','.join(str(s) for s in sorted(s for s in sizes if s is not None))}")
 for b in bad[:5]:
     print("problem:", b, file=sys.stderr)
 PY
 
-cat >"$work/threads.py" <<'PY'
-# CPU use of each thread of a process over two seconds, summed by thread name.
-import os, sys, time
+# --- the idle connections ----------------------------------------------------------------
+cat >"$work/idle.py" <<'PY'
+# Opens N connections to 127.0.0.1:PORT: the even ones send nothing, the odd ones the start
+# of a request head (no blank line, so never a whole request). Writes READY when all are
+# connected, holds them HOLD seconds, reports how many the server closed or answered
+# meanwhile, and closes them.
+import os, socket, sys, time
 
-pid = sys.argv[1]
-hz = os.sysconf("SC_CLK_TCK")
-
-
-def snapshot():
-    threads = {}
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        try:
-            stat = open(f"/proc/{pid}/task/{tid}/stat").read()
-            name = open(f"/proc/{pid}/task/{tid}/comm").read().strip()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        threads[tid] = (name, int(fields[11]), int(fields[12]))
-    return threads
-
-
-before, start = snapshot(), time.monotonic()
-time.sleep(2)
-after, elapsed = snapshot(), time.monotonic() - start
-groups = {}
-for tid, (name, user, system) in after.items():
-    if tid in before:
-        g = groups.setdefault(name, [0, 0.0, 0.0])
-        g[0] += 1
-        g[1] += (user - before[tid][1]) / hz / elapsed * 100
-        g[2] += (system - before[tid][2]) / hz / elapsed * 100
-print(", ".join(f"{name} x{n} {u + s:.0f}% (user {u:.0f}%, sys {s:.0f}%)"
-                for name, (n, u, s) in sorted(groups.items(), key=lambda kv: -(kv[1][1] + kv[1][2]))))
+port, n, hold, ready = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+partial = (b"POST /webhooks/georedir HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+           b"Content-Type: application/json\r\nUser-Agent: GeoRedir-Webhooks/1.0\r\n")
+socks = []
+start = time.monotonic()
+for i in range(n):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    if i % 2:
+        s.sendall(partial)
+    socks.append(s)
+connect_s = time.monotonic() - start
+with open(ready + ".tmp", "w") as f:
+    f.write(f"{n}\n")
+os.rename(ready + ".tmp", ready)
+time.sleep(hold)
+closed = answered = 0
+for s in socks:
+    s.setblocking(False)
+    try:
+        data = s.recv(1024, socket.MSG_PEEK)
+        if data:
+            answered += 1
+        else:
+            closed += 1
+    except BlockingIOError:
+        pass
+    except OSError:
+        closed += 1
+for s in socks:
+    s.close()
+print(f"opened={n} silent={(n + 1) // 2} partial_head={n // 2} connect_s={connect_s:.2f} "
+      f"held_s={hold:g} closed_by_server={closed} answered_by_server={answered}")
 PY
 
-# --- runs --------------------------------------------------------------------------------
-kv() { # kv KEY TEXT: the value of KEY=value in TEXT
-    sed -n "s/.*\<$1=\([^ ]*\).*/\1/p" <<<"$2" | head -n1
+# --- servers ------------------------------------------------------------------------------
+nginx_port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p "$work/nginx"
+temp_paths=""
+for module in client_body proxy fastcgi uwsgi scgi; do
+    "$NGINX" -V 2>&1 | grep -q -- "--without-http_${module}_module" ||
+        temp_paths+="    ${module}_temp_path $work/nginx/$module;"$'\n'
+done
+cat >"$work/nginx/nginx.conf" <<CONF
+# One worker: the near-limit reference gets one of the CPUs.
+worker_processes 1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 100000000;
+$temp_paths
+    server {
+        listen 127.0.0.1:$nginx_port;
+        location / { return 200; }
+    }
 }
+CONF
+SERVER_LIMIT=$((SECONDS_PER_RUN + IDLE_HOLD + 120)) # seconds any one server may live
 
-rows=()
-notes=()
-failed=0
-echo "machine: $(nproc) CPUs, $(uname -sr); $("$whk" --version 2>/dev/null | head -n1)" >&2
-for conns in $CONNECTIONS; do
-    run="$work/c$conns"
-    mkdir -p "$run"
-    # Other work on the machine skews the figures: show the load and how idle the CPUs were
-    # in the second before the run (the load average still counts the previous run).
-    load=$(uptime | sed 's/.*load average: //')
-    idle=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
-    sleep 1
-    idle=$(awk -v before="$idle" '/^cpu / {
-        split(before, b, " "); i = $5 + $6; t = $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9
-        printf "%.0f", (i - b[1]) / (t - b[2]) * 100 }' /proc/stat)
-    load="$load; CPUs ${idle}% idle in the second before"
-    echo "--- $conns connections, ${SECONDS_PER_RUN}s (load average before: $load)" >&2
-
-    /usr/bin/time -v -o "$run/time.txt" \
-        "$whk" listen --port 0 --secret "$SECRET" --save "$run/capture.jsonl" --json \
-        >/dev/null 2>"$run/stderr.txt" &
-    time_pid=$!
-    port=""
+wait_http() { # wait_http PORT: until something answers on it (10 s at most)
+    local _
     for _ in $(seq 1 100); do
-        port=$(sed -n 's/.*"type":"listening".*"port":\([0-9]*\).*/\1/p' "$run/stderr.txt" 2>/dev/null | head -n1)
-        [[ -n $port ]] && break
-        kill -0 "$time_pid" 2>/dev/null || break
+        timeout 5 curl -s -o /dev/null --max-time 2 -X POST --data x "http://127.0.0.1:$1/" && return 0
         sleep 0.1
     done
-    [[ -n $port ]] || { cat "$run/stderr.txt" >&2; die "whk listen did not announce its port"; }
-    whk_pid=$(ps -o pid= --ppid "$time_pid" | tr -d ' ' | head -n1)
-    [[ -n $whk_pid ]] || die "cannot find the whk process under /usr/bin/time"
+    die "nothing answered on 127.0.0.1:$1"
+}
 
-    # Per-thread CPU of whk over two seconds mid-run, grouped by thread name.
-    (sleep $(((SECONDS_PER_RUN - 2) / 2)) &&
-        python3 "$work/threads.py" "$whk_pid" >"$run/threads.txt" 2>/dev/null) &
-    top_pid=$!
+# start_nginx: sets nginx_pid (master) and nginx_worker.
+start_nginx() {
+    rm -f "$work/nginx/nginx.pid"
+    timeout -k 5 "$SERVER_LIMIT" "$NGINX" -p "$work/nginx" -c "$work/nginx/nginx.conf" \
+        -e "$work/nginx/error.log" 2>>"$work/nginx/stderr.txt" &
+    nginx_timeout_pid=$!
+    live[$nginx_timeout_pid]=1
+    wait_http "$nginx_port"
+    nginx_pid=$(cat "$work/nginx/nginx.pid")
+    live[$nginx_pid]=1
+    nginx_worker=$(child_of "$nginx_pid") || die "cannot find nginx's worker process"
+    live[$nginx_worker]=1
+}
+stop_nginx() { # SIGQUIT: nginx's graceful shutdown
+    stop "$nginx_pid" QUIT || odd+=("nginx did not exit within 10 s of SIGQUIT (killed)")
+    stop "$nginx_worker" none || true
+    wait "$nginx_timeout_pid" 2>/dev/null || true
+    unset "live[$nginx_timeout_pid]" "live[$nginx_pid]" "live[$nginx_worker]"
+}
 
-    timeout $((SECONDS_PER_RUN + 60)) \
-        /usr/bin/time -f "user=%U sys=%S" -o "$run/wrk-time.txt" \
-        wrk -t"$THREADS" -c"$conns" -d"${SECONDS_PER_RUN}s" --timeout 10s \
-        -s "$work/post.lua" "http://127.0.0.1:$port/webhooks/georedir" \
-        -- "$work/bodies.tsv" "$UNIQUE" >"$run/wrk.txt" 2>&1 &
-    wrk_pid=$!
-    wait "$wrk_pid" || { cat "$run/wrk.txt" >&2; die "wrk failed"; }
-    wrk_pid=""
-    wait "$top_pid" 2>/dev/null || true
-
-    # Stop the listener the way a person would, and wait (bounded) for it to exit.
-    kill -INT "$whk_pid" 2>/dev/null || true
+# start_whk CAPTURE STDERR: `whk listen` saving to CAPTURE; sets whk_pid and whk_port.
+start_whk() {
+    timeout -k 5 "$SERVER_LIMIT" \
+        "$whk" listen --port 0 --secret "$SECRET" --save "$1" --json >/dev/null 2>"$2" &
+    whk_timeout_pid=$!
+    live[$whk_timeout_pid]=1
+    whk_pid=$(child_of "$whk_timeout_pid") || die "cannot find the whk process under timeout"
+    live[$whk_pid]=1
+    whk_port=""
     for _ in $(seq 1 100); do
+        whk_port=$(sed -n 's/.*"type":"listening".*"port":\([0-9]*\).*/\1/p' "$2" 2>/dev/null | head -n1)
+        [[ -n $whk_port ]] && break
         kill -0 "$whk_pid" 2>/dev/null || break
         sleep 0.1
     done
-    if kill -0 "$whk_pid" 2>/dev/null; then
-        echo "whk did not stop within 10 s of SIGINT; killing it" >&2
-        kill -KILL "$whk_pid" 2>/dev/null || true
+    [[ -n $whk_port ]] || { cat "$2" >&2; die "whk listen did not announce its port"; }
+}
+# stop_whk STDERR: SIGINT, as a person would; notes whatever whk printed besides "listening".
+stop_whk() {
+    stop "$whk_pid" INT || odd+=("whk listen did not exit within 10 s of SIGINT (killed)")
+    local status=0
+    wait "$whk_timeout_pid" 2>/dev/null || status=$?
+    unset "live[$whk_timeout_pid]" "live[$whk_pid]"
+    [[ $status -eq 0 || $status -eq 130 ]] || odd+=("whk listen exited with status $status after SIGINT ($1)")
+    if grep -qv '"type":"listening"' "$1"; then
+        odd+=("whk listen wrote to stderr ($1): $(grep -v '"type":"listening"' "$1" | head -n3 | tr '\n' ' ')")
     fi
-    wait "$time_pid" || true
-    time_pid=""
-    whk_pid=""
+}
 
-    result=$(grep '^RESULT' "$run/wrk.txt") || { cat "$run/wrk.txt" >&2; die "no result from wrk"; }
-    requests=$(kv requests "$result")
-    non2xx=$(kv non2xx "$result")
-    duration_us=$(kv duration_us "$result")
-    socket_errors=$(($(kv connect "$result") + $(kv read "$result") + $(kv write "$result")))
-    timeouts=$(kv timeout "$result")
-    acked=$((requests - non2xx))
-    rate=$(awk -v a="$acked" -v d="$duration_us" 'BEGIN { printf "%d", a / (d / 1e6) }')
-    p50=$(awk -v u="$(kv p50_us "$result")" 'BEGIN { printf "%.2f", u / 1000 }')
-    p99=$(awk -v u="$(kv p99_us "$result")" 'BEGIN { printf "%.2f", u / 1000 }')
-    rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$run/time.txt")
-    rss=$(awk -v k="$rss_kb" 'BEGIN { printf "%.1f", k / 1024 }')
-    cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.1f", s }' "$run/time.txt")
-    user=$(sed -n 's/.*User time (seconds): //p' "$run/time.txt")
-    sys=$(sed -n 's/.*System time (seconds): //p' "$run/time.txt")
+# wrk_run NAME PORT: wrk against PORT; sets r_rate r_requests r_acked r_non2xx r_errors
+# r_timeouts r_seconds r_p50 r_p99 r_wrk_cpu (seconds).
+wrk_run() {
+    local name=$1 port=$2 result
+    timeout $((SECONDS_PER_RUN + 60)) \
+        /usr/bin/time -f "user=%U sys=%S" -o "$work/$name-wrk.time" \
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --timeout 10s \
+        -s "$work/post.lua" "http://127.0.0.1:$port/webhooks/georedir" \
+        -- "$work/bodies.tsv" "$UNIQUE" >"$work/$name-wrk.txt" 2>&1 ||
+        { cat "$work/$name-wrk.txt" >&2; die "wrk failed against $name"; }
+    result=$(grep '^RESULT' "$work/$name-wrk.txt") || { cat "$work/$name-wrk.txt" >&2; die "no result from wrk against $name"; }
+    r_requests=$(kv requests "$result")
+    r_non2xx=$(kv non2xx "$result")
+    r_acked=$((r_requests - r_non2xx))
+    r_errors=$(($(kv connect "$result") + $(kv read "$result") + $(kv write "$result")))
+    r_timeouts=$(kv timeout "$result")
+    r_seconds=$(calc "\"%.3f\", $(kv duration_us "$result") / 1e6")
+    r_rate=$(calc "\"%.0f\", $r_acked / $r_seconds")
+    r_p50=$(calc "\"%.2f\", $(kv p50_us "$result") / 1000")
+    r_p99=$(calc "\"%.2f\", $(kv p99_us "$result") / 1000")
+    r_wrk_cpu=$(awk -F'[= ]' '{ printf "%.2f", $2 + $4 }' "$work/$name-wrk.time")
+}
 
-    wrk_cpu=$(awk -F'[= ]' '{ printf "%.1f", $2 + $4 }' "$run/wrk-time.txt")
-    seconds=$(awk -v d="$duration_us" 'BEGIN { printf "%.2f", d / 1e6 }')
-    whk_cores=$(awk -v c="$cpu" -v s="$seconds" 'BEGIN { printf "%.2f", c / s }')
-    wrk_cores=$(awk -v c="$wrk_cpu" -v s="$seconds" 'BEGIN { printf "%.2f", c / s }')
+# --- the runs -----------------------------------------------------------------------------
+machine="$(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)), $(uname -sr), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM"
+say "machine: $machine; $("$whk" --version | head -n1)"
 
-    check=$(python3 "$work/check.py" "$run/capture.jsonl")
+declare -A rate cpu_us wrk_us p50 p99 rss
+ratios=()
+details=()
+odd=()
+failed=0
+for round in $(seq 1 "$ROUNDS"); do
+    # nginx
+    quiet "round $round/$ROUNDS: nginx return 200, $CONNECTIONS connections, ${SECONDS_PER_RUN}s"
+    start_nginx
+    before=$(cpu_ticks "$nginx_worker")
+    wrk_run "nginx-$round" "$nginx_port"
+    ticks=$(($(cpu_ticks "$nginx_worker") - before))
+    worker_hwm=$(status_kib "$nginx_worker" VmHWM)
+    master_hwm=$(status_kib "$nginx_pid" VmHWM)
+    stop_nginx
+    rate[nginx,$round]=$r_rate
+    cpu_us[nginx,$round]=$(calc "\"%.2f\", $ticks / $HZ / $r_acked * 1e6")
+    wrk_us[nginx,$round]=$(calc "\"%.2f\", $r_wrk_cpu / $r_acked * 1e6")
+    p50[nginx,$round]=$r_p50
+    p99[nginx,$round]=$r_p99
+    rss[nginx,$round]=$worker_hwm
+    ((r_non2xx == 0)) || odd+=("nginx answered $r_non2xx non-2xx in round $round")
+    details+=("round $round nginx: $r_acked answered 2xx in $r_seconds s = ${r_rate}/s, non-2xx $r_non2xx, socket errors $r_errors, timeouts $r_timeouts, p50 $r_p50 ms, p99 $r_p99 ms; worker CPU $(calc "\"%.2f\", $ticks / $HZ") s = ${cpu_us[nginx,$round]} µs/req (~$(calc "\"%.2f\", $ticks / $HZ / $r_seconds") cores); wrk CPU $r_wrk_cpu s = ${wrk_us[nginx,$round]} µs/req; VmHWM worker $(mib "$worker_hwm") MiB, master $(mib "$master_hwm") MiB")
+    say "${details[-1]}"
+
+    # whk
+    quiet "round $round/$ROUNDS: whk listen, $CONNECTIONS connections, ${SECONDS_PER_RUN}s"
+    capture="$work/capture-$round.jsonl"
+    start_whk "$capture" "$work/whk-$round.err"
+    before=$(cpu_ticks "$whk_pid")
+    wrk_run "whk-$round" "$whk_port"
+    ticks=$(($(cpu_ticks "$whk_pid") - before))
+    whk_hwm=$(status_kib "$whk_pid" VmHWM)
+    whk_threads=$(awk '$1 == "Threads:" { print $2 }' "/proc/$whk_pid/status")
+    stop_whk "$work/whk-$round.err"
+    rate[whk,$round]=$r_rate
+    cpu_us[whk,$round]=$(calc "\"%.2f\", $ticks / $HZ / $r_acked * 1e6")
+    wrk_us[whk,$round]=$(calc "\"%.2f\", $r_wrk_cpu / $r_acked * 1e6")
+    p50[whk,$round]=$r_p50
+    p99[whk,$round]=$r_p99
+    rss[whk,$round]=$whk_hwm
+    ratios+=("$(calc "\"%.3f\", ${rate[whk,$round]} / ${rate[nginx,$round]}")")
+
+    # Every delivery wrk saw acknowledged must be in the capture file, valid. (The file may
+    # hold a few more: saved, but their answers unread when wrk stopped.)
+    check=$("$PY" "$work/check.py" "$capture" 2>"$work/check-$round.err")
     lines=$(kv lines "$check")
     valid=$(kv valid "$check")
     answered=$(kv answered_2xx "$check")
     unique_ids=$(kv unique_ids "$check")
-    all_valid=no
-    [[ $valid -eq $lines && $unique_ids -eq $lines && $lines -gt 0 ]] && all_valid=yes
-    complete=no
-    [[ $answered -ge $acked ]] && complete=yes
-    [[ $all_valid = yes && $complete = yes ]] || failed=1
-
-    rows+=("| $conns | $rate | $p50 / $p99 ms | $rss | $lines | $acked | $all_valid |")
-    notes+=("$conns connections: wrk completed $requests responses in $seconds s, non-2xx $non2xx, socket errors $socket_errors, timeouts $timeouts; capture: $check; lines - acknowledged = $((lines - acked)) (deliveries saved whose answer wrk had not read when it stopped); every acknowledged delivery saved: $complete; whk CPU ${cpu}s (user $user, sys $sys) = $(awk -v c="$cpu" -v n="$lines" 'BEGIN { printf "%.1f", c / n * 1e6 }') µs per delivery, ~$whk_cores cores; wrk CPU ${wrk_cpu}s, ~$wrk_cores cores; load average before: $load")
-    echo "${notes[-1]}" >&2
-    grep -E 'Latency|Req/Sec|requests in|Requests/sec|non-2xx' "$run/wrk.txt" | sed 's/^/  wrk: /' >&2
-    if [[ -s $run/threads.txt ]]; then
-        echo "  whk CPU by thread, mid-run: $(cat "$run/threads.txt")" >&2
-        notes[-1]+="; whk CPU by thread mid-run: $(cat "$run/threads.txt")"
+    capture_ok=yes
+    if ! [[ $lines -gt 0 && $valid -eq $lines && $unique_ids -eq $lines && $answered -ge $r_acked ]]; then
+        capture_ok=no
+        failed=1
+        odd+=("round $round: the capture file does not hold every acknowledged delivery valid: $check (wrk: $r_acked acknowledged) $(tr '\n' ' ' <"$work/check-$round.err")")
     fi
+    ((r_non2xx == 0)) || odd+=("whk listen answered $r_non2xx non-2xx in round $round")
+    ((r_errors == 0 && r_timeouts == 0)) || odd+=("wrk saw $r_errors socket errors and $r_timeouts timeouts against whk in round $round")
+    details+=("round $round whk: $r_acked answered 2xx in $r_seconds s = ${r_rate}/s (${ratios[-1]}× nginx), non-2xx $r_non2xx, socket errors $r_errors, timeouts $r_timeouts, p50 $r_p50 ms, p99 $r_p99 ms; whk CPU $(calc "\"%.2f\", $ticks / $HZ") s = ${cpu_us[whk,$round]} µs/req (~$(calc "\"%.2f\", $ticks / $HZ / $r_seconds") cores, $whk_threads threads); wrk CPU $r_wrk_cpu s = ${wrk_us[whk,$round]} µs/req; VmHWM $(mib "$whk_hwm") MiB; capture: $check, $((lines - r_acked)) more than acknowledged, every acknowledged delivery saved and valid: $capture_ok")
+    say "${details[-1]}"
+    rm -f "$capture"
 done
 
+# --- idle connections ---------------------------------------------------------------------
+quiet "whk listen with $IDLE idle connections held ${IDLE_HOLD}s"
+idle_capture="$work/capture-idle.jsonl"
+start_whk "$idle_capture" "$work/whk-idle.err"
+idle_base_rss=$(status_kib "$whk_pid" VmRSS)
+base_fds=$(ls "/proc/$whk_pid/fd" | wc -l)
+timeout $((IDLE_HOLD + 60)) "$PY" "$work/idle.py" "$whk_port" "$IDLE" "$IDLE_HOLD" "$work/idle.ready" \
+    >"$work/idle.out" 2>"$work/idle.err" &
+idle_pid=$!
+live[$idle_pid]=1
+for _ in $(seq 1 300); do
+    [[ -e $work/idle.ready ]] && break
+    kill -0 "$idle_pid" 2>/dev/null || break
+    sleep 0.05
+done
+[[ -e $work/idle.ready ]] || { cat "$work/idle.err" >&2; die "the idle-connection script did not open its $IDLE connections"; }
+# Connected is not yet accepted: wait (5 s at most) until whk holds a descriptor for each.
+for _ in $(seq 1 50); do
+    fds=$(ls "/proc/$whk_pid/fd" | wc -l)
+    ((fds >= base_fds + IDLE)) && break
+    sleep 0.1
+done
+accepted=$((fds - base_fds))
+idle_rss=$(status_kib "$whk_pid" VmRSS)
+# One signed delivery while they are all open.
+curl_out=$(timeout 15 curl -s -o /dev/null --max-time 10 -w '%{http_code} %{time_total}' \
+    -H "Content-Type: application/json" -H "User-Agent: GeoRedir-Webhooks/1.0" \
+    -H "X-GeoRedir-Signature: $first_sig" --data-binary @"$work/first.json" \
+    "http://127.0.0.1:$whk_port/webhooks/georedir") || true
+curl_code=${curl_out%% *}
+curl_ms=$(calc "\"%.1f\", ${curl_out##* } * 1000" 2>/dev/null || echo "?")
+still_open=$(($(ls "/proc/$whk_pid/fd" | wc -l) - base_fds))
+rss_now=$(status_kib "$whk_pid" VmRSS)
+((rss_now > idle_rss)) && idle_rss=$rss_now
+idle_hwm=$(status_kib "$whk_pid" VmHWM)
+wait "$idle_pid" || { cat "$work/idle.err" >&2; die "the idle-connection script failed"; }
+unset "live[$idle_pid]"
+idle_result=$(cat "$work/idle.out")
+sleep 0.5
+after_fds=$(($(ls "/proc/$whk_pid/fd" | wc -l) - base_fds))
+stop_whk "$work/whk-idle.err"
+idle_check=$("$PY" "$work/check.py" "$idle_capture" 2>/dev/null || echo "lines=0 valid=0")
+idle_ok=yes
+if [[ $curl_code != 200 || $(kv lines "$idle_check") -ne 1 || $(kv valid "$idle_check") -ne 1 ]]; then
+    idle_ok=no
+    failed=1
+    odd+=("the delivery sent during the idle connections got '$curl_out' (want 200) and the capture holds: $idle_check")
+fi
+((accepted >= IDLE)) || odd+=("whk held descriptors for only $accepted of the $IDLE idle connections after 5 s")
+[[ $(kv closed_by_server "$idle_result") -eq 0 && $(kv answered_by_server "$idle_result") -eq 0 ]] ||
+    odd+=("whk closed or answered some idle connections within ${IDLE_HOLD}s: $idle_result")
+((after_fds <= 2)) || odd+=("$after_fds connections still open in whk 0.5 s after the idle client closed them")
+idle_line="$IDLE idle connections ($(kv silent "$idle_result") silent, $(kv partial_head "$idle_result") with a partial head; $accepted accepted by whk, $still_open open when the delivery was answered): whk VmRSS $(mib "$idle_rss") MiB (before them $(mib "$idle_base_rss") MiB), peak (VmHWM) $(mib "$idle_hwm") MiB; a signed delivery meanwhile: HTTP $curl_code in $curl_ms ms, saved and valid: $idle_ok; closed by whk during the ${IDLE_HOLD}s hold: $(kv closed_by_server "$idle_result"), answered: $(kv answered_by_server "$idle_result"); left open 0.5 s after the client closed them: $after_fds"
+say "$idle_line"
+
+# --- the report ---------------------------------------------------------------------------
+col() { # col ARRAY TARGET: that target's values over the rounds
+    local -n a=$1
+    local r
+    for r in $(seq 1 "$ROUNDS"); do echo "${a[$2,$r]}"; done
+}
+met() { (($(calc "\"%d\", ($1)"))) && echo "met" || echo "**missed**"; }
+
+declare -A m_rate m_cpu m_wrk m_p50 m_p99 m_rss
+for t in nginx whk; do
+    m_rate[$t]=$(calc "\"%.0f\", $(median $(col rate $t))")
+    m_cpu[$t]=$(calc "\"%.2f\", $(median $(col cpu_us $t))")
+    m_wrk[$t]=$(calc "\"%.2f\", $(median $(col wrk_us $t))")
+    m_p50[$t]=$(calc "\"%.2f\", $(median $(col p50 $t))")
+    m_p99[$t]=$(calc "\"%.2f\", $(median $(col p99 $t))")
+    m_rss[$t]=$(mib "$(maximum $(col rss $t))")
+done
+ratio_med=$(calc "\"%.2f\", $(median "${ratios[@]}")")
+ratio_min=$(calc "\"%.2f\", $(minimum "${ratios[@]}")")
+ratio_max=$(calc "\"%.2f\", $(maximum "${ratios[@]}")")
+idle_mib=$(mib "$(maximum "$idle_rss" "$idle_hwm")")
+
+invocation=""
+for v in BENCH_SECONDS BENCH_ROUNDS BENCH_CONNECTIONS BENCH_IDLE BENCH_IDLE_HOLD BENCH_BODIES BENCH_UNIQUE BENCH_WAIT_IDLE BENCH_BUILD; do
+    [[ -n ${!v:-} ]] && invocation+="$v=${!v} "
+done
+invocation+="scripts/bench-listen.sh"
+
 echo
-echo "whk listen --port 0 --secret S --save FILE.jsonl --json >/dev/null, 1 KiB GeoRedir-signed bodies,"
-echo "wrk -t$THREADS -cN -d${SECONDS_PER_RUN}s on 127.0.0.1, $(nproc) CPUs shared by wrk and whk$([[ $UNIQUE = 1 ]] && echo ', a distinct webhook-id per request')"
+echo "## whk listen vs nginx \`return 200\`: ${ROUNDS} alternating round(s) of wrk -t$THREADS -c$CONNECTIONS -d${SECONDS_PER_RUN}s, 1 KiB GeoRedir-signed bodies, 127.0.0.1"
 echo
-echo "| connections | deliveries/s | p50 / p99 latency | peak RSS MiB | captured lines | acknowledged | all valid |"
-echo "|---:|---:|---:|---:|---:|---:|:---|"
-printf '%s\n' "${rows[@]}"
+echo "| target | deliveries/s (median) | × nginx | server CPU µs/req | wrk CPU µs/req | p50 / p99 ms | peak RSS MiB |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| nginx return 200 (1 worker) | ${m_rate[nginx]} | 1× | ${m_cpu[nginx]} | ${m_wrk[nginx]} | ${m_p50[nginx]} / ${m_p99[nginx]} | ${m_rss[nginx]} (worker) |"
+echo "| whk listen --secret --save .jsonl --json | ${m_rate[whk]} | ${ratio_med}× (${ratio_min}–${ratio_max}) | ${m_cpu[whk]} | ${m_wrk[whk]} | ${m_p50[whk]} / ${m_p99[whk]} | ${m_rss[whk]} |"
 echo
-printf -- '- %s\n' "${notes[@]}"
+echo "Medians over the rounds; × nginx is the median (min–max) of each round's whk/nginx ratio;"
+echo "server CPU is utime+stime of the nginx worker / the whk process (all threads) per 2xx answer;"
+echo "peak RSS is the highest VmHWM over the rounds, read when wrk was done."
+echo
+echo "- Idle connections: $idle_line"
+echo
+echo "Targets:"
+echo
+echo "- deliveries/s ≥ 0.6× nginx: ${ratio_med}× — $(met "$ratio_med >= 0.6"); aim 0.8×: $(met "$ratio_med >= 0.8")"
+echo "- peak RSS ≤ 20 MiB at $CONNECTIONS connections$([[ $CONNECTIONS -ne 64 ]] && echo ' (the target is for 64)'): ${m_rss[whk]} MiB — $(met "${m_rss[whk]} <= 20")"
+echo "- peak RSS ≤ 64 MiB with $IDLE idle connections$([[ $IDLE -ne 1000 ]] && echo ' (the target is for 1,000)'): $idle_mib MiB — $(met "$idle_mib <= 64")"
+echo "- every acknowledged delivery saved and valid (all rounds, and the one during the idle connections): $([[ $failed -eq 0 ]] && echo yes || echo '**no**')"
+echo
+echo "Runs:"
+echo
+printf -- '- %s\n' "${details[@]}"
+echo
+echo "Load before each run:"
+echo
+printf -- '- %s\n' "${loads[@]}"
+if ((${#odd[@]})); then
+    echo
+    echo "Noticed:"
+    echo
+    printf -- '- %s\n' "${odd[@]}"
+fi
+echo
+echo "Machine: $machine; $("$whk" --version | head -n1); nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///'); $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2); ulimit -n $(ulimit -n)"
+echo
+echo "Commands:"
+echo
+echo "    $invocation"
+echo "    $whk listen --port 0 --secret $SECRET --save FILE.jsonl --json >/dev/null"
+echo "    $NGINX -p DIR -c DIR/nginx.conf   # worker_processes 1; location / { return 200; }"
+echo "    wrk -t$THREADS -c$CONNECTIONS -d${SECONDS_PER_RUN}s --timeout 10s -s post.lua http://127.0.0.1:PORT/webhooks/georedir -- bodies.tsv $UNIQUE"
+echo "    $PY idle.py PORT $IDLE $IDLE_HOLD READY   # then: curl -H 'X-GeoRedir-Signature: …' --data-binary @1KiB.json"
+
 if [[ $failed -ne 0 ]]; then
-    echo "bench-listen: the capture file is missing acknowledged deliveries or holds invalid ones" >&2
+    say "a capture file is missing acknowledged deliveries or holds invalid ones, or the delivery during the idle connections failed"
     exit 1
 fi

@@ -814,6 +814,37 @@ mod tests {
     }
 
     #[test]
+    fn reject_invalid_answers_401_to_forgeries_and_400_to_stale_signatures() {
+        let verdict = |result| Verdict {
+            scheme: Some("georedir"),
+            result,
+        };
+        assert!(rejection(&verdict(Ok(None))).is_none());
+        let stale = rejection(&verdict(Err(VerifyError::Stale {
+            timestamp: 0,
+            now: 1000,
+            tolerance: 300,
+        })))
+        .unwrap();
+        assert_eq!(stale.status, 400);
+        let body: Value = serde_json::from_slice(&stale.body).unwrap();
+        assert_eq!(body["error"], "stale_timestamp");
+        for (err, code) in [
+            (VerifyError::Mismatch, "invalid_signature"),
+            (VerifyError::Malformed("x".into()), "malformed_signature"),
+            (
+                VerifyError::NoScheme { present: vec![] },
+                "missing_signature",
+            ),
+        ] {
+            let answer = rejection(&verdict(Err(err))).unwrap();
+            assert_eq!(answer.status, 401);
+            let body: Value = serde_json::from_slice(&answer.body).unwrap();
+            assert_eq!(body["error"], code);
+        }
+    }
+
+    #[test]
     fn forwarded_paths_cannot_climb_out_of_the_base() {
         for (path, resolved) in [
             ("/hooks/a", "/hooks/a"),

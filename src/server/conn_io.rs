@@ -143,86 +143,113 @@ impl<T> ConnIo<T> {
         let Framing::Head(head) = &mut self.framing else {
             return 0;
         };
+        // The common case, a whole head in one read: parse it where it is, without a copy.
+        if head.is_empty()
+            && may_end_head(bytes)
+            && let Some(Ok((length, headers))) = parse_head(bytes, self.header_count)
+        {
+            self.record(headers);
+            return length;
+        }
         let before = head.len();
         head.extend_from_slice(bytes);
         // Parse only when the new bytes could end the head: a blank line.
-        let scan_from = before.saturating_sub(3);
-        let may_end = head[scan_from..].windows(2).any(|w| w == b"\n\n")
-            || head[scan_from..].windows(3).any(|w| w == b"\n\r\n");
-        if !may_end {
+        if !may_end_head(&head[before.saturating_sub(3)..]) {
             if head.len() > self.header_limit {
                 self.framing = Framing::Lost;
             }
             return bytes.len();
         }
-        let mut slots = vec![httparse::EMPTY_HEADER; self.header_count];
-        let mut request = httparse::Request::new(&mut slots);
-        match request.parse(head) {
-            Ok(httparse::Status::Complete(length)) => {
-                let headers: Vec<Header> = request
-                    .headers
-                    .iter()
-                    .map(|h| {
-                        (
-                            h.name.to_string(),
-                            String::from_utf8_lossy(h.value).into_owned(),
-                        )
-                    })
-                    .collect();
-                let framing = body_framing(&headers);
-                lock(&self.state.heads).push_back(headers);
-                self.deadline = None;
-                let used = length - before;
-                self.framing = match framing {
-                    Some(0) => Framing::Head(Vec::new()),
-                    Some(n) => Framing::Length(n),
-                    None if is_chunked(head) => Framing::Chunked(Chunked::Size(Vec::new())),
-                    None => Framing::Lost,
-                };
-                used
+        let head = std::mem::take(head);
+        match parse_head(&head, self.header_count) {
+            Some(Ok((length, headers))) => {
+                self.record(headers);
+                length - before
             }
-            Ok(httparse::Status::Partial) if head.len() <= self.header_limit => bytes.len(),
+            None if head.len() <= self.header_limit => {
+                self.framing = Framing::Head(head);
+                bytes.len()
+            }
             _ => {
                 self.framing = Framing::Lost;
                 bytes.len()
             }
         }
     }
+
+    /// A complete head: queue its headers for the service and follow its body.
+    fn record(&mut self, headers: Vec<Header>) {
+        self.framing = body_framing(&headers);
+        lock(&self.state.heads).push_back(headers);
+        self.deadline = None;
+    }
 }
 
-/// The declared body length: `Some(n)` from Content-Length (0 without one), `None` for
-/// chunked or framing hyper will refuse.
-fn body_framing(headers: &[Header]) -> Option<u64> {
+/// Whether these bytes hold a blank line, so a head may end in them.
+fn may_end_head(bytes: &[u8]) -> bool {
+    bytes.windows(2).any(|w| w == b"\n\n") || bytes.windows(3).any(|w| w == b"\n\r\n")
+}
+
+/// Parses a request head: `None` while it is incomplete, `Some(Err)` when it is not HTTP,
+/// else its length and its headers as sent.
+fn parse_head(buf: &[u8], header_count: usize) -> Option<Result<(usize, Vec<Header>), ()>> {
+    let mut on_stack = [httparse::EMPTY_HEADER; STACK_HEADERS];
+    let mut on_heap = Vec::new();
+    let slots: &mut [httparse::Header] = if header_count <= STACK_HEADERS {
+        &mut on_stack[..header_count]
+    } else {
+        on_heap.resize(header_count, httparse::EMPTY_HEADER);
+        &mut on_heap
+    };
+    let mut request = httparse::Request::new(slots);
+    match request.parse(buf) {
+        Ok(httparse::Status::Complete(length)) => {
+            let headers = request
+                .headers
+                .iter()
+                .map(|h| {
+                    (
+                        h.name.to_string(),
+                        String::from_utf8_lossy(h.value).into_owned(),
+                    )
+                })
+                .collect();
+            Some(Ok((length, headers)))
+        }
+        Ok(httparse::Status::Partial) => None,
+        Err(_) => Some(Err(())),
+    }
+}
+
+/// Header slots parsed on the stack; a larger `--max-headers` uses the heap.
+const STACK_HEADERS: usize = 128;
+
+/// Where the body of a request with these headers ends: after Content-Length bytes (none
+/// without one), at the last chunk when the last transfer coding is chunked, or unknown
+/// (framing hyper will refuse).
+fn body_framing(headers: &[Header]) -> Framing {
     let mut length = None;
+    let mut chunked = None;
     for (name, value) in headers {
         if name.eq_ignore_ascii_case("transfer-encoding") {
-            return None;
-        }
-        if name.eq_ignore_ascii_case("content-length") {
-            let n: u64 = value.trim().parse().ok()?;
+            let last = value.rsplit(',').next().unwrap_or_default();
+            chunked = Some(last.trim().eq_ignore_ascii_case("chunked"));
+        } else if name.eq_ignore_ascii_case("content-length") {
+            let Ok(n) = value.trim().parse::<u64>() else {
+                return Framing::Lost;
+            };
             if length.is_some_and(|l| l != n) {
-                return None;
+                return Framing::Lost;
             }
             length = Some(n);
         }
     }
-    Some(length.unwrap_or(0))
-}
-
-/// Whether the last transfer coding of a head is chunked (hyper refuses anything else).
-fn is_chunked(head: &[u8]) -> bool {
-    let mut slots = vec![httparse::EMPTY_HEADER; 256];
-    let mut request = httparse::Request::new(&mut slots);
-    if request.parse(head).is_err() {
-        return false;
+    match (chunked, length) {
+        (Some(true), _) => Framing::Chunked(Chunked::Size(Vec::new())),
+        (Some(false), _) => Framing::Lost,
+        (None, None | Some(0)) => Framing::Head(Vec::new()),
+        (None, Some(n)) => Framing::Length(n),
     }
-    request
-        .headers
-        .iter()
-        .rfind(|h| h.name.eq_ignore_ascii_case("transfer-encoding"))
-        .and_then(|h| std::str::from_utf8(h.value).ok())
-        .and_then(|v| v.rsplit(',').next())
-        .is_some_and(|last| last.trim().eq_ignore_ascii_case("chunked"))
 }
 
 impl Chunked {
