@@ -151,17 +151,27 @@ pub fn shorten(text: &str, max: usize) -> String {
     format!("{kept}… ({} more characters)", count - max)
 }
 
-/// Makes text safe for a terminal: control characters and escape sequences are shown escaped.
+/// Makes text safe for a terminal: control characters, escape sequences and bidi controls
+/// are shown escaped.
 pub fn escape_controls(text: &str) -> String {
     let mut safe = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '\n' | '\t' => safe.push(c),
-            c if c.is_control() => safe.extend(c.escape_default()),
+            c if c.is_control() || is_bidi_control(c) => safe.extend(c.escape_default()),
             c => safe.push(c),
         }
     }
     safe
+}
+
+/// The invisible characters that reorder how text is displayed (the "Trojan Source" ones):
+/// marks, embeddings, overrides and isolates. Not `char::is_control`, so checked apart.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 #[cfg(test)]
@@ -224,6 +234,11 @@ mod tests {
             "a\\u{1b}[31mred\\u{7}"
         );
         assert_eq!(escape_controls("line\nnext"), "line\nnext");
+        assert_eq!(
+            escape_controls("abc\u{202e}fed \u{2066}x\u{2069} \u{200f}"),
+            "abc\\u{202e}fed \\u{2066}x\\u{2069} \\u{200f}"
+        );
+        assert_eq!(escape_controls("café ✓"), "café ✓");
     }
 
     #[test]
