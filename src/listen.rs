@@ -155,8 +155,8 @@ impl Forwarder {
                     _ => failure.to_string(),
                 };
                 let line = format!("↪ {url} unreachable: {why}; answered 502");
-                let record = json!({"url": url.as_str(), "error": failure.kind(), "message": failure.to_string(), "latency_ms": ms});
-                (bad_gateway(&url, &failure), record, line)
+                let record = json!({"url": url.as_str(), "error": failure.kind(), "message": why, "latency_ms": ms});
+                (bad_gateway(&url, &why), record, line)
             }
         }
     }
@@ -189,11 +189,13 @@ fn without_dot_segments(path: &str) -> String {
     format!("/{}", kept.join("/"))
 }
 
-fn bad_gateway(url: &reqwest::Url, failure: &NetFailure) -> Answer {
+/// The answer when the app could not be reached; `why` names listen's own flags (a timeout
+/// is raised with --forward-timeout, not the --timeout that ends the listener).
+fn bad_gateway(url: &reqwest::Url, why: &str) -> Answer {
     Answer {
         status: 502,
         headers: vec![("Content-Type".into(), "text/plain".into())],
-        body: format!("whk listen: cannot reach your app at {url}: {failure}\n").into_bytes(),
+        body: format!("whk listen: cannot reach your app at {url}: {why}\n").into_bytes(),
         delay: Duration::ZERO,
     }
 }
@@ -701,11 +703,9 @@ fn body_view(body: &[u8], color: bool) -> String {
         return String::new();
     }
     if let Ok(value) = serde_json::from_slice::<Value>(body) {
-        // serde escapes controls below 0x20 only; DEL and C1 (0x9b is a one-byte CSI) are
-        // escaped here, after colouring, which never adds them.
+        // serde escapes controls below 0x20 only; DEL, C1 (0x9b is a one-byte CSI), bidi and
+        // zero-width characters are escaped here, after colouring, which never adds them.
         let pretty = output::pretty_json(&value, color);
-        // serde has escaped every C0 control inside strings; what is left unsafe is DEL, C1,
-        // bidi and zero-width characters.
         let unsafe_char = |c: char| u32::from(c) >= 0x20 && output::is_terminal_unsafe(c);
         if !pretty.contains(unsafe_char) {
             return pretty;
@@ -857,6 +857,13 @@ mod tests {
         ] {
             assert_eq!(without_dot_segments(path), resolved, "{path}");
         }
+    }
+
+    #[test]
+    fn bidi_controls_in_json_bodies_are_escaped() {
+        let view = body_view("{\"name\":\"abc\u{202e}fed\"}".as_bytes(), false);
+        assert!(view.contains(r"abc\u202efed"), "{view}");
+        assert!(!view.contains('\u{202e}'));
     }
 
     #[test]

@@ -29,20 +29,46 @@ pub struct ConnState {
     heads: Mutex<VecDeque<Vec<Header>>>,
     /// A head was cut off by the read deadline (and answered 408).
     pub timed_out: AtomicBool,
+    /// A head grew above the header byte limit. hyper's own buffer limit is not exact (a
+    /// head that arrives in one large read can pass it), so the request it belongs to is
+    /// refused with 431 by the service.
+    head_too_large: AtomicBool,
     /// Requests handed to the service and not yet answered: no read deadline meanwhile.
     pub busy: std::sync::atomic::AtomicUsize,
 }
 
+/// What `ConnIo` saw of the head of the request hyper hands over next.
+#[derive(Debug, PartialEq, Eq)]
+pub enum WireHead {
+    /// The headers as sent, in arrival order.
+    AsSent(Vec<Header>),
+    /// Not recorded, or not what hyper parsed: use hyper's headers.
+    Unknown,
+    /// Above the header byte limit: refuse with 431.
+    TooLarge,
+}
+
 impl ConnState {
-    /// The next request's headers as sent, when they agree with what hyper parsed (same
-    /// count, same names): otherwise `None`, and the caller uses hyper's.
-    pub fn take_head(&self, parsed: &http::HeaderMap) -> Option<Vec<Header>> {
-        let head = lock(&self.heads).pop_front()?;
+    /// The next request's head: its headers as sent when they agree with what hyper parsed
+    /// (same count, same names), or `TooLarge` when no head was recorded because it grew
+    /// above the limit.
+    pub fn take_head(&self, parsed: &http::HeaderMap) -> WireHead {
+        let Some(head) = lock(&self.heads).pop_front() else {
+            return if self.head_too_large.load(Ordering::Relaxed) {
+                WireHead::TooLarge
+            } else {
+                WireHead::Unknown
+            };
+        };
         let agrees = head.len() == parsed.len()
             && head
                 .iter()
                 .all(|(name, _)| parsed.contains_key(name.as_str()));
-        agrees.then_some(head)
+        if agrees {
+            WireHead::AsSent(head)
+        } else {
+            WireHead::Unknown
+        }
     }
 }
 
@@ -105,6 +131,12 @@ impl<T> ConnIo<T> {
         (conn, state)
     }
 
+    /// The head is above the limit: stop recording, and have its request refused.
+    fn head_too_large(&mut self) {
+        self.state.head_too_large.store(true, Ordering::Relaxed);
+        self.framing = Framing::Lost;
+    }
+
     fn reading_head(&self) -> bool {
         matches!(self.framing, Framing::Head(_))
     }
@@ -147,6 +179,7 @@ impl<T> ConnIo<T> {
         if head.is_empty()
             && may_end_head(bytes)
             && let Some(Ok((length, headers))) = parse_head(bytes, self.header_count)
+            && length <= self.header_limit
         {
             self.record(headers);
             return length;
@@ -156,12 +189,16 @@ impl<T> ConnIo<T> {
         // Parse only when the new bytes could end the head: a blank line.
         if !may_end_head(&head[before.saturating_sub(3)..]) {
             if head.len() > self.header_limit {
-                self.framing = Framing::Lost;
+                self.head_too_large();
             }
             return bytes.len();
         }
         let head = std::mem::take(head);
         match parse_head(&head, self.header_count) {
+            Some(Ok((length, _))) if length > self.header_limit => {
+                self.head_too_large();
+                bytes.len()
+            }
             Some(Ok((length, headers))) => {
                 self.record(headers);
                 length - before
@@ -170,7 +207,11 @@ impl<T> ConnIo<T> {
                 self.framing = Framing::Head(head);
                 bytes.len()
             }
-            _ => {
+            None => {
+                self.head_too_large();
+                bytes.len()
+            }
+            Some(Err(())) => {
                 self.framing = Framing::Lost;
                 bytes.len()
             }
@@ -467,6 +508,28 @@ mod tests {
         conn.observe(b"GET / HTTP/1.1\r\nX: ");
         conn.observe(&[b'a'; 2048]);
         assert!(matches!(conn.framing, Framing::Lost));
+        assert_eq!(
+            conn.state.take_head(&http::HeaderMap::new()),
+            WireHead::TooLarge
+        );
+    }
+
+    #[test]
+    fn a_complete_head_above_the_limit_in_one_read_is_too_large() {
+        let (mut conn, state) = ConnIo::new((), 1024, 100, Duration::from_secs(1));
+        let mut wire = b"POST /a HTTP/1.1\r\nX-Small: 1\r\n\r\n".to_vec();
+        wire.extend_from_slice(b"POST /b HTTP/1.1\r\nX-Big: ");
+        wire.extend_from_slice(&[b'a'; 2048]);
+        wire.extend_from_slice(b"\r\n\r\n");
+        conn.observe(&wire);
+        let mut parsed = http::HeaderMap::new();
+        parsed.insert("x-small", "1".parse().unwrap());
+        assert_eq!(
+            state.take_head(&parsed),
+            WireHead::AsSent(vec![("X-Small".into(), "1".into())]),
+            "the request before the big one is not refused"
+        );
+        assert_eq!(state.take_head(&http::HeaderMap::new()), WireHead::TooLarge);
     }
 
     #[test]
@@ -475,13 +538,14 @@ mod tests {
         lock(&state.heads).push_back(vec![("X-A".into(), "1".into())]);
         let mut parsed = http::HeaderMap::new();
         parsed.insert("x-b", "1".parse().unwrap());
-        assert_eq!(state.take_head(&parsed), None);
+        assert_eq!(state.take_head(&parsed), WireHead::Unknown);
         lock(&state.heads).push_back(vec![("X-A".into(), "1".into())]);
         let mut parsed = http::HeaderMap::new();
         parsed.insert("x-a", "1".parse().unwrap());
         assert_eq!(
             state.take_head(&parsed),
-            Some(vec![("X-A".into(), "1".into())])
+            WireHead::AsSent(vec![("X-A".into(), "1".into())])
         );
+        assert_eq!(state.take_head(&parsed), WireHead::Unknown);
     }
 }

@@ -29,7 +29,7 @@ use tokio::sync::{Semaphore, watch};
 
 use crate::error::{Error, Result};
 use crate::scheme::Header;
-use conn_io::{ConnIo, ConnState};
+use conn_io::{ConnIo, ConnState, WireHead};
 
 /// A request as it arrived.
 #[derive(Clone, Debug)]
@@ -443,9 +443,6 @@ async fn respond(
     let received_at = SystemTime::now();
     let _busy = state.map(|s| BusyGuard::new(s.clone()));
     let (parts, body) = request.into_parts();
-    let headers = state
-        .and_then(|s| s.take_head(&parts.headers))
-        .unwrap_or_else(|| hyper_headers(&parts.headers));
     let (path, query) = (
         parts.uri.path().to_string(),
         parts.uri.query().map(str::to_string),
@@ -462,6 +459,11 @@ async fn respond(
             reason,
         });
         answer
+    };
+    let headers = match state.map(|s| s.take_head(&parts.headers)) {
+        Some(WireHead::AsSent(headers)) => headers,
+        Some(WireHead::TooLarge) => return refuse(Refused::HeadersTooLarge),
+        Some(WireHead::Unknown) | None => hyper_headers(&parts.headers),
     };
     let limits = &shared.config.limits;
     if let Some(declared) = declared_length(&parts.headers)

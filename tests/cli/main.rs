@@ -10,6 +10,7 @@ mod cli_check;
 mod cli_demo;
 mod cli_events;
 mod cli_listen;
+mod cli_listen_attacks;
 mod cli_load;
 mod cli_misc;
 mod cli_prompt;
