@@ -28,7 +28,7 @@
 # capture file misses an acknowledged delivery or holds an invalid one, or the delivery
 # during the idle connections did not get 200 or was not saved; 2 on a setup error.
 #
-#   scripts/bench-listen.sh                           # 3 rounds of 5 s each + idle: ~1 min
+#   scripts/bench-listen.sh                           # 3 rounds of 5 s + idle: ~1 min once built
 #   BENCH_SECONDS=2 BENCH_ROUNDS=1 scripts/bench-listen.sh    # a quick check that it works
 #   BENCH_ROUNDS=7 BENCH_WAIT_IDLE=120 scripts/bench-listen.sh
 #   BENCH_BUILD=0 scripts/bench-listen.sh             # use the binary already built
@@ -54,7 +54,7 @@
 #   BENCH_KEEP         1: keep the temp directory (captures, wrk output, nginx config)
 #   CARGO_TARGET_DIR   where cargo builds (default ./target)
 #
-# Needs: cargo, python3, curl, wrk, nginx and GNU time (the last three installed with apt-get
+# Needs: cargo, python3, and curl, wrk, nginx and GNU time (these four installed with apt-get
 # when missing and running as root), and `ulimit -n` of at least 4096 (raised here when the
 # hard limit allows). nginx runs as a plain child process of this script with its own config
 # in a temp directory, never as a service. Every server listens on, and every client talks
@@ -466,13 +466,17 @@ stop_whk() {
 # wrk_run NAME PORT: wrk against PORT; sets r_rate r_requests r_acked r_non2xx r_errors
 # r_timeouts r_seconds r_p50 r_p99 r_wrk_cpu (seconds).
 wrk_run() {
-    local name=$1 port=$2 result
+    local name=$1 port=$2 result wrk_pid
+    # In the background and waited for, so that an interrupt is handled at once.
     timeout $((SECONDS_PER_RUN + 60)) \
         /usr/bin/time -f "user=%U sys=%S" -o "$work/$name-wrk.time" \
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --timeout 10s \
         -s "$work/post.lua" "http://127.0.0.1:$port/webhooks/georedir" \
-        -- "$work/bodies.tsv" "$UNIQUE" >"$work/$name-wrk.txt" 2>&1 ||
-        { cat "$work/$name-wrk.txt" >&2; die "wrk failed against $name"; }
+        -- "$work/bodies.tsv" "$UNIQUE" >"$work/$name-wrk.txt" 2>&1 &
+    wrk_pid=$!
+    live[$wrk_pid]=1
+    wait "$wrk_pid" || { cat "$work/$name-wrk.txt" >&2; die "wrk failed against $name"; }
+    unset "live[$wrk_pid]"
     result=$(grep '^RESULT' "$work/$name-wrk.txt") || { cat "$work/$name-wrk.txt" >&2; die "no result from wrk against $name"; }
     r_requests=$(kv requests "$result")
     r_non2xx=$(kv non2xx "$result")
