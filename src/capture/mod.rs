@@ -129,6 +129,25 @@ impl Sink {
         Ok(Sink::Directory(path.to_path_buf()))
     }
 
+    /// Appends whole lines, each ending in a newline, to a JSON Lines sink in one write, all
+    /// or none of them (a failed write is cut off again).
+    pub fn write_lines(&self, lines: &[u8]) -> std::io::Result<()> {
+        match self {
+            Sink::Lines(file) => file
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .append(lines),
+            Sink::Directory(_) => Err(std::io::Error::other(
+                "captures go to a directory, one file each",
+            )),
+        }
+    }
+
+    /// Whether captures are lines of one file (which `write_lines` can batch).
+    pub fn is_lines(&self) -> bool {
+        matches!(self, Sink::Lines(_))
+    }
+
     /// Writes one capture completely, or not at all: a whole line (a failed write is cut
     /// off again), or a temp file renamed into place. `json` is the capture serialised on
     /// one line, with or without its newline.

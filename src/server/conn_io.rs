@@ -177,7 +177,6 @@ impl<T> ConnIo<T> {
         };
         // The common case, a whole head in one read: parse it where it is, without a copy.
         if head.is_empty()
-            && may_end_head(bytes)
             && let Some(Ok((length, headers))) = parse_head(bytes, self.header_count)
             && length <= self.header_limit
         {

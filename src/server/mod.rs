@@ -102,7 +102,14 @@ pub struct Refusal {
 #[derive(Clone, Debug)]
 pub struct AcceptTrouble(pub String);
 
-pub type Handler = Arc<dyn Fn(Incoming) -> Answer + Send + Sync>;
+/// What a handler gives back: the answer, or work that ends in the answer (the pipeline's
+/// group commit of captures), which the connection awaits before it answers.
+pub enum Reply {
+    Now(Answer),
+    Later(std::pin::Pin<Box<dyn std::future::Future<Output = Answer> + Send>>),
+}
+
+pub type Handler = Arc<dyn Fn(Incoming) -> Reply + Send + Sync>;
 pub type RefusalHandler = Arc<dyn Fn(Refusal) + Send + Sync>;
 pub type TroubleHandler = Arc<dyn Fn(AcceptTrouble) + Send + Sync>;
 
@@ -487,14 +494,18 @@ async fn respond(
         headers,
         body,
     };
-    let answer = if shared.config.blocking_handler {
+    let reply = if shared.config.blocking_handler {
         let handler = shared.handler.clone();
         match tokio::task::spawn_blocking(move || handler(incoming)).await {
-            Ok(answer) => answer,
+            Ok(reply) => reply,
             Err(_) => return internal_error(),
         }
     } else {
         (shared.handler)(incoming)
+    };
+    let answer = match reply {
+        Reply::Now(answer) => answer,
+        Reply::Later(work) => work.await,
     };
     if !answer.delay.is_zero() {
         tokio::time::sleep(answer.delay).await;

@@ -7,12 +7,14 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 use colored::Colorize;
 use serde::Deserialize;
 use serde_json::{Value, json};
+
+mod batch;
 
 use crate::capture::{self, Capture, CapturedResponse, Sink};
 use crate::client::{self, NetFailure, Request};
@@ -21,7 +23,7 @@ use crate::events;
 use crate::output::{self, Printer};
 use crate::scheme::Header;
 use crate::scheme::VerifyError;
-use crate::server::{AcceptTrouble, Answer, Incoming, Refusal, Refused};
+use crate::server::{AcceptTrouble, Answer, Incoming, Refusal, Refused, Reply};
 use crate::verify::{Verdict, Verifier};
 
 /// Why the listener stops.
@@ -302,6 +304,18 @@ impl Tally {
     }
 }
 
+/// A delivery on its way to being saved, shown and counted.
+struct Recorded {
+    incoming: Incoming,
+    capture: Capture,
+    /// The capture on one line, newline included.
+    json: Vec<u8>,
+    verdict: Option<Verdict>,
+    rejected: bool,
+    forward_line: Option<String>,
+    answer: Answer,
+}
+
 /// Everything the listener decides per delivery.
 pub struct Pipeline {
     pub out: Printer,
@@ -391,9 +405,9 @@ impl Pipeline {
         }
     }
 
-    /// Handles one delivery and returns the answer. The capture is on disk before this
-    /// returns, so an answered delivery is never lost.
-    pub fn handle(&self, incoming: Incoming) -> Answer {
+    /// Handles one delivery: decides the answer, and (unless `--events` hides it) records it.
+    /// The answer is ready once the capture is on disk, so an answered delivery is never lost.
+    pub fn handle(self: &Arc<Self>, incoming: Incoming) -> Reply {
         let (event, key) = event_and_key(&incoming.headers, &incoming.body);
         let shown = self.only_events.is_empty()
             || event
@@ -411,8 +425,9 @@ impl Pipeline {
         // A forgery must not make the genuine delivery with the same key look like a retry.
         let duplicate =
             rejection.is_none() && key.is_some_and(|key| lock(&self.seen).seen_before(key));
-        let (mut answer, forward) = match (&rejection, &self.forwarder) {
-            (Some(answer), _) => (answer.clone(), None),
+        let rejected = rejection.is_some();
+        let (answer, forward) = match (rejection, &self.forwarder) {
+            (Some(answer), _) => (answer, None),
             (None, Some(forwarder)) => {
                 let (answer, record, line) = forwarder.forward(&incoming);
                 (answer, Some((record, line)))
@@ -420,45 +435,73 @@ impl Pipeline {
             (None, None) => (self.responder.next(), None),
         };
         if !shown {
-            return answer;
+            return Reply::Now(answer);
         }
+        let (record, forward_line) = forward.unzip();
         let capture = self.capture(
             &incoming,
             event,
             duplicate,
             verdict.as_ref(),
             &answer,
-            forward.as_ref().map(|f| f.0.clone()),
+            record,
         );
-        let mut json = serde_json::to_vec(&capture).expect("a capture always serialises");
-        json.push(b'\n');
-        if let Some(sink) = &self.sink
-            && let Err(err) = sink.write(&capture.id, &json)
+        let mut delivery = Recorded {
+            json: Vec::new(),
+            capture,
+            incoming,
+            verdict,
+            rejected,
+            forward_line,
+            answer,
+        };
+        delivery.json = serde_json::to_vec(&delivery.capture).expect("a capture always serialises");
+        delivery.json.push(b'\n');
+        if let Some(sink) = self.sink.as_ref().filter(|s| !s.is_lines())
+            && let Err(err) = sink.write(&delivery.capture.id, &delivery.json)
         {
-            self.out.warn(&format!(
-                "could not save delivery {}: {err}; answered 500 so the sender retries",
-                capture.id
-            ));
-            answer = Answer {
-                status: 500,
-                headers: Vec::new(),
-                body: b"whk listen: could not save the delivery\n".to_vec(),
-                delay: Duration::ZERO,
-            };
+            self.save_failed(&mut delivery, &err);
         }
-        let printed = self.print(
-            &capture,
-            &json,
-            &incoming,
-            verdict.as_ref(),
-            forward.as_ref().map(|f| f.1.as_str()),
-            answer.status,
-        );
-        if printed.is_err_and(|err| err.kind() == std::io::ErrorKind::BrokenPipe) {
+        let pipeline = self.clone();
+        Reply::Later(Box::pin(async move { pipeline.commit(delivery).await }))
+    }
+
+    /// Writes the delivery's capture line and output with its thread's batch, then counts it.
+    async fn commit(self: Arc<Self>, mut delivery: Recorded) -> Answer {
+        let lines = self.sink.as_ref().filter(|s| s.is_lines());
+        let line: &[u8] = if lines.is_some() { &delivery.json } else { &[] };
+        let output = self.render(&delivery);
+        let committed = batch::commit(lines, line, &output, self.out.json).await;
+        if !committed.saved {
+            let err = std::io::Error::other("the capture file could not be written");
+            self.save_failed(&mut delivery, &err);
+            if !self.out.json {
+                let _ = std::io::stdout().lock().write_all(&self.render(&delivery));
+            }
+        }
+        if committed.pipe_closed {
             self.stop_with(Stop::PipeClosed);
         }
-        self.record(&capture, verdict.as_ref(), rejection.is_some());
-        answer
+        self.record(
+            &delivery.capture,
+            delivery.verdict.as_ref(),
+            delivery.rejected,
+        );
+        delivery.answer
+    }
+
+    /// The capture could not be saved: say so, and answer 500 so the sender retries.
+    fn save_failed(&self, delivery: &mut Recorded, err: &std::io::Error) {
+        self.out.warn(&format!(
+            "could not save delivery {}: {err}; answered 500 so the sender retries",
+            delivery.capture.id
+        ));
+        delivery.answer = Answer {
+            status: 500,
+            headers: Vec::new(),
+            body: b"whk listen: could not save the delivery\n".to_vec(),
+            delay: Duration::ZERO,
+        };
     }
 
     fn capture(
@@ -583,46 +626,40 @@ impl Pipeline {
         self.out.warn(&trouble.0);
     }
 
-    fn print(
-        &self,
-        capture: &Capture,
-        json: &[u8],
-        incoming: &Incoming,
-        verdict: Option<&Verdict>,
-        forward_line: Option<&str>,
-        status: u16,
-    ) -> std::io::Result<()> {
-        let mut stdout = std::io::stdout().lock();
+    /// What stdout shows of a delivery: its capture line with --json, else its summary line,
+    /// headers (--headers), the forwarded app's answer and its body.
+    fn render<'a>(&self, delivery: &'a Recorded) -> Cow<'a, [u8]> {
         if self.out.json {
-            // One write: `json` ends in its newline.
-            return stdout.write_all(json);
+            return Cow::Borrowed(&delivery.json);
         }
-        writeln!(
-            stdout,
-            "{}{}",
-            self.label,
-            self.summary_line(capture, incoming, verdict, status)
-        )?;
+        let (incoming, label) = (&delivery.incoming, self.label);
+        let mut text = format!(
+            "{label}{}\n",
+            self.summary_line(
+                &delivery.capture,
+                incoming,
+                delivery.verdict.as_ref(),
+                delivery.answer.status
+            )
+        );
         if self.show_headers {
             for (name, value) in &incoming.headers {
-                writeln!(
-                    stdout,
-                    "{}  {}: {}",
-                    self.label,
+                text.push_str(&format!(
+                    "{label}  {}: {}\n",
                     output::escape_line(name).bold(),
                     output::escape_line(value)
-                )?;
+                ));
             }
         }
-        if let Some(line) = forward_line {
-            writeln!(stdout, "{}  {}", self.label, line)?;
+        if let Some(line) = &delivery.forward_line {
+            text.push_str(&format!("{label}  {line}\n"));
         }
         if !self.out.quiet {
             for line in body_view(&incoming.body, self.out.color).lines() {
-                writeln!(stdout, "{}  {line}", self.label)?;
+                text.push_str(&format!("{label}  {line}\n"));
             }
         }
-        Ok(())
+        Cow::Owned(text.into_bytes())
     }
 
     fn summary_line(
