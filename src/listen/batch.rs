@@ -69,17 +69,12 @@ pub async fn commit(
 }
 
 fn write_batch(batch: &Mutex<Batch>, sink: Option<&Sink>, keep_output_if_unsaved: bool) {
-    let (lines, output, waiters) = {
-        let mut batch = lock(batch);
-        batch.led = false;
-        (
-            std::mem::take(&mut batch.lines),
-            std::mem::take(&mut batch.output),
-            std::mem::take(&mut batch.waiters),
-        )
-    };
+    // Held while writing: only this thread adds to its batch, so nobody waits for it, and
+    // the buffers keep their capacity for the next batch.
+    let mut batch = lock(batch);
+    batch.led = false;
     let saved = match sink {
-        Some(sink) if !lines.is_empty() => sink.write_lines(&lines).is_ok(),
+        Some(sink) if !batch.lines.is_empty() => sink.write_lines(&batch.lines).is_ok(),
         _ => true,
     };
     let mut committed = Committed {
@@ -87,16 +82,28 @@ fn write_batch(batch: &Mutex<Batch>, sink: Option<&Sink>, keep_output_if_unsaved
         printed: false,
         pipe_closed: false,
     };
-    if !output.is_empty() && (saved || keep_output_if_unsaved) {
-        let written = std::io::stdout().lock().write_all(&output);
+    if !batch.output.is_empty() && (saved || keep_output_if_unsaved) {
+        let written = std::io::stdout().lock().write_all(&batch.output);
         committed.printed = written.is_ok();
         committed.pipe_closed =
             written.is_err_and(|err| err.kind() == std::io::ErrorKind::BrokenPipe);
     }
-    for waiter in waiters {
+    batch.lines.clear();
+    batch.output.clear();
+    for waiter in batch.waiters.drain(..) {
         let _ = waiter.send(committed);
     }
+    // A burst can leave large buffers behind; do not keep more than a burst's worth.
+    if batch.lines.capacity() > MAX_KEPT {
+        batch.lines = Vec::new();
+    }
+    if batch.output.capacity() > MAX_KEPT {
+        batch.output = Vec::new();
+    }
 }
+
+/// The most buffer capacity a thread keeps between batches.
+const MAX_KEPT: usize = 1 << 20;
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|p| p.into_inner())

@@ -306,8 +306,10 @@ impl Tally {
 
 /// A delivery on its way to being saved, shown and counted.
 struct Recorded {
-    incoming: Incoming,
     capture: Capture,
+    /// The raw body (the capture holds it as text or base64).
+    body: Vec<u8>,
+    received_at: SystemTime,
     /// The capture on one line, newline included.
     json: Vec<u8>,
     verdict: Option<Verdict>,
@@ -438,8 +440,9 @@ impl Pipeline {
             return Reply::Now(answer);
         }
         let (record, forward_line) = forward.unzip();
-        let capture = self.capture(
-            &incoming,
+        let received_at = incoming.received_at;
+        let (capture, body) = self.capture(
+            incoming,
             event,
             duplicate,
             verdict.as_ref(),
@@ -447,15 +450,18 @@ impl Pipeline {
             record,
         );
         let mut delivery = Recorded {
-            json: Vec::new(),
+            // A capture line is about a third longer than the body it escapes.
+            json: Vec::with_capacity(body.len() * 4 / 3 + 1024),
             capture,
-            incoming,
+            body,
+            received_at,
             verdict,
             rejected,
             forward_line,
             answer,
         };
-        delivery.json = serde_json::to_vec(&delivery.capture).expect("a capture always serialises");
+        serde_json::to_writer(&mut delivery.json, &delivery.capture)
+            .expect("a capture always serialises");
         delivery.json.push(b'\n');
         if let Some(sink) = self.sink.as_ref().filter(|s| !s.is_lines())
             && let Err(err) = sink.write(&delivery.capture.id, &delivery.json)
@@ -504,26 +510,27 @@ impl Pipeline {
         };
     }
 
+    /// The capture of a delivery, and its raw body.
     fn capture(
         &self,
-        incoming: &Incoming,
+        incoming: Incoming,
         event: Option<String>,
         duplicate: bool,
         verdict: Option<&Verdict>,
         answer: &Answer,
         forward: Option<Value>,
-    ) -> Capture {
+    ) -> (Capture, Vec<u8>) {
         let sequence = self.sequence.fetch_add(1, Ordering::SeqCst) + 1;
         let (body, body_base64, body_sha256) = capture::body_fields(&incoming.body);
-        Capture {
+        let capture = Capture {
             kind: "delivery".into(),
             id: capture::capture_id(incoming.received_at, sequence, self.salt),
             received_at: humantime::format_rfc3339_millis(incoming.received_at).to_string(),
             remote_addr: incoming.remote.map(|a| a.to_string()),
-            method: incoming.method.clone(),
-            path: incoming.path.clone(),
-            query: incoming.query.clone(),
-            headers: incoming.headers.clone(),
+            method: incoming.method,
+            path: incoming.path,
+            query: incoming.query,
+            headers: incoming.headers,
             body,
             body_base64,
             body_sha256,
@@ -536,7 +543,8 @@ impl Pipeline {
                 body: String::from_utf8_lossy(&answer.body).into_owned(),
             },
             forward,
-        }
+        };
+        (capture, incoming.body)
     }
 
     fn record(&self, capture: &Capture, verdict: Option<&Verdict>, rejected: bool) {
@@ -632,18 +640,10 @@ impl Pipeline {
         if self.out.json {
             return Cow::Borrowed(&delivery.json);
         }
-        let (incoming, label) = (&delivery.incoming, self.label);
-        let mut text = format!(
-            "{label}{}\n",
-            self.summary_line(
-                &delivery.capture,
-                incoming,
-                delivery.verdict.as_ref(),
-                delivery.answer.status
-            )
-        );
+        let (capture, label) = (&delivery.capture, self.label);
+        let mut text = format!("{label}{}\n", self.summary_line(delivery));
         if self.show_headers {
-            for (name, value) in &incoming.headers {
+            for (name, value) in &capture.headers {
                 text.push_str(&format!(
                     "{label}  {}: {}\n",
                     output::escape_line(name).bold(),
@@ -655,28 +655,28 @@ impl Pipeline {
             text.push_str(&format!("{label}  {line}\n"));
         }
         if !self.out.quiet {
-            for line in body_view(&incoming.body, self.out.color).lines() {
+            for line in body_view(&delivery.body, self.out.color).lines() {
                 text.push_str(&format!("{label}  {line}\n"));
             }
         }
         Cow::Owned(text.into_bytes())
     }
 
-    fn summary_line(
-        &self,
-        capture: &Capture,
-        incoming: &Incoming,
-        verdict: Option<&Verdict>,
-        status: u16,
-    ) -> String {
-        let time = chrono::DateTime::<chrono::Local>::from(incoming.received_at).format("%H:%M:%S");
-        let target = output::escape_line(&incoming.target());
+    /// Time, method, target, event, verdict, retry mark, the status answered and the size.
+    fn summary_line(&self, delivery: &Recorded) -> String {
+        let (capture, status) = (&delivery.capture, delivery.answer.status);
+        let time = chrono::DateTime::<chrono::Local>::from(delivery.received_at).format("%H:%M:%S");
+        let target = match &capture.query {
+            Some(query) => format!("{}?{query}", capture.path),
+            None => capture.path.clone(),
+        };
+        let target = output::escape_line(&target);
         let event = capture
             .event
             .as_deref()
             .map(output::escape_line)
             .unwrap_or_else(|| "-".into());
-        let signature = match verdict {
+        let signature = match &delivery.verdict {
             None => String::new(),
             Some(v) if v.is_valid() => {
                 format!("  {}", format!("✓ {}", v.scheme.unwrap_or("?")).green())
@@ -705,10 +705,10 @@ impl Pipeline {
         format!(
             "{}  {} {}  {}{signature}{retry}  → {status_text}  {}",
             time.to_string().dimmed(),
-            output::escape_line(&incoming.method).bold(),
+            output::escape_line(&capture.method).bold(),
             target,
             event.cyan(),
-            human_size(incoming.body.len())
+            human_size(delivery.body.len())
         )
     }
 }
