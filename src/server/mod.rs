@@ -546,10 +546,20 @@ async fn read_body(body: Body, limits: &Limits) -> std::result::Result<Vec<u8>, 
 }
 
 fn body_error(err: &(dyn std::error::Error + 'static)) -> String {
-    match err.downcast_ref::<hyper::Error>() {
-        Some(e) if e.is_incomplete_message() => "the body ended before its declared length".into(),
-        _ => format!("broken body framing: {err}"),
+    let mut cause = Some(err);
+    while let Some(inner) = cause {
+        let ended = inner
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::UnexpectedEof)
+            || inner
+                .downcast_ref::<hyper::Error>()
+                .is_some_and(hyper::Error::is_incomplete_message);
+        if ended {
+            return "the body ended before its declared length".into();
+        }
+        cause = inner.source();
     }
+    format!("broken body framing: {err}")
 }
 
 fn declared_length(headers: &http::HeaderMap) -> Option<u64> {
