@@ -17,6 +17,20 @@ type HmacSha256 = Hmac<Sha256>;
 /// One HTTP header as (name, value), in the order it is sent.
 pub type Header = (String, String);
 
+/// Owned headers, names as sent and in order, from a head parsed by httparse (values that
+/// are not UTF-8 are read lossily).
+pub fn owned_headers(parsed: &[httparse::Header<'_>]) -> Vec<Header> {
+    parsed
+        .iter()
+        .map(|h| {
+            (
+                h.name.to_string(),
+                String::from_utf8_lossy(h.value).into_owned(),
+            )
+        })
+        .collect()
+}
+
 /// The scheme names a user can pick with `--scheme`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum SchemeName {

@@ -470,16 +470,7 @@ fn parse_one_request(source: &str, bytes: &[u8]) -> Result<(Recorded, usize)> {
             )));
         }
     };
-    let headers: Vec<Header> = request
-        .headers
-        .iter()
-        .map(|h| {
-            (
-                h.name.to_string(),
-                String::from_utf8_lossy(h.value).into_owned(),
-            )
-        })
-        .collect();
+    let headers: Vec<Header> = crate::scheme::owned_headers(request.headers);
     let find = |name: &str| crate::scheme::header(&headers, name).map(str::trim);
     let rest = &bytes[head_len..];
     let chunked =

@@ -244,17 +244,7 @@ fn parse_head(buf: &[u8], header_count: usize) -> Option<Result<(usize, Vec<Head
     let mut request = httparse::Request::new(slots);
     match request.parse(buf) {
         Ok(httparse::Status::Complete(length)) => {
-            let headers = request
-                .headers
-                .iter()
-                .map(|h| {
-                    (
-                        h.name.to_string(),
-                        String::from_utf8_lossy(h.value).into_owned(),
-                    )
-                })
-                .collect();
-            Some(Ok((length, headers)))
+            Some(Ok((length, crate::scheme::owned_headers(request.headers))))
         }
         Ok(httparse::Status::Partial) => None,
         Err(_) => Some(Err(())),

@@ -18,7 +18,9 @@ use base64::engine::general_purpose::STANDARD as B64;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::listen_support::{HttpReply, Listener, hmac_hex, request_bytes, whk_command};
+use crate::listen_support::{
+    HttpReply, Listener, hmac_hex, read_response, request_bytes, whk_command,
+};
 use crate::support::{SCRUBBED_ENV, assert_one_line_error, has_program, run};
 
 /// The longest any single wait in this file may take before the test fails.
@@ -37,77 +39,13 @@ fn connect(port: u16, timeout: Duration) -> TcpStream {
     stream
 }
 
-/// Reads one HTTP/1.1 response from any byte stream: status line, headers, and a body framed
-/// by Content-Length, chunked encoding, or the end of the stream.
-fn read_reply<R: BufRead>(reader: &mut R) -> std::io::Result<HttpReply> {
-    let bad = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidData, what);
-    let mut line = String::new();
-    if reader.read_line(&mut line)? == 0 {
-        return Err(bad("the connection closed before a response".into()));
-    }
-    let status: u16 = line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| bad(format!("not a status line: {line:?}")))?;
-    let mut headers = Vec::new();
-    loop {
-        line.clear();
-        if reader.read_line(&mut line)? == 0 {
-            return Err(bad("the connection closed inside the headers".into()));
-        }
-        let trimmed = line.trim_end_matches(['\r', '\n']);
-        if trimmed.is_empty() {
-            break;
-        }
-        let (name, value) = trimmed
-            .split_once(':')
-            .ok_or_else(|| bad(format!("not a header: {trimmed:?}")))?;
-        headers.push((name.trim().to_string(), value.trim().to_string()));
-    }
-    let find = |name: &str| {
-        headers
-            .iter()
-            .find(|(n, _): &&(String, String)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.clone())
-    };
-    let mut body = Vec::new();
-    if let Some(length) = find("Content-Length") {
-        let length: usize = length
-            .parse()
-            .map_err(|_| bad(format!("bad Content-Length {length:?}")))?;
-        body.resize(length, 0);
-        reader.read_exact(&mut body)?;
-    } else if find("Transfer-Encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
-        loop {
-            line.clear();
-            reader.read_line(&mut line)?;
-            let size = usize::from_str_radix(line.trim(), 16)
-                .map_err(|_| bad(format!("bad chunk size {line:?}")))?;
-            let mut chunk = vec![0; size + 2];
-            reader.read_exact(&mut chunk)?;
-            if size == 0 {
-                break;
-            }
-            body.extend_from_slice(&chunk[..size]);
-        }
-    } else {
-        let _ = reader.read_to_end(&mut body);
-    }
-    Ok(HttpReply {
-        status,
-        headers,
-        body,
-    })
-}
-
 /// Writes `raw` on a new connection and reads one response within `timeout`. A write error
 /// is ignored (the listener may answer and close before reading everything).
 fn exchange_within(port: u16, raw: &[u8], timeout: Duration) -> std::io::Result<HttpReply> {
     let mut stream = connect(port, timeout);
     let _ = stream.write_all(raw);
     let _ = stream.flush();
-    read_reply(&mut BufReader::new(stream))
+    read_response(&mut BufReader::new(stream))
 }
 
 #[track_caller]
@@ -455,7 +393,7 @@ fn a_huge_declared_body_gets_413_from_its_length_alone_and_is_not_saved() {
         )
         .unwrap();
     stream.shutdown(Shutdown::Write).unwrap();
-    let reply = read_reply(&mut BufReader::new(stream)).expect("an answer to the huge body");
+    let reply = read_response(&mut BufReader::new(stream)).expect("an answer to the huge body");
     assert_eq!(reply.status, 413, "{}", reply.text());
     assert!(reply.text().contains("--max-body"), "{}", reply.text());
 
@@ -826,7 +764,7 @@ fn connections_above_the_cap_wait_in_the_backlog_until_one_closes() {
 
     let closed_at = Instant::now();
     drop(held.remove(0));
-    let reply = read_reply(&mut BufReader::new(third)).expect("served once a slot freed");
+    let reply = read_response(&mut BufReader::new(third)).expect("served once a slot freed");
     assert_eq!(reply.status, 200, "{}", reply.text());
     let took = closed_at.elapsed();
     assert!(took < Duration::from_secs(3), "took {took:?}");
@@ -1023,7 +961,7 @@ fn tls_exchange(port: u16, cert: &Path, raw: &[u8]) -> (HttpReply, Option<Vec<u8
     tls.write_all(raw).expect("write over TLS");
     tls.flush().unwrap();
     let alpn = tls.conn.alpn_protocol().map(<[u8]>::to_vec);
-    let reply = read_reply(&mut BufReader::new(&mut tls)).expect("a response over TLS");
+    let reply = read_response(&mut BufReader::new(&mut tls)).expect("a response over TLS");
     (reply, alpn)
 }
 
@@ -1098,18 +1036,21 @@ fn reject_invalid_answers_401_400_and_200_like_a_correct_receiver() {
     assert_eq!(unsigned.status, 401, "{}", unsigned.text());
     assert_eq!(error_of(&unsigned), "missing_signature");
 
-    let forged_signature = hmac_hex(b"not the secret", &body);
-    let forged = exchange(
-        port,
-        &request_bytes(
+    let signed_with = |key: &[u8], path: &str| {
+        let signature = hmac_hex(key, &body);
+        exchange(
             port,
-            "POST",
-            "/forged",
-            &[("X-GeoRedir-Signature", &forged_signature)],
-            &body,
-            false,
-        ),
-    );
+            &request_bytes(
+                port,
+                "POST",
+                path,
+                &[("X-GeoRedir-Signature", &signature)],
+                &body,
+                false,
+            ),
+        )
+    };
+    let forged = signed_with(b"not the secret", "/forged");
     assert_eq!(forged.status, 401, "{}", forged.text());
     assert_eq!(error_of(&forged), "invalid_signature");
 
@@ -1138,18 +1079,7 @@ fn reject_invalid_answers_401_400_and_200_like_a_correct_receiver() {
         "{report}"
     );
 
-    let signature = hmac_hex(b"s3cret", &body);
-    let valid = exchange(
-        port,
-        &request_bytes(
-            port,
-            "POST",
-            "/valid",
-            &[("X-GeoRedir-Signature", &signature)],
-            &body,
-            false,
-        ),
-    );
+    let valid = signed_with(b"s3cret", "/valid");
     assert_eq!(valid.status, 200, "{}", valid.text());
 }
 

@@ -392,9 +392,9 @@ impl Connection {
     }
 }
 
-/// Reads one HTTP/1.1 response: status line, headers, and a body framed by Content-Length,
-/// chunked encoding, or the end of the connection.
-pub fn read_response(reader: &mut BufReader<TcpStream>) -> std::io::Result<HttpReply> {
+/// Reads one HTTP/1.1 response from any byte stream (a socket, a TLS stream): status line,
+/// headers, and a body framed by Content-Length, chunked encoding, or the end of the stream.
+pub fn read_response<R: BufRead>(reader: &mut R) -> std::io::Result<HttpReply> {
     let bad = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidData, what);
     let mut line = String::new();
     if reader.read_line(&mut line)? == 0 {
