@@ -1253,3 +1253,86 @@ fn verbose_shows_headers_like_headers_does() {
     assert_eq!(reply.status, 200);
     listener.wait_for_stdout(b"X-Custom-Thing: yes");
 }
+
+#[test]
+fn a_certificate_of_your_own_is_served_and_bad_pairs_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let issued = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let (cert, key) = (dir.path().join("own.pem"), dir.path().join("own.key"));
+    std::fs::write(&cert, issued.cert.pem()).unwrap();
+    std::fs::write(&key, issued.signing_key.serialize_pem()).unwrap();
+    let listener = Listener::start(&[
+        "--json",
+        "--cert",
+        cert.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+    ]);
+    let announcement: Value =
+        serde_json::from_str(listener.stderr_text().lines().next().unwrap()).unwrap();
+    assert_eq!(
+        announcement["tls"]["fingerprint_sha256"],
+        pem_fingerprint(&issued.cert.pem()),
+        "{announcement}"
+    );
+    assert_eq!(
+        announcement["tls"]["cert"],
+        Value::Null,
+        "nothing generated, nothing written"
+    );
+    let url = format!("https://localhost:{}/own", listener.port);
+    let (code, stdout, stderr) = run(&[
+        "send",
+        "click",
+        "--url",
+        &url,
+        "--cacert",
+        cert.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert_eq!(listener.wait_for_captures(1)[0]["path"], "/own");
+
+    // The key file holds a certificate, not a key: one line, exit 2, nothing bound.
+    let (code, stdout, stderr) = run(&[
+        "listen",
+        "--port",
+        "0",
+        "--cert",
+        cert.to_str().unwrap(),
+        "--key",
+        cert.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{stdout}\n{stderr}");
+    assert_one_line_error(&(code, stdout, stderr.clone()), 2, "--key");
+    // --cert without --key is clap's usage error.
+    let (code, _, stderr) = run(&["listen", "--port", "0", "--cert", cert.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+}
+
+#[test]
+fn check_passes_https_only_after_a_tls_handshake() {
+    let dir = tempfile::tempdir().unwrap();
+    let (listener, cert) = tls_listener(dir.path(), &[]);
+    let url = format!("https://localhost:{}/hook", listener.port);
+    let (code, stdout, stderr) = run(&[
+        "check",
+        &url,
+        "--secret",
+        "s",
+        "--only",
+        "https",
+        "--cacert",
+        cert.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stdout.contains("TLS handshake succeeded"), "{stdout}");
+
+    // An https:// URL on a port that speaks plain HTTP: no handshake, so no PASS.
+    let plain = Listener::start(&["--json"]);
+    let url = format!("https://127.0.0.1:{}/hook", plain.port);
+    let (code, stdout, stderr) = run(&["check", &url, "--secret", "s", "--only", "https"]);
+    assert_eq!(code, 3, "{stdout}\n{stderr}");
+    assert!(!stdout.contains("PASS"), "{stdout}");
+    assert!(stderr.contains("http://"), "{stderr}");
+}
