@@ -11,7 +11,7 @@ use crate::events::{self, CATALOGUE, EventType, Profile, SampleContext};
 use crate::scheme::{Header, Signer};
 
 /// The scenarios, in the order they run and are reported.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ScenarioId {
     /// A valid signed delivery of each event is accepted
     Valid,
@@ -35,6 +35,18 @@ pub enum ScenarioId {
     UnknownEvent,
 }
 
+impl crate::choice::Choice for ScenarioId {
+    const ALL: &'static [Self] = &ALL_SCENARIOS;
+
+    fn name(self) -> &'static str {
+        ScenarioId::name(self)
+    }
+
+    fn help(self) -> Option<&'static str> {
+        Some(self.summary())
+    }
+}
+
 pub const ALL_SCENARIOS: [ScenarioId; 10] = [
     ScenarioId::Valid,
     ScenarioId::Tampered,
@@ -49,10 +61,37 @@ pub const ALL_SCENARIOS: [ScenarioId; 10] = [
 ];
 
 impl ScenarioId {
-    pub fn name(self) -> String {
-        clap::ValueEnum::to_possible_value(&self)
-            .map(|v| v.get_name().to_string())
-            .unwrap_or_default()
+    pub fn name(self) -> &'static str {
+        match self {
+            ScenarioId::Valid => "valid",
+            ScenarioId::Tampered => "tampered",
+            ScenarioId::WrongSecret => "wrong-secret",
+            ScenarioId::Unsigned => "unsigned",
+            ScenarioId::Stale => "stale",
+            ScenarioId::Reserialised => "reserialised",
+            ScenarioId::Duplicate => "duplicate",
+            ScenarioId::Latency => "latency",
+            ScenarioId::Https => "https",
+            ScenarioId::UnknownEvent => "unknown-event",
+        }
+    }
+
+    /// What the scenario checks, one line.
+    pub fn summary(self) -> &'static str {
+        match self {
+            ScenarioId::Valid => "A valid signed delivery of each event is accepted",
+            ScenarioId::Tampered => "A body changed after signing is rejected",
+            ScenarioId::WrongSecret => "A delivery signed with a wrong secret is rejected",
+            ScenarioId::Unsigned => "A delivery without a signature header is rejected",
+            ScenarioId::Stale => "A correctly signed delivery with an old timestamp is rejected",
+            ScenarioId::Reserialised => {
+                "A valid delivery whose bytes change under JSON re-serialisation is accepted"
+            }
+            ScenarioId::Duplicate => "The same delivery sent twice is acknowledged both times",
+            ScenarioId::Latency => "Every answer comes within the provider's timeout",
+            ScenarioId::Https => "The endpoint is served over HTTPS",
+            ScenarioId::UnknownEvent => "An unknown event type is acknowledged",
+        }
     }
 
     /// Why the scenario matters and how to fix a receiver that fails it.

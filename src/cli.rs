@@ -5,8 +5,34 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use clap::builder::PossibleValue;
+
+use crate::audit::ScenarioId;
+use crate::choice::Choice;
 use crate::events::Profile;
+use crate::output::ColorChoice;
 use crate::scheme::{Encoding, SchemeName};
+
+/// The domain's named choices as clap value enums: the one adapter between them.
+macro_rules! clap_choices {
+    ($($choice:ty),*) => {$(
+        impl ValueEnum for $choice {
+            fn value_variants<'a>() -> &'a [Self] {
+                <$choice as Choice>::ALL
+            }
+
+            fn to_possible_value(&self) -> Option<PossibleValue> {
+                let value = PossibleValue::new(Choice::name(*self));
+                Some(match Choice::help(*self) {
+                    Some(help) => value.help(help),
+                    None => value,
+                })
+            }
+        }
+    )*};
+}
+
+clap_choices!(SchemeName, Encoding, Profile, ScenarioId, ColorChoice);
 
 /// Sign, send, receive and verify webhooks: sample deliveries signed the way real providers
 /// sign them, from one binary that also runs as a CI smoke test.
@@ -33,13 +59,6 @@ pub struct GlobalArgs {
     /// Show more: request and response headers
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -196,7 +215,7 @@ pub struct SendArgs {
     #[arg(long, default_value_t = 10, value_name = "C", value_parser = clap::value_parser!(u16).range(1..=4096))]
     pub concurrency: u16,
     /// Load mode: at most this many deliveries per second (500, 500/s, 3000/m)
-    #[arg(long, value_parser = crate::load::parse_rate, value_name = "R/s")]
+    #[arg(long, value_parser = parse_rate, value_name = "R/s")]
     pub rate: Option<f64>,
     #[command(flatten)]
     pub payload: PayloadArgs,
@@ -470,10 +489,10 @@ pub struct CheckArgs {
         value_name = "SCENARIO[,…]",
         conflicts_with = "skip"
     )]
-    pub only: Vec<crate::audit::ScenarioId>,
+    pub only: Vec<ScenarioId>,
     /// Skip these scenarios
     #[arg(long, value_delimiter = ',', value_enum, value_name = "SCENARIO[,…]")]
-    pub skip: Vec<crate::audit::ScenarioId>,
+    pub skip: Vec<ScenarioId>,
     /// Seed for the sample data
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
@@ -509,9 +528,41 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// Parses `--rate`: `500`, `500/s` or `3000/m`.
+pub fn parse_rate(text: &str) -> std::result::Result<f64, String> {
+    let (number, per) = match text.split_once('/') {
+        Some((n, unit)) => (n, unit.trim()),
+        None => (text, "s"),
+    };
+    let seconds = match per {
+        "s" | "sec" | "second" => 1.0,
+        "m" | "min" | "minute" => 60.0,
+        _ => {
+            return Err(format!(
+                "unknown rate unit {per:?}; use e.g. 500/s or 3000/m"
+            ));
+        }
+    };
+    match number.trim().parse::<f64>() {
+        Ok(n) if n > 0.0 && n.is_finite() => Ok(n / seconds),
+        _ => Err(format!("{text:?} is not a rate; use e.g. 500/s")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rates_parse_per_second_or_minute() {
+        assert_eq!(parse_rate("500"), Ok(500.0));
+        assert_eq!(parse_rate("500/s"), Ok(500.0));
+        assert_eq!(parse_rate("600/m"), Ok(10.0));
+        assert!(parse_rate("0").is_err());
+        assert!(parse_rate("fast").is_err());
+        assert!(parse_rate("5/h").is_err());
+    }
+
     use clap::CommandFactory;
 
     #[test]

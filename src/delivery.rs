@@ -6,47 +6,9 @@ use std::time::SystemTime;
 
 use serde_json::Value;
 
-use crate::cli::{PayloadArgs, SchemeArgs, SecretArgs, SigningArgs};
 use crate::error::{Error, Result};
-use crate::events::{self, EventType, Profile, SampleContext};
-use crate::scheme::{Custom, Header, Scheme, SchemeName, Signer};
-use crate::secret::Secret;
-
-/// The scheme the flags name: `--scheme`, else custom when `--signature-header` is given,
-/// else `None` (georedir when signing, detected from the headers when verifying).
-pub fn chosen_scheme(args: &SchemeArgs) -> Result<Option<Scheme>> {
-    let custom = args.signature_header.as_ref().map(|header| Custom {
-        header: header.clone(),
-        prefix: args.signature_prefix.clone(),
-        encoding: args.encoding,
-    });
-    let name = match (args.scheme, &custom) {
-        (Some(name), _) => name,
-        (None, Some(_)) => SchemeName::Custom,
-        (None, None) => return Ok(None),
-    };
-    Scheme::from_name(name, custom).map(Some)
-}
-
-/// The secret from `--secret`, `WHK_SECRET` or `--secret-file`, if any.
-pub fn secret_from(args: &SecretArgs) -> Result<Option<Secret>> {
-    match (&args.secret, &args.secret_file) {
-        (Some(value), _) if value.is_empty() => Err(Error::usage(
-            "--secret is empty; pass the shared secret, or create one with `whk secret`",
-        )),
-        (Some(value), _) => Ok(Some(Secret::new(value.clone()))),
-        (None, Some(path)) => Secret::from_file(path).map(Some),
-        (None, None) => Ok(None),
-    }
-}
-
-/// A signer for the flags (georedir unless told otherwise), or `None` without a secret.
-pub fn signer_from(args: &SigningArgs) -> Result<Option<Signer>> {
-    let scheme = chosen_scheme(&args.scheme)?.unwrap_or(Scheme::GeoRedir);
-    secret_from(&args.secret)?
-        .map(|secret| Signer::new(scheme, &secret))
-        .transpose()
-}
+use crate::events::{self, EventType, SampleContext};
+use crate::scheme::{Header, Signer};
 
 /// The timestamp to sign with and to put in sample payloads: `--timestamp` or now.
 pub fn timestamp_from(flag: Option<&str>) -> Result<SystemTime> {
@@ -56,14 +18,6 @@ pub fn timestamp_from(flag: Option<&str>) -> Result<SystemTime> {
 /// The RNG for sample data and ids: seeded for reproducible output, random otherwise.
 pub fn rng_from(seed: Option<u64>) -> fastrand::Rng {
     seed.map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed)
-}
-
-/// The profile a sample follows: `--profile`, else relurl for the relurl scheme, else the
-/// event's own (see `events::find`).
-pub fn profile_hint(payload: &PayloadArgs, scheme: Option<SchemeName>) -> Option<Profile> {
-    payload
-        .profile
-        .or((scheme == Some(SchemeName::Relurl)).then_some(Profile::Relurl))
 }
 
 /// Builds one sample payload for `event` with the `--set` overrides applied.

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 
 /// Which provider's envelope and sample data an event follows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Profile {
     /// GeoRedir: {"event", "timestamp", "data"}
     Georedir,
@@ -38,6 +38,21 @@ impl Profile {
             Profile::Georedir => "georedir",
             Profile::Relurl => "relurl",
         }
+    }
+}
+
+impl crate::choice::Choice for Profile {
+    const ALL: &'static [Self] = &[Profile::Georedir, Profile::Relurl];
+
+    fn name(self) -> &'static str {
+        Profile::name(self)
+    }
+
+    fn help(self) -> Option<&'static str> {
+        Some(match self {
+            Profile::Georedir => "GeoRedir: {\"event\", \"timestamp\", \"data\"}",
+            Profile::Relurl => "RELURL: {\"event\", \"event_id\", \"timestamp\", \"data\"}",
+        })
     }
 }
 

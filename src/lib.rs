@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod capture;
+pub mod choice;
 pub mod cli;
 pub mod client;
 pub mod commands;
@@ -26,7 +27,8 @@ use error::Result;
 use output::Printer;
 
 pub fn run(cli: Cli) -> Result<()> {
-    let out = Printer::from_args(&cli.global);
+    let global = &cli.global;
+    let out = Printer::new(global.json, global.quiet, global.verbose, global.color);
     match cli.command {
         Command::Send(args) => commands::send::run(args, out),
         Command::Sign(args) => commands::sign::run(args, out),

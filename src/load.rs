@@ -28,27 +28,6 @@ pub struct Plan {
     pub trust: crate::client::Trust,
 }
 
-/// Parses `--rate`: `500`, `500/s` or `3000/m`.
-pub fn parse_rate(text: &str) -> std::result::Result<f64, String> {
-    let (number, per) = match text.split_once('/') {
-        Some((n, unit)) => (n, unit.trim()),
-        None => (text, "s"),
-    };
-    let seconds = match per {
-        "s" | "sec" | "second" => 1.0,
-        "m" | "min" | "minute" => 60.0,
-        _ => {
-            return Err(format!(
-                "unknown rate unit {per:?}; use e.g. 500/s or 3000/m"
-            ));
-        }
-    };
-    match number.trim().parse::<f64>() {
-        Ok(n) if n > 0.0 && n.is_finite() => Ok(n / seconds),
-        _ => Err(format!("{text:?} is not a rate; use e.g. 500/s")),
-    }
-}
-
 /// Live counters, shared with the progress display.
 #[derive(Default)]
 pub struct Progress {
@@ -252,16 +231,6 @@ pub async fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rates_parse_per_second_or_minute() {
-        assert_eq!(parse_rate("500"), Ok(500.0));
-        assert_eq!(parse_rate("500/s"), Ok(500.0));
-        assert_eq!(parse_rate("600/m"), Ok(10.0));
-        assert!(parse_rate("0").is_err());
-        assert!(parse_rate("fast").is_err());
-        assert!(parse_rate("5/h").is_err());
-    }
 
     #[test]
     fn percentiles_use_nearest_rank() {

@@ -6,9 +6,33 @@ use std::time::Duration;
 use colored::Colorize;
 use serde_json::Value;
 
-use crate::cli::{ColorChoice, GlobalArgs};
+use crate::choice::Choice;
 use crate::error::Result;
 use crate::scheme::Header;
+
+/// `--color`: when to colour the output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Choice for ColorChoice {
+    const ALL: &'static [Self] = &[ColorChoice::Auto, ColorChoice::Always, ColorChoice::Never];
+
+    fn name(self) -> &'static str {
+        match self {
+            ColorChoice::Auto => "auto",
+            ColorChoice::Always => "always",
+            ColorChoice::Never => "never",
+        }
+    }
+
+    fn help(self) -> Option<&'static str> {
+        None
+    }
+}
 
 /// Decides once whether stdout gets colour: `--json` and `never` turn it off, `always` on;
 /// `auto` follows CLICOLOR_FORCE, then NO_COLOR and TERM=dumb, then whether stdout is a terminal.
@@ -37,13 +61,14 @@ pub struct Printer {
 }
 
 impl Printer {
-    pub fn from_args(args: &GlobalArgs) -> Self {
-        let color = use_color(args.color, args.json, |name| std::env::var(name).ok());
+    /// The printer for the global flags; decides colour once, for the whole process.
+    pub fn new(json: bool, quiet: bool, verbose: u8, color: ColorChoice) -> Self {
+        let color = use_color(color, json, |name| std::env::var(name).ok());
         colored::control::set_override(color);
         Printer {
-            json: args.json,
-            quiet: args.quiet,
-            verbose: args.verbose,
+            json,
+            quiet,
+            verbose,
             color,
         }
     }

@@ -9,6 +9,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
+use crate::choice::Choice;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
@@ -32,7 +33,7 @@ pub fn owned_headers(parsed: &[httparse::Header<'_>]) -> Vec<Header> {
 }
 
 /// The scheme names a user can pick with `--scheme`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SchemeName {
     /// X-GeoRedir-Signature: hex HMAC of the raw body
     Georedir,
@@ -53,11 +54,67 @@ pub enum SchemeName {
 }
 
 /// How a custom scheme writes the MAC.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Encoding {
     #[default]
     Hex,
     Base64,
+}
+
+impl Choice for SchemeName {
+    const ALL: &'static [Self] = &[
+        SchemeName::Georedir,
+        SchemeName::Relurl,
+        SchemeName::Github,
+        SchemeName::Stripe,
+        SchemeName::Standard,
+        SchemeName::Slack,
+        SchemeName::Shopify,
+        SchemeName::Custom,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            SchemeName::Georedir => "georedir",
+            SchemeName::Relurl => "relurl",
+            SchemeName::Github => "github",
+            SchemeName::Stripe => "stripe",
+            SchemeName::Standard => "standard",
+            SchemeName::Slack => "slack",
+            SchemeName::Shopify => "shopify",
+            SchemeName::Custom => "custom",
+        }
+    }
+
+    fn help(self) -> Option<&'static str> {
+        Some(match self {
+            SchemeName::Georedir => "X-GeoRedir-Signature: hex HMAC of the raw body",
+            SchemeName::Relurl => "X-RELURL-Signature: hex HMAC of the raw body",
+            SchemeName::Github => "X-Hub-Signature-256: sha256=<hex>",
+            SchemeName::Stripe => "Stripe-Signature: t=<unix>,v1=<hex> over \"{t}.{body}\"",
+            SchemeName::Standard => {
+                "Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64>"
+            }
+            SchemeName::Slack => "X-Slack-Signature: v0=<hex> over \"v0:{ts}:{body}\"",
+            SchemeName::Shopify => "X-Shopify-Hmac-Sha256: base64 HMAC of the raw body",
+            SchemeName::Custom => "--signature-header NAME with --signature-prefix and --encoding",
+        })
+    }
+}
+
+impl Choice for Encoding {
+    const ALL: &'static [Self] = &[Encoding::Hex, Encoding::Base64];
+
+    fn name(self) -> &'static str {
+        match self {
+            Encoding::Hex => "hex",
+            Encoding::Base64 => "base64",
+        }
+    }
+
+    fn help(self) -> Option<&'static str> {
+        None
+    }
 }
 
 impl Encoding {

@@ -4,6 +4,7 @@
 use colored::Colorize;
 use serde_json::json;
 
+use super::resolve;
 use crate::audit::{ALL_SCENARIOS, Audit, Finding, Probe, ScenarioId, Verdict};
 use crate::cli::CheckArgs;
 use crate::client;
@@ -16,10 +17,10 @@ use crate::secret::{self, Secret};
 
 pub fn run(args: CheckArgs, out: Printer) -> Result<()> {
     let url = client::parse_url(&args.url)?;
-    let secret = delivery::secret_from(&args.secret)?.ok_or_else(|| {
+    let secret = resolve::secret_from(&args.secret)?.ok_or_else(|| {
         Error::usage("whk check needs the receiver's secret: pass --secret S or --secret-file FILE, or set WHK_SECRET")
     })?;
-    let scheme = delivery::chosen_scheme(&args.scheme)?.unwrap_or(Scheme::GeoRedir);
+    let scheme = resolve::chosen_scheme(&args.scheme)?.unwrap_or(Scheme::GeoRedir);
     let profile = Profile::for_scheme(args.profile, args.scheme.scheme);
     let mut rng = delivery::rng_from(args.seed);
     let wrong = Secret::new(secret::generate(scheme == Scheme::Standard, &mut rng));
@@ -31,7 +32,7 @@ pub fn run(args: CheckArgs, out: Printer) -> Result<()> {
         wrong_signer,
         profile,
         args.timeout,
-        &super::send::trust_from(&args.trust)?,
+        &resolve::trust_from(&args.trust)?,
         rng,
     )?;
     let chosen = chosen_scenarios(&args);

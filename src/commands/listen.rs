@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
+use super::resolve;
 use crate::cli::{ListenArgs, ListenTlsArgs};
 use crate::delivery;
 use crate::error::{Error, Result};
@@ -109,7 +110,7 @@ fn pipeline_from(args: &ListenArgs, out: Printer) -> Result<Pipeline> {
     responder.fail_rate = args.fail_rate;
     responder.rng = std::sync::Mutex::new(delivery::rng_from(args.seed));
     let mut pipeline = Pipeline::new(out, responder);
-    let secret = delivery::secret_from(&args.secret)?;
+    let secret = resolve::secret_from(&args.secret)?;
     for (wanted, flag) in [
         (args.require_valid, "--require-valid"),
         (args.reject_invalid, "--reject-invalid"),
@@ -124,7 +125,7 @@ fn pipeline_from(args: &ListenArgs, out: Printer) -> Result<Pipeline> {
     if let Some(secret) = secret {
         pipeline.verifier = Some(Verifier::new(
             &secret,
-            delivery::chosen_scheme(&args.scheme)?,
+            resolve::chosen_scheme(&args.scheme)?,
             tolerance,
         )?);
     }
@@ -132,7 +133,7 @@ fn pipeline_from(args: &ListenArgs, out: Printer) -> Result<Pipeline> {
     pipeline.show_headers = args.headers || out.verbose > 0;
     pipeline.reject_invalid = args.reject_invalid;
     pipeline.count = args.count;
-    let trust = super::send::trust_from(&args.trust)?;
+    let trust = resolve::trust_from(&args.trust)?;
     pipeline.forwarder = args
         .forward_to
         .as_deref()

@@ -6,6 +6,7 @@ use std::time::SystemTime;
 use colored::Colorize;
 use serde_json::json;
 
+use super::resolve;
 use crate::capture::read::{Recorded, read_inputs};
 use crate::cli::ReplayArgs;
 use crate::client::{self, Attempt, Request, RetryPolicy, StatusExpectation};
@@ -109,12 +110,12 @@ fn resigner_from(args: &ReplayArgs) -> Result<Option<Resigner>> {
     if !args.resign {
         return Ok(None);
     }
-    let secret = delivery::secret_from(&args.secret)?.ok_or_else(|| {
+    let secret = resolve::secret_from(&args.secret)?.ok_or_else(|| {
         Error::usage("--resign needs the secret to sign with: pass --secret S or --secret-file FILE, or set WHK_SECRET")
     })?;
     Ok(Some(Resigner {
         secret,
-        scheme: delivery::chosen_scheme(&args.scheme)?,
+        scheme: resolve::chosen_scheme(&args.scheme)?,
     }))
 }
 
@@ -130,7 +131,7 @@ fn send_all(
 ) -> Result<Vec<Vec<Attempt>>> {
     let runtime = client::runtime(None)?;
     let timeout = args.delivery.timeout;
-    let trust = super::send::trust_from(&args.delivery.trust)?;
+    let trust = resolve::trust_from(&args.delivery.trust)?;
     runtime.block_on(async {
         let http = client::build_client(timeout, &trust)?;
         let permits = Arc::new(tokio::sync::Semaphore::new(usize::from(args.concurrency)));

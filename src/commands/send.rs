@@ -8,6 +8,7 @@ use std::time::Duration;
 use colored::Colorize;
 use serde_json::{Value, json};
 
+use super::resolve;
 use crate::cli::{DeliveryArgs, SendArgs};
 use crate::client::{self, Attempt, NetFailure, Request, Response, RetryPolicy, StatusExpectation};
 use crate::delivery::{self, BodySource, Composer, Outgoing};
@@ -39,7 +40,7 @@ pub fn run(args: SendArgs, out: Printer) -> Result<()> {
             timeout: args.delivery.timeout,
             policy,
             expectation,
-            trust: trust_from(&args.delivery.trust)?,
+            trust: resolve::trust_from(&args.delivery.trust)?,
         };
         return run_load(plan, url, &composer, out);
     }
@@ -51,7 +52,7 @@ pub fn run(args: SendArgs, out: Printer) -> Result<()> {
     };
     let attempts = send_with_retries(
         &request,
-        &trust_from(&args.delivery.trust)?,
+        &resolve::trust_from(&args.delivery.trust)?,
         args.delivery.timeout,
         &policy,
         expectation,
@@ -159,7 +160,7 @@ pub fn delivery_rules(args: &DeliveryArgs) -> Result<(StatusExpectation, RetryPo
 
 /// Everything that decides what is sent, checked before anything goes out.
 fn composer_from(args: &SendArgs) -> Result<Composer> {
-    let signer = delivery::signer_from(&args.signing)?;
+    let signer = resolve::signer_from(&args.signing)?;
     let timestamp = args
         .signing
         .timestamp
@@ -190,7 +191,7 @@ fn composer_from(args: &SendArgs) -> Result<Composer> {
 
 /// The event named on the command line, or chosen from a list on a terminal.
 fn resolve_event(args: &SendArgs) -> Result<EventType> {
-    let profile = delivery::profile_hint(&args.payload, args.signing.scheme.scheme);
+    let profile = resolve::profile_hint(&args.payload, args.signing.scheme.scheme);
     match &args.event {
         Some(name) => events::find(name, profile),
         None if prompt::interactive() => prompt::choose_event(),
@@ -213,11 +214,6 @@ fn resolve_url(flag: Option<&str>, dry_run: bool) -> Result<Option<reqwest::Url>
         }
     };
     client::parse_url(&text).map(Some)
-}
-
-/// `--cacert` and `--insecure`, read and checked.
-pub fn trust_from(args: &crate::cli::TrustArgs) -> Result<client::Trust> {
-    client::Trust::new(args.cacert.as_deref(), args.insecure)
 }
 
 fn send_with_retries(

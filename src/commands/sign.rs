@@ -2,6 +2,7 @@
 
 use serde_json::json;
 
+use super::resolve;
 use crate::cli::SignArgs;
 use crate::client;
 use crate::delivery::{self, curl_command, shell_quote};
@@ -11,7 +12,7 @@ use crate::output::{Printer, headers_json};
 use crate::scheme::Header;
 
 pub fn run(args: SignArgs, out: Printer) -> Result<()> {
-    let signer = delivery::signer_from(&args.signing)?.ok_or_else(|| {
+    let signer = resolve::signer_from(&args.signing)?.ok_or_else(|| {
         Error::usage(
             "whk sign needs a secret: pass --secret S or --secret-file FILE, or set WHK_SECRET",
         )

@@ -7,6 +7,7 @@ use std::time::SystemTime;
 use colored::Colorize;
 use serde_json::{Map, Value, json};
 
+use super::resolve;
 use crate::capture::read::{Recorded, Unreadable, read_inputs_skipping};
 use crate::cli::VerifyArgs;
 use crate::delivery;
@@ -72,11 +73,11 @@ impl Counts {
 /// Exit status: 1 when any signature failed, else 2 when any line could not be read (an
 /// input error), else 0.
 pub fn run(args: VerifyArgs, out: Printer) -> Result<()> {
-    let secret = delivery::secret_from(&args.secret)?.ok_or_else(|| {
+    let secret = resolve::secret_from(&args.secret)?.ok_or_else(|| {
         Error::usage("whk verify needs the shared secret: pass --secret S or --secret-file FILE, or set WHK_SECRET")
     })?;
     let tolerance = (!args.tolerance.is_zero()).then_some(args.tolerance.as_secs());
-    let verifier = Verifier::new(&secret, delivery::chosen_scheme(&args.scheme)?, tolerance)?;
+    let verifier = Verifier::new(&secret, resolve::chosen_scheme(&args.scheme)?, tolerance)?;
     let clock = clock_from(args.now.as_deref())?;
     // Shared by the two callbacks below: results and skipped lines go out in input order.
     let state = RefCell::new((
