@@ -6,11 +6,11 @@ use std::time::SystemTime;
 use colored::Colorize;
 use serde_json::json;
 
+use super::report::{delivery_json, outcome_text, print_human};
 use super::resolve;
 use crate::capture::read::{Recorded, read_inputs};
 use crate::cli::ReplayArgs;
 use crate::client::{self, Attempt, Request, RetryPolicy, StatusExpectation};
-use crate::commands::send::{delivery_json, delivery_rules, outcome_text, print_human};
 use crate::delivery::{self, Outgoing};
 use crate::error::{Error, Result};
 use crate::events;
@@ -60,7 +60,7 @@ impl Resigner {
 }
 
 pub fn run(args: ReplayArgs, out: Printer) -> Result<()> {
-    let (expectation, policy) = delivery_rules(&args.delivery)?;
+    let (expectation, policy) = resolve::delivery_rules(&args.delivery)?;
     let url = client::parse_url(args.url.as_deref().ok_or_else(|| {
         Error::usage("missing --url: pass --url http://127.0.0.1:3001/webhooks or set WHK_URL")
     })?)?;

@@ -1,8 +1,8 @@
 //! Turning flags into domain values: the one place where the command line's structs meet
 //! the domain (schemes, secrets, signers, profiles, trust), so domain modules never see clap.
 
-use crate::cli::{PayloadArgs, SchemeArgs, SecretArgs, SigningArgs, TrustArgs};
-use crate::client::Trust;
+use crate::cli::{DeliveryArgs, PayloadArgs, SchemeArgs, SecretArgs, SigningArgs, TrustArgs};
+use crate::client::{RetryPolicy, StatusExpectation, Trust};
 use crate::error::{Error, Result};
 use crate::events::Profile;
 use crate::scheme::{Custom, Scheme, SchemeName, Signer};
@@ -55,4 +55,19 @@ pub fn profile_hint(payload: &PayloadArgs, scheme: Option<SchemeName>) -> Option
 /// `--cacert` and `--insecure`, read and checked.
 pub fn trust_from(args: &TrustArgs) -> Result<Trust> {
     Trust::new(args.cacert.as_deref(), args.insecure)
+}
+
+/// What counts as success and how failed attempts are retried.
+pub fn delivery_rules(args: &DeliveryArgs) -> Result<(StatusExpectation, RetryPolicy)> {
+    let expectation = args
+        .expect_status
+        .as_deref()
+        .map_or(Ok(StatusExpectation::default()), StatusExpectation::parse)?;
+    let policy = RetryPolicy::new(
+        args.retries,
+        args.backoff,
+        args.retry_schedule,
+        args.time_scale,
+    )?;
+    Ok((expectation, policy))
 }

@@ -6,21 +6,21 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use colored::Colorize;
-use serde_json::{Value, json};
+use serde_json::json;
 
+use super::report::{delivery_json, outcome_text, print_human};
 use super::resolve;
-use crate::cli::{DeliveryArgs, SendArgs};
-use crate::client::{self, Attempt, NetFailure, Request, Response, RetryPolicy, StatusExpectation};
+use crate::cli::SendArgs;
+use crate::client::{self, Attempt, Request, RetryPolicy, StatusExpectation};
 use crate::delivery::{self, BodySource, Composer, Outgoing};
 use crate::error::{Error, Result};
 use crate::events::{self, EventType};
 use crate::load;
-use crate::output::{self, Printer, format_latency, headers_json, latency_ms};
+use crate::output::{self, Printer, format_latency, headers_json};
 use crate::prompt;
-use crate::scheme::Header;
 
 pub fn run(args: SendArgs, out: Printer) -> Result<()> {
-    let (expectation, policy) = delivery_rules(&args.delivery)?;
+    let (expectation, policy) = resolve::delivery_rules(&args.delivery)?;
     let mut composer = composer_from(&args)?;
     let url = resolve_url(args.url.as_deref(), args.dry_run)?;
     let outgoing = composer.next_delivery()?;
@@ -143,21 +143,6 @@ fn progress_bar(count: Option<u64>, out: Printer) -> Option<indicatif::ProgressB
     Some(bar)
 }
 
-/// What counts as success and how failed attempts are retried.
-pub fn delivery_rules(args: &DeliveryArgs) -> Result<(StatusExpectation, RetryPolicy)> {
-    let expectation = args
-        .expect_status
-        .as_deref()
-        .map_or(Ok(StatusExpectation::default()), StatusExpectation::parse)?;
-    let policy = RetryPolicy::new(
-        args.retries,
-        args.backoff,
-        args.retry_schedule,
-        args.time_scale,
-    )?;
-    Ok((expectation, policy))
-}
-
 /// Everything that decides what is sent, checked before anything goes out.
 fn composer_from(args: &SendArgs) -> Result<Composer> {
     let signer = resolve::signer_from(&args.signing)?;
@@ -242,13 +227,6 @@ fn send_with_retries(
     })
 }
 
-pub(crate) fn outcome_text(outcome: &std::result::Result<Response, NetFailure>) -> String {
-    match outcome {
-        Ok(response) => format!("{} {}", response.status, response.reason),
-        Err(failure) => failure.to_string(),
-    }
-}
-
 fn report(
     outgoing: &Outgoing,
     request: &Request,
@@ -277,104 +255,6 @@ fn report(
             request.url
         ))),
     }
-}
-
-pub(crate) fn print_human(
-    outgoing: &Outgoing,
-    request: &Request,
-    attempts: &[Attempt],
-    response: &Response,
-    expectation: StatusExpectation,
-    out: Printer,
-) -> Result<()> {
-    let last = attempts.last().expect("deliver makes at least one attempt");
-    let ok = expectation.matches(response.status);
-    let mark = if ok {
-        "✓".green().bold()
-    } else {
-        "✗".red().bold()
-    };
-    let status = format!("{} {}", response.status, response.reason);
-    let status = if ok { status.green() } else { status.red() };
-    // Replayed deliveries carry a captured event name: escaped like any received value.
-    let event = output::escape_line(outgoing.event.as_deref().unwrap_or("body"));
-    let tries = if attempts.len() > 1 {
-        format!("  ({} attempts)", attempts.len())
-    } else {
-        String::new()
-    };
-    if out.verbose > 0 {
-        print_headers(out, '>', &format!("POST {}", request.url), &request.headers)?;
-        print_headers(out, '<', &status, &response.headers)?;
-    }
-    out.line(&format!(
-        "{mark} {status}  {}  {event} → {}{tries}",
-        format_latency(last.latency),
-        request.url
-    ))?;
-    let text = String::from_utf8_lossy(&response.body);
-    let text = text.trim();
-    if !text.is_empty() && !out.quiet {
-        out.line(&format!(
-            "  {}",
-            output::escape_controls(&output::shorten(text, 300)).dimmed()
-        ))?;
-    }
-    Ok(())
-}
-
-fn print_headers(out: Printer, arrow: char, first: &str, headers: &[Header]) -> Result<()> {
-    out.line(&format!("{arrow} {first}"))?;
-    for (name, value) in headers {
-        out.line(&format!(
-            "{arrow} {}: {}",
-            output::escape_line(name).bold(),
-            output::escape_line(value)
-        ))?;
-    }
-    Ok(())
-}
-
-pub(crate) fn delivery_json(
-    outgoing: &Outgoing,
-    request: &Request,
-    attempts: &[Attempt],
-    expectation: StatusExpectation,
-) -> Value {
-    let last = attempts.last().expect("deliver makes at least one attempt");
-    let attempt_list: Vec<Value> = attempts
-        .iter()
-        .map(|a| match &a.outcome {
-            Ok(r) => json!({"attempt": a.number, "status": r.status, "latency_ms": latency_ms(a.latency)}),
-            Err(f) => json!({"attempt": a.number, "error": f.kind(), "message": f.to_string(), "latency_ms": latency_ms(a.latency)}),
-        })
-        .collect();
-    let mut result = json!({
-        "type": "delivery",
-        "event": outgoing.event,
-        "url": request.url.as_str(),
-        "ok": matches!(&last.outcome, Ok(r) if expectation.matches(r.status)),
-        "expected": expectation.to_string(),
-        "latency_ms": latency_ms(last.latency),
-        "attempts": attempt_list,
-        "request_headers": headers_json(&request.headers),
-    });
-    let fields = result.as_object_mut().expect("built as an object");
-    match &last.outcome {
-        Ok(response) => {
-            fields.insert("status".into(), json!(response.status));
-            fields.insert("response_headers".into(), headers_json(&response.headers));
-            fields.insert(
-                "response_body".into(),
-                json!(String::from_utf8_lossy(&response.body)),
-            );
-        }
-        Err(failure) => {
-            fields.insert("error".into(), json!(failure.kind()));
-            fields.insert("message".into(), json!(failure.to_string()));
-        }
-    }
-    result
 }
 
 fn print_dry_run(outgoing: &Outgoing, url: Option<&str>, out: Printer) -> Result<()> {
