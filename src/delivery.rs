@@ -114,24 +114,6 @@ pub fn content_type(body: &[u8]) -> &'static str {
     }
 }
 
-/// A curl command that POSTs with `headers`; `data` is curl's body argument
-/// (`--data-raw '…'` or `--data-binary @file`).
-pub fn curl_command(url: &str, headers: &[Header], data: &str) -> String {
-    let mut parts = vec![format!("curl -sS -X POST {}", shell_quote(url))];
-    parts.extend(
-        headers
-            .iter()
-            .map(|(n, v)| format!("-H {}", shell_quote(&format!("{n}: {v}")))),
-    );
-    parts.push(data.to_string());
-    parts.join(" \\\n  ")
-}
-
-/// Quotes text for a POSIX shell: single quotes, with `'` written as `'\''`.
-pub fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
-}
-
 /// A composed delivery: what is sent, and what it is for the report.
 #[derive(Clone, Debug)]
 pub struct Outgoing {
@@ -263,12 +245,6 @@ mod tests {
             merged,
             vec![("content-type".to_string(), "text/plain".to_string())]
         );
-    }
-
-    #[test]
-    fn shell_quote_survives_single_quotes() {
-        assert_eq!(shell_quote("it's"), r"'it'\''s'");
-        assert_eq!(shell_quote("$HOME `x`"), "'$HOME `x`'");
     }
 
     #[test]

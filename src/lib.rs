@@ -9,6 +9,7 @@ pub mod choice;
 pub mod cli;
 pub mod client;
 pub mod commands;
+pub mod curl;
 pub mod delivery;
 pub mod error;
 pub mod events;

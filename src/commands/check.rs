@@ -8,7 +8,8 @@ use super::resolve;
 use crate::audit::{ALL_SCENARIOS, Audit, Finding, Probe, ScenarioId, Verdict};
 use crate::cli::CheckArgs;
 use crate::client;
-use crate::delivery::{self, curl_command, shell_quote};
+use crate::curl::{CurlBody, CurlCommand};
+use crate::delivery;
 use crate::error::{Error, Result};
 use crate::events::Profile;
 use crate::output::{self, Printer};
@@ -113,12 +114,13 @@ fn print_finding(finding: &Finding, out: Printer) -> Result<()> {
 
 /// The request that exposed a finding, as a curl command that sends it again.
 fn reproduce(probe: &Probe) -> String {
-    let body = String::from_utf8_lossy(&probe.request.body);
-    curl_command(
+    let body = String::from_utf8_lossy(&probe.request.body).into_owned();
+    CurlCommand::post(
         probe.request.url.as_str(),
         &probe.request.headers,
-        &format!("--data-raw {}", shell_quote(&body)),
+        CurlBody::Inline(body),
     )
+    .render()
 }
 
 fn conclude(findings: &[Finding], out: Printer) -> Result<()> {

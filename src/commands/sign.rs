@@ -5,7 +5,8 @@ use serde_json::json;
 use super::resolve;
 use crate::cli::SignArgs;
 use crate::client;
-use crate::delivery::{self, curl_command, shell_quote};
+use crate::curl::{CurlBody, CurlCommand};
+use crate::delivery;
 use crate::error::{Error, Result};
 use crate::events;
 use crate::output::{Printer, headers_json};
@@ -65,11 +66,11 @@ fn print_curl(
             .ok_or_else(|| {
                 Error::usage("the body on stdin is binary and cannot go inline in a curl command; save it to a file and run `whk sign FILE --curl`")
             })?;
-        format!("--data-raw {}", shell_quote(text))
+        CurlBody::Inline(text.to_string())
     } else {
-        format!("--data-binary @{}", shell_quote(source))
+        CurlBody::File(source.to_string())
     };
-    let command = curl_command(url, headers, &data);
+    let command = CurlCommand::post(url, headers, data).render();
     if out.json {
         return out.json_line(&json!({"type": "curl", "command": command}));
     }
