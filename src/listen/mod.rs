@@ -449,9 +449,8 @@ impl Pipeline {
             &answer,
             record,
         );
-        let mut delivery = Recorded {
-            // A capture line is about a third longer than the body it escapes.
-            json: Vec::with_capacity(body.len() * 4 / 3 + 1024),
+        let delivery = Recorded {
+            json: Vec::new(),
             capture,
             body,
             received_at,
@@ -460,6 +459,16 @@ impl Pipeline {
             forward_line,
             answer,
         };
+        let pipeline = self.clone();
+        let delivery = pipeline.serialise_and_save(delivery);
+        Reply::Later(Box::pin(async move { pipeline.commit(delivery).await }))
+    }
+
+    /// Serialises the capture on one line and, for a directory sink, writes its file now
+    /// (JSON Lines sinks are written in `commit`, with the batch).
+    fn serialise_and_save(&self, mut delivery: Recorded) -> Recorded {
+        // A capture line is about a third longer than the body it escapes.
+        delivery.json = Vec::with_capacity(delivery.body.len() * 4 / 3 + 1024);
         serde_json::to_writer(&mut delivery.json, &delivery.capture)
             .expect("a capture always serialises");
         delivery.json.push(b'\n');
@@ -468,8 +477,7 @@ impl Pipeline {
         {
             self.save_failed(&mut delivery, &err);
         }
-        let pipeline = self.clone();
-        Reply::Later(Box::pin(async move { pipeline.commit(delivery).await }))
+        delivery
     }
 
     /// Writes the delivery's capture line and output with its thread's batch, then counts it.

@@ -447,52 +447,18 @@ async fn respond(
     shared: &Arc<Shared>,
     state: Option<&Arc<ConnState>>,
 ) -> Response<Full<Bytes>> {
-    let received_at = SystemTime::now();
     let _busy = state.map(|s| BusyGuard::new(s.clone()));
-    let (parts, body) = request.into_parts();
-    let (path, query) = (
-        parts.uri.path().to_string(),
-        parts.uri.query().map(str::to_string),
-    );
-    let refuse = |reason: Refused| {
-        let target = match &query {
-            Some(q) => format!("{path}?{q}"),
-            None => path.clone(),
-        };
-        let answer = refusal_answer(&reason);
-        (shared.refused)(Refusal {
-            remote: Some(remote),
-            target: Some(target),
-            reason,
-        });
-        answer
-    };
-    let headers = match state.map(|s| s.take_head(&parts.headers)) {
-        Some(WireHead::AsSent(headers)) => headers,
-        Some(WireHead::TooLarge) => return refuse(Refused::HeadersTooLarge),
-        Some(WireHead::Unknown) | None => hyper_headers(&parts.headers),
-    };
-    let limits = &shared.config.limits;
-    if let Some(declared) = declared_length(&parts.headers)
-        && declared > limits.max_body as u64
-    {
-        return refuse(Refused::BodyTooLarge {
-            declared: Some(declared),
-            limit: limits.max_body,
-        });
-    }
-    let body = match read_body(body, limits).await {
-        Ok(body) => body,
-        Err(reason) => return refuse(reason),
-    };
-    let incoming = Incoming {
-        received_at,
-        remote: Some(remote),
-        method: parts.method.as_str().to_string(),
-        path,
-        query,
-        headers,
-        body,
+    let incoming = match read_request(request, remote, &shared.config.limits, state).await {
+        Ok(incoming) => incoming,
+        Err((target, reason)) => {
+            let answer = refusal_answer(&reason);
+            (shared.refused)(Refusal {
+                remote: Some(remote),
+                target: Some(target),
+                reason,
+            });
+            return answer;
+        }
     };
     let reply = if shared.config.blocking_handler {
         let handler = shared.handler.clone();
@@ -511,6 +477,56 @@ async fn respond(
         tokio::time::sleep(answer.delay).await;
     }
     to_response(answer, false)
+}
+
+/// The request as an `Incoming`, or why it is refused (with its target, for the report):
+/// headers above the limit, a declared body above `max_body` (never read), a body that is
+/// too large, late or broken.
+async fn read_request(
+    request: Request<Body>,
+    remote: SocketAddr,
+    limits: &Limits,
+    state: Option<&Arc<ConnState>>,
+) -> std::result::Result<Incoming, (String, Refused)> {
+    let received_at = SystemTime::now();
+    let (parts, body) = request.into_parts();
+    let (path, query) = (
+        parts.uri.path().to_string(),
+        parts.uri.query().map(str::to_string),
+    );
+    let refused = |reason| {
+        let target = match &query {
+            Some(q) => format!("{path}?{q}"),
+            None => path.clone(),
+        };
+        Err((target, reason))
+    };
+    let headers = match state.map(|s| s.take_head(&parts.headers)) {
+        Some(WireHead::AsSent(headers)) => headers,
+        Some(WireHead::TooLarge) => return refused(Refused::HeadersTooLarge),
+        Some(WireHead::Unknown) | None => hyper_headers(&parts.headers),
+    };
+    if let Some(declared) = declared_length(&parts.headers)
+        && declared > limits.max_body as u64
+    {
+        return refused(Refused::BodyTooLarge {
+            declared: Some(declared),
+            limit: limits.max_body,
+        });
+    }
+    let body = match read_body(body, limits).await {
+        Ok(body) => body,
+        Err(reason) => return refused(reason),
+    };
+    Ok(Incoming {
+        received_at,
+        remote: Some(remote),
+        method: parts.method.as_str().to_string(),
+        path,
+        query,
+        headers,
+        body,
+    })
 }
 
 /// Marks a connection busy while its request is being handled (no read deadline meanwhile).
