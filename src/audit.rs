@@ -408,8 +408,8 @@ impl Audit {
                 ),
             );
         }
-        // Both directions: DESIGN.md asks receivers to refuse timestamps too far in the past
-        // and in the future.
+        // Both directions: a receiver should refuse timestamps too far in the past and in the
+        // future (ARCHITECTURE.md, "Invariants").
         let hour = Duration::from_secs(3600);
         let mut verdicts = Vec::new();
         for (what, at) in [

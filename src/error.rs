@@ -1,4 +1,4 @@
-//! Error kinds and the one place that maps them to exit codes (DESIGN.md: 0/1/2/3).
+//! Error kinds and the one place that maps them to exit codes (README.md, "Exit codes": 0/1/2/3).
 
 use std::fmt;
 
