@@ -48,34 +48,77 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Print one JSON object per line on stdout, nothing decorative
-    #[arg(long, global = true)]
+    #[arg(help_heading = "Global", long, global = true)]
     pub json: bool,
     /// When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    #[arg(help_heading = "Global", long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
     /// Print only results and errors
-    #[arg(short, long, global = true)]
+    #[arg(help_heading = "Global", short, long, global = true)]
     pub quiet: bool,
     /// Show more: request and response headers
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(help_heading = "Global", short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 }
+
+const SEND_EXAMPLES: &str = "\
+Examples:
+  whk send click --url http://127.0.0.1:3001/webhooks --secret s3cret
+  whk send link.clicked --scheme relurl --secret s3cret --url http://127.0.0.1:3001/relurl
+  whk send --data payload.json --url URL --secret s3cret       # your own body, byte for byte
+  whk send click --url URL --secret wrong --expect-status 401  # CI: the receiver must refuse
+  whk send click --url URL --retry-schedule georedir --time-scale 0.001
+  whk send click --url https://localhost:3001/ --cacert cert.pem --secret s3cret
+  whk send click --url URL --secret s3cret --count 10000 --concurrency 64   # load test";
+
+const LISTEN_EXAMPLES: &str = "\
+Examples:
+  whk listen --secret s3cret                        # verify every delivery, any path
+  whk listen --secret s3cret --reject-invalid       # answer like a correct receiver (401/400)
+  whk listen --save deliveries.jsonl --json         # keep every delivery, JSON Lines on stdout
+  whk listen --status 500,500,200                   # make the sender retry twice
+  whk listen --forward-to http://127.0.0.1:8080     # pass deliveries on to your app
+  whk listen --tls --tls-cert-out cert.pem          # HTTPS; trust it with --cacert cert.pem
+  whk listen --port 0 --count 6 --timeout 30s --secret s3cret --require-valid   # CI";
+
+const VERIFY_EXAMPLES: &str = "\
+Examples:
+  whk verify deliveries.jsonl --secret s3cret       # every capture, with a reason for each failure
+  whk verify captures/ --secret whsec_… --scheme standard --now received
+  whk verify request.http --secret s3cret           # a raw HTTP dump (nc -l, a proxy)
+  whk verify --body body.json -H 'X-GeoRedir-Signature: 3f…' --secret s3cret --show-expected";
+
+const REPLAY_EXAMPLES: &str = "\
+Examples:
+  whk replay deliveries.jsonl --url http://127.0.0.1:8080/webhooks          # as captured
+  whk replay captures/ --url http://127.0.0.1:8080/webhooks --resign --secret s3cret";
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  whk check http://127.0.0.1:8080/webhooks --secret s3cret
+  whk check https://staging.example.test/hooks --secret s3cret --scheme stripe --json
+  whk check http://127.0.0.1:8080/webhooks --secret s3cret --only tampered,stale";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build a sample delivery for EVENT (or send --data), sign it and POST it
+    #[command(after_long_help = SEND_EXAMPLES)]
     Send(SendArgs),
     /// Print the signature headers for a body, or a ready curl command
     Sign(SignArgs),
     /// Verify signatures on captured requests, and explain every failure
+    #[command(after_long_help = VERIFY_EXAMPLES)]
     Verify(VerifyArgs),
     /// Receive deliveries: verify, pretty-print, save, answer as told, forward
+    #[command(after_long_help = LISTEN_EXAMPLES)]
     Listen(ListenArgs),
     /// Resend captured deliveries, as they were or signed afresh
+    #[command(after_long_help = REPLAY_EXAMPLES)]
     Replay(ReplayArgs),
     /// A listener and a sender in one process: every event, signed, sent, received, verified
     Demo(DemoArgs),
     /// Audit a receiver: does it accept valid deliveries and reject forged ones?
+    #[command(after_long_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
     /// List event types, or print one sample payload
     Events(EventsArgs),
@@ -180,7 +223,7 @@ pub struct DeliveryArgs {
     /// Succeed only on this status: a code (401), a class (4xx) or a range (400-499)
     #[arg(long, value_name = "CODE|RANGE")]
     pub expect_status: Option<String>,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "TLS")]
     pub trust: TrustArgs,
 }
 
@@ -189,37 +232,42 @@ pub struct SendArgs {
     /// Event type to send (see `whk events`); asked for on a terminal when missing
     pub event: Option<String>,
     /// Endpoint to POST to
-    #[arg(long, env = "WHK_URL")]
+    #[arg(help_heading = "Target", long, env = "WHK_URL")]
     pub url: Option<String>,
     /// Send this body byte for byte instead of a sample: a file, @FILE, - for stdin, or inline JSON (any text with --raw)
-    #[arg(long, value_name = "FILE|-|JSON", conflicts_with_all = ["event", "sets", "seed", "profile"])]
+    #[arg(help_heading = "Body", long, value_name = "FILE|-|JSON", conflicts_with_all = ["event", "sets", "seed", "profile"])]
     pub data: Option<String>,
     /// Allow a --data body that is not JSON (sent as is)
-    #[arg(long, requires = "data")]
+    #[arg(help_heading = "Body", long, requires = "data")]
     pub raw: bool,
     /// Extra request header, repeatable: --header 'X-Env: staging'
-    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    #[arg(
+        help_heading = "Target",
+        short = 'H',
+        long = "header",
+        value_name = "NAME: VALUE"
+    )]
     pub headers: Vec<String>,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Delivery")]
     pub delivery: DeliveryArgs,
     /// Print the request that would be sent, and send nothing
-    #[arg(long, conflicts_with_all = ["count", "duration"])]
+    #[arg(help_heading = "Target", long, conflicts_with_all = ["count", "duration"])]
     pub dry_run: bool,
     /// Load mode: send N deliveries, each with fresh sample data and signature
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(help_heading = "Load", long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
     /// Load mode: keep sending for this long
-    #[arg(long, value_parser = humantime::parse_duration, value_name = "DUR")]
+    #[arg(help_heading = "Load", long, value_parser = humantime::parse_duration, value_name = "DUR")]
     pub duration: Option<Duration>,
     /// Load mode: deliveries in flight at once
-    #[arg(long, default_value_t = 10, value_name = "C", value_parser = clap::value_parser!(u16).range(1..=4096))]
+    #[arg(help_heading = "Load", long, default_value_t = 10, value_name = "C", value_parser = clap::value_parser!(u16).range(1..=4096))]
     pub concurrency: u16,
     /// Load mode: at most this many deliveries per second (500, 500/s, 3000/m)
-    #[arg(long, value_parser = parse_rate, value_name = "R/s")]
+    #[arg(help_heading = "Load", long, value_parser = parse_rate, value_name = "R/s")]
     pub rate: Option<f64>,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Body")]
     pub payload: PayloadArgs,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Signing")]
     pub signing: SigningArgs,
 }
 
@@ -300,23 +348,30 @@ pub struct ReplayArgs {
 #[derive(Debug, Args)]
 pub struct ListenArgs {
     /// Port to listen on (0 picks a free one)
-    #[arg(short, long, env = "WHK_PORT", default_value_t = 3001)]
+    #[arg(
+        help_heading = "Address",
+        short,
+        long,
+        env = "WHK_PORT",
+        default_value_t = 3001
+    )]
     pub port: u16,
     /// Address to bind; 0.0.0.0 opens the listener to your network
-    #[arg(long, default_value = "127.0.0.1")]
+    #[arg(help_heading = "Address", long, default_value = "127.0.0.1")]
     pub host: String,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Verifying")]
     pub secret: SecretArgs,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Verifying")]
     pub scheme: SchemeArgs,
     /// How far a signed timestamp may be from now, each way ("0" skips the check)
-    #[arg(long, value_parser = parse_tolerance, default_value = "5m", value_name = "DUR")]
+    #[arg(help_heading = "Verifying", long, value_parser = parse_tolerance, default_value = "5m", value_name = "DUR")]
     pub tolerance: Duration,
     /// Show each delivery's headers
-    #[arg(long)]
+    #[arg(help_heading = "Output", long)]
     pub headers: bool,
     /// Status to answer; a list such as 500,500,200 is played in order, the last repeating
     #[arg(
+        help_heading = "Answer",
         long,
         value_delimiter = ',',
         default_value = "200",
@@ -324,53 +379,58 @@ pub struct ListenArgs {
     )]
     pub status: Vec<u16>,
     /// Response body: text, or @FILE
-    #[arg(long, value_name = "TEXT|@FILE")]
+    #[arg(help_heading = "Answer", long, value_name = "TEXT|@FILE")]
     pub response_body: Option<String>,
     /// Wait this long before answering
-    #[arg(long, value_parser = humantime::parse_duration, value_name = "DUR")]
+    #[arg(help_heading = "Answer", long, value_parser = humantime::parse_duration, value_name = "DUR")]
     pub delay: Option<Duration>,
     /// Answer the first N deliveries with 500, so a sender's retries can be tested
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(help_heading = "Answer", long, value_name = "N", default_value_t = 0)]
     pub fail_first: u64,
     /// Answer this share of deliveries (0.0–1.0) with 500, at random
-    #[arg(long, value_name = "P", value_parser = parse_share)]
+    #[arg(help_heading = "Answer", long, value_name = "P", value_parser = parse_share)]
     pub fail_rate: Option<f64>,
     /// Seed for --fail-rate, so the same deliveries fail on every run
-    #[arg(long, value_name = "N")]
+    #[arg(help_heading = "Answer", long, value_name = "N")]
     pub seed: Option<u64>,
     /// Show and save only these event types (others are still answered)
-    #[arg(long, value_delimiter = ',', value_name = "EVENT[,EVENT…]")]
+    #[arg(
+        help_heading = "Output",
+        long,
+        value_delimiter = ',',
+        value_name = "EVENT[,EVENT…]"
+    )]
     pub events: Vec<String>,
     /// Save captures: a directory (one JSON file each) or FILE.jsonl (one line each)
-    #[arg(long, value_name = "DIR|FILE.jsonl")]
+    #[arg(help_heading = "Output", long, value_name = "DIR|FILE.jsonl")]
     pub save: Option<PathBuf>,
     /// Pass each delivery on to your app and answer with the app's response
-    #[arg(long, value_name = "URL")]
+    #[arg(help_heading = "Forwarding", long, value_name = "URL")]
     pub forward_to: Option<String>,
     /// Time allowed for the app to answer a forwarded delivery
-    #[arg(long, value_parser = humantime::parse_duration, default_value = "30s", value_name = "DUR")]
+    #[arg(help_heading = "Forwarding", long, value_parser = humantime::parse_duration, default_value = "30s", value_name = "DUR")]
     pub forward_timeout: Duration,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Forwarding")]
     pub trust: TrustArgs,
     /// Exit after N deliveries
-    #[arg(long, value_name = "N")]
+    #[arg(help_heading = "Stopping", long, value_name = "N")]
     pub count: Option<u64>,
     /// Stop after this long; with --count, exit 1 when fewer arrived
-    #[arg(long, value_parser = humantime::parse_duration, value_name = "DUR")]
+    #[arg(help_heading = "Stopping", long, value_parser = humantime::parse_duration, value_name = "DUR")]
     pub timeout: Option<Duration>,
     /// Exit 1 if any delivery had a missing or bad signature (needs --secret)
-    #[arg(long)]
+    #[arg(help_heading = "Verifying", long)]
     pub require_valid: bool,
     /// Largest body accepted; larger ones get 413 (e.g. 512KiB, 10MiB)
-    #[arg(long, value_parser = parse_size, default_value = "10MiB", value_name = "SIZE")]
+    #[arg(help_heading = "Limits", long, value_parser = parse_size, default_value = "10MiB", value_name = "SIZE")]
     pub max_body: usize,
     /// Answer 401 (400 when the timestamp is stale) to a missing or bad signature, and do
     /// nothing else with it, as a correct receiver does (needs --secret)
-    #[arg(long)]
+    #[arg(help_heading = "Verifying", long)]
     pub reject_invalid: bool,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Limits")]
     pub limits: ListenLimitArgs,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "TLS")]
     pub tls: ListenTlsArgs,
 }
 
