@@ -34,9 +34,15 @@ impl Choice for ColorChoice {
     }
 }
 
-/// Decides once whether stdout gets colour: `--json` and `never` turn it off, `always` on;
-/// `auto` follows CLICOLOR_FORCE, then NO_COLOR and TERM=dumb, then whether stdout is a terminal.
-pub fn use_color(choice: ColorChoice, json: bool, env: impl Fn(&str) -> Option<String>) -> bool {
+/// Decides whether a stream gets colour: `--json` (for stdout) and `never` turn it off,
+/// `always` on; `auto` follows CLICOLOR_FORCE, then NO_COLOR and TERM=dumb, then whether the
+/// stream is a terminal.
+pub fn use_color(
+    choice: ColorChoice,
+    json: bool,
+    env: impl Fn(&str) -> Option<String>,
+    is_terminal: bool,
+) -> bool {
     let set = |name: &str| env(name).is_some_and(|v| !v.is_empty());
     match choice {
         _ if json => false,
@@ -47,7 +53,7 @@ pub fn use_color(choice: ColorChoice, json: bool, env: impl Fn(&str) -> Option<S
         }
         ColorChoice::Auto if set("NO_COLOR") => false,
         ColorChoice::Auto if env("TERM").as_deref() == Some("dumb") => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal(),
+        ColorChoice::Auto => is_terminal,
     }
 }
 
@@ -57,19 +63,25 @@ pub struct Printer {
     pub json: bool,
     pub quiet: bool,
     pub verbose: u8,
+    /// Colour on stdout (results).
     pub color: bool,
+    /// Colour on stderr (warnings), decided for stderr itself.
+    pub color_stderr: bool,
 }
 
 impl Printer {
     /// The printer for the global flags; decides colour once, for the whole process.
     pub fn new(json: bool, quiet: bool, verbose: u8, color: ColorChoice) -> Self {
-        let color = use_color(color, json, |name| std::env::var(name).ok());
+        let env = |name: &str| std::env::var(name).ok();
+        let color_stderr = use_color(color, false, env, std::io::stderr().is_terminal());
+        let color = use_color(color, json, env, std::io::stdout().is_terminal());
         colored::control::set_override(color);
         Printer {
             json,
             quiet,
             verbose,
             color,
+            color_stderr,
         }
     }
 
@@ -95,7 +107,13 @@ impl Printer {
     /// A warning on stderr; `-q` silences it, `--json` does not (stdout stays clean either way).
     pub fn warn(&self, text: &str) {
         if !self.quiet {
-            eprintln!("{} {text}", "warning:".yellow().bold());
+            // Not through `colored`, whose one switch follows stdout.
+            let label = if self.color_stderr {
+                "\u{1b}[1;33mwarning:\u{1b}[0m"
+            } else {
+                "warning:"
+            };
+            eprintln!("{label} {text}");
         }
     }
 }
@@ -240,35 +258,50 @@ mod tests {
     }
 
     #[test]
+    fn each_stream_decides_for_itself_under_auto() {
+        assert!(use_color(ColorChoice::Auto, false, env_of(&[]), true));
+        assert!(
+            !use_color(ColorChoice::Auto, false, env_of(&[]), false),
+            "a redirected stream gets no colour"
+        );
+        assert!(use_color(ColorChoice::Always, false, env_of(&[]), false));
+    }
+
+    #[test]
     fn colour_decision_follows_flags_and_environment() {
         assert!(
-            !use_color(ColorChoice::Always, true, env_of(&[])),
+            !use_color(ColorChoice::Always, true, env_of(&[]), true),
             "--json wins"
         );
         assert!(use_color(
             ColorChoice::Always,
             false,
-            env_of(&[("NO_COLOR", "1")])
+            env_of(&[("NO_COLOR", "1")]),
+            true
         ));
         assert!(!use_color(
             ColorChoice::Never,
             false,
-            env_of(&[("CLICOLOR_FORCE", "1")])
+            env_of(&[("CLICOLOR_FORCE", "1")]),
+            true
         ));
         assert!(use_color(
             ColorChoice::Auto,
             false,
-            env_of(&[("CLICOLOR_FORCE", "1")])
+            env_of(&[("CLICOLOR_FORCE", "1")]),
+            true
         ));
         assert!(!use_color(
             ColorChoice::Auto,
             false,
-            env_of(&[("NO_COLOR", "1")])
+            env_of(&[("NO_COLOR", "1")]),
+            true
         ));
         assert!(!use_color(
             ColorChoice::Auto,
             false,
-            env_of(&[("TERM", "dumb")])
+            env_of(&[("TERM", "dumb")]),
+            true
         ));
     }
 
