@@ -1,11 +1,12 @@
-//! `whk check URL` through the real binary against receivers written here (check_support),
-//! each wrong in one known way: every receiver gets exactly the findings it deserves.
+//! `whk check URL` through the real binary against receivers written for the tests
+//! (support/check_receiver.rs), each wrong in one known way: every receiver gets exactly the
+//! findings it deserves.
 
 use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::check_support::{Behaviour, CheckReceiver, GEOREDIR_EVENTS, RELURL_EVENTS, Scheme};
+use crate::support::check_receiver::{Behaviour, CheckReceiver, Scheme};
 use crate::support::*;
 
 /// No hex or base64-looking run that a signature could reproduce by chance.

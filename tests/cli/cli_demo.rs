@@ -4,21 +4,6 @@ use serde_json::Value;
 
 use crate::support::*;
 
-const GEOREDIR_EVENTS: &[&str] = &[
-    "click",
-    "conversion",
-    "link.created",
-    "link.updated",
-    "link.deleted",
-    "alert.triggered",
-];
-const RELURL_EVENTS: &[&str] = &[
-    "link.clicked",
-    "link.created",
-    "link.updated",
-    "link.expired",
-];
-
 /// The listener's line for `event`: `← listen  HH:MM:SS  POST /webhooks  EVENT  ✓ SCHEME  → 200`.
 fn verdict_line<'a>(stdout: &'a str, event: &str) -> Option<&'a str> {
     stdout

@@ -23,21 +23,6 @@ fn seeded_sample_is_reproducible_and_keeps_documented_order() {
     assert_eq!(value["timestamp"], "2026-02-25T14:30:00Z");
 }
 
-const GEOREDIR: &[&str] = &[
-    "click",
-    "conversion",
-    "link.created",
-    "link.updated",
-    "link.deleted",
-    "alert.triggered",
-];
-const RELURL: &[&str] = &[
-    "link.clicked",
-    "link.created",
-    "link.updated",
-    "link.expired",
-];
-
 #[test]
 fn list_shows_every_event_of_both_profiles() {
     let (code, stdout, stderr) = run(&["events", "--color", "never"]);
@@ -59,11 +44,11 @@ fn list_shows_every_event_of_both_profiles() {
     let expected = vec![
         (
             "georedir".to_string(),
-            GEOREDIR.iter().map(|s| s.to_string()).collect(),
+            GEOREDIR_EVENTS.iter().map(|s| s.to_string()).collect(),
         ),
         (
             "relurl".to_string(),
-            RELURL.iter().map(|s| s.to_string()).collect(),
+            RELURL_EVENTS.iter().map(|s| s.to_string()).collect(),
         ),
     ];
     assert_eq!(listed, expected, "{stdout}");
@@ -92,10 +77,10 @@ fn json_list_is_one_event_object_per_line() {
             value["name"].as_str().unwrap()
         ));
     }
-    let expected: Vec<String> = GEOREDIR
+    let expected: Vec<String> = GEOREDIR_EVENTS
         .iter()
         .map(|e| format!("georedir/{e}"))
-        .chain(RELURL.iter().map(|e| format!("relurl/{e}")))
+        .chain(RELURL_EVENTS.iter().map(|e| format!("relurl/{e}")))
         .collect();
     assert_eq!(seen, expected);
     assert!(stderr.is_empty(), "--json prints no notes: {stderr}");
@@ -155,7 +140,7 @@ fn georedir_data_keys(event: &str) -> &'static [&'static str] {
 
 #[test]
 fn every_sample_has_the_documented_envelope_in_order() {
-    for (profile, events) in [("georedir", GEOREDIR), ("relurl", RELURL)] {
+    for (profile, events) in [("georedir", GEOREDIR_EVENTS), ("relurl", RELURL_EVENTS)] {
         for event in events {
             let (code, stdout, stderr) = run(&["events", event, "--profile", profile, "--json"]);
             assert_eq!(code, 0, "{profile} {event}: {stderr}");
@@ -262,12 +247,8 @@ fn a_closed_stdout_ends_quietly_with_exit_0() {
         assert!(!stderr.contains("error"), "whk {args:?}: {stderr}");
     }
     // The shell form: a reader that stops after one byte.
-    let output = assert_cmd::Command::new("sh")
-        .args([
-            "-c",
-            &format!("'{}' events | head -c1", env!("CARGO_BIN_EXE_whk")),
-        ])
-        .timeout(std::time::Duration::from_secs(60))
+    let output = limited(command("sh"))
+        .args(["-c", &format!("'{WHK}' events | head -c1")])
         .output()
         .unwrap();
     assert!(output.status.success());

@@ -10,7 +10,6 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde_json::{Value, json};
 
-use crate::listen_support::*;
 use crate::support::*;
 
 /// One secret that works for every scheme: Standard Webhooks decodes it, the others use the
@@ -945,19 +944,9 @@ fn a_signal_right_after_the_announcement_still_prints_the_summary() {
     for round in 0..20 {
         let dir = tempfile::tempdir().unwrap();
         let signal = if round % 2 == 0 { "INT" } else { "TERM" };
-        let mut bash = assert_cmd::Command::new("bash");
-        for name in [
-            "NO_COLOR",
-            "CLICOLOR_FORCE",
-            "WHK_SECRET",
-            "WHK_SCHEME",
-            "WHK_PORT",
-        ] {
-            bash.env_remove(name);
-        }
-        let output = bash
+        let output = limited(command("bash"))
             .args(["-c", SCRIPT])
-            .env("WHK", env!("CARGO_BIN_EXE_whk"))
+            .env("WHK", WHK)
             .env("DIR", dir.path())
             .env("SIG", signal)
             .timeout(DEADLINE)
@@ -970,7 +959,7 @@ fn a_signal_right_after_the_announcement_still_prints_the_summary() {
             "round {round}: SIG{signal} right after the announcement gave exit {report}"
         );
         let stdout = std::fs::read(dir.path().join("stdout")).unwrap();
-        let summary = json_lines_of(&stdout);
+        let summary = json_lines(&String::from_utf8_lossy(&stdout));
         assert_eq!(summary.last().map(|v| &v["type"]), Some(&json!("summary")));
     }
 }

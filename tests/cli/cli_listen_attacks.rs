@@ -5,23 +5,19 @@
 //! Every wait is bounded: sockets have timeouts and every poll has a deadline.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::{Shutdown, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
-use std::thread::JoinHandle;
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
-use crate::listen_support::{
-    HttpReply, Listener, hmac_hex, read_response, request_bytes, whk_command,
+use crate::support::{
+    HttpReply, Listener, Receiver, Reply, WHK, assert_one_line_error, command, connect,
+    has_program, hmac_hex, read_response, request_bytes, run, sha256_hex, try_exchange_within,
 };
-use crate::support::{SCRUBBED_ENV, assert_one_line_error, has_program, run};
 
 /// The longest any single wait in this file may take before the test fails.
 const LIMIT: Duration = Duration::from_secs(10);
@@ -32,25 +28,10 @@ const PROMPT: Duration = Duration::from_secs(5);
 // Raw HTTP/1.1 over TCP (and TLS), with explicit timeouts.
 // ---------------------------------------------------------------------------------------
 
-fn connect(port: u16, timeout: Duration) -> TcpStream {
-    let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to the listener");
-    stream.set_read_timeout(Some(timeout)).unwrap();
-    stream.set_write_timeout(Some(timeout)).unwrap();
-    stream
-}
-
-/// Writes `raw` on a new connection and reads one response within `timeout`. A write error
-/// is ignored (the listener may answer and close before reading everything).
-fn exchange_within(port: u16, raw: &[u8], timeout: Duration) -> std::io::Result<HttpReply> {
-    let mut stream = connect(port, timeout);
-    let _ = stream.write_all(raw);
-    let _ = stream.flush();
-    read_response(&mut BufReader::new(stream))
-}
-
+/// An exchange answered within [`PROMPT`].
 #[track_caller]
 fn exchange(port: u16, raw: &[u8]) -> HttpReply {
-    exchange_within(port, raw, PROMPT)
+    try_exchange_within(port, raw, PROMPT)
         .unwrap_or_else(|err| panic!("no HTTP response from the listener: {err}"))
 }
 
@@ -111,7 +92,7 @@ fn assert_serves(port: u16, tag: &str) -> Duration {
         &delivery_body(tag),
         false,
     );
-    let reply = exchange_within(port, &raw, PROMPT)
+    let reply = try_exchange_within(port, &raw, PROMPT)
         .unwrap_or_else(|err| panic!("the listener no longer serves ({tag}): {err}"));
     assert_eq!(
         reply.status,
@@ -191,187 +172,6 @@ fn refusals_reported(listener: &Listener, status: u16) -> usize {
         .filter(|v| v["type"] == "refused" && v["status"] == status)
         .count();
     warnings + json
-}
-
-// ---------------------------------------------------------------------------------------
-// A listener started by hand (for a shell-wrapped command or a stdout the test controls).
-// ---------------------------------------------------------------------------------------
-
-/// A child that announced `{"type":"listening","port":N}` on stderr; killed when dropped.
-struct Spawned {
-    child: Child,
-    port: u16,
-    stderr: Arc<Mutex<String>>,
-}
-
-impl Spawned {
-    /// Spawns `cmd` (a `whk listen --json …`, stdout as the caller set it) and waits for its
-    /// announcement.
-    fn start(mut cmd: Command) -> Self {
-        let child = cmd
-            .stdin(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the listener spawns");
-        // Owned from here on, so a failed start still kills and reaps the child.
-        let mut spawned = Spawned {
-            child,
-            port: 0,
-            stderr: Arc::new(Mutex::new(String::new())),
-        };
-        let (tx, rx) = mpsc::channel::<String>();
-        let pipe = spawned.child.stderr.take().unwrap();
-        let sink = spawned.stderr.clone();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(pipe);
-            let mut line = String::new();
-            while matches!(reader.read_line(&mut line), Ok(n) if n > 0) {
-                sink.lock().unwrap().push_str(&line);
-                let _ = tx.send(std::mem::take(&mut line));
-            }
-        });
-        let started = Instant::now();
-        loop {
-            let left = LIMIT.saturating_sub(started.elapsed());
-            let Ok(line) = rx.recv_timeout(left) else {
-                panic!(
-                    "the listener did not announce itself; stderr:\n{}",
-                    spawned.stderr_text()
-                );
-            };
-            if let Ok(value) = serde_json::from_str::<Value>(line.trim())
-                && value["type"] == "listening"
-            {
-                spawned.port = value["port"].as_u64().unwrap() as u16;
-                return spawned;
-            }
-        }
-    }
-
-    fn stderr_text(&self) -> String {
-        self.stderr.lock().unwrap().clone()
-    }
-
-    /// Waits at most `limit` for the process to exit by itself.
-    fn wait_exit(&mut self, limit: Duration) -> Option<ExitStatus> {
-        let started = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return Some(status);
-            }
-            if started.elapsed() > limit {
-                return None;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Spawned {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// A stand-in app for --forward-to, on std::net only.
-// ---------------------------------------------------------------------------------------
-
-/// Records each request target it receives; answers `200 ok` or, when `silent`, holds the
-/// connection and never answers. Stops when dropped (and after 30 s regardless).
-struct App {
-    port: u16,
-    targets: Arc<Mutex<Vec<String>>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl App {
-    fn start(silent: bool) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let targets = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (seen, stopped) = (targets.clone(), stop.clone());
-        let thread = std::thread::spawn(move || {
-            let started = Instant::now();
-            let mut held = Vec::new();
-            while !stopped.load(Ordering::Relaxed) && started.elapsed() < Duration::from_secs(30) {
-                let Ok((stream, _)) = listener.accept() else {
-                    std::thread::sleep(Duration::from_millis(5));
-                    continue;
-                };
-                stream.set_nonblocking(false).unwrap();
-                stream
-                    .set_read_timeout(Some(Duration::from_secs(2)))
-                    .unwrap();
-                let mut reader = BufReader::new(stream);
-                let Some(target) = read_request_target(&mut reader) else {
-                    continue;
-                };
-                seen.lock().unwrap().push(target);
-                let mut stream = reader.into_inner();
-                if silent {
-                    held.push(stream);
-                } else {
-                    let _ = stream.write_all(
-                        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
-                    );
-                }
-            }
-        });
-        App {
-            port,
-            targets,
-            stop,
-            thread: Some(thread),
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    fn targets(&self) -> Vec<String> {
-        self.targets.lock().unwrap().clone()
-    }
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-/// Reads a request head and its Content-Length body; returns the request target.
-fn read_request_target(reader: &mut BufReader<TcpStream>) -> Option<String> {
-    let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
-    let target = line.split_whitespace().nth(1)?.to_string();
-    let mut length = 0usize;
-    loop {
-        line.clear();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let trimmed = line.trim_end();
-        if trimmed.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = trimmed.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().ok()?;
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok()?;
-    Some(target)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -688,18 +488,13 @@ fn malformed_framing_gets_400_and_is_never_saved() {
 
 #[test]
 fn running_out_of_file_descriptors_pauses_accepting_and_recovers() {
-    let mut cmd = Command::new("sh");
-    for name in SCRUBBED_ENV {
-        cmd.env_remove(name);
-    }
-    cmd.env("HOME", std::env::temp_dir())
-        .args([
-            "-c",
-            r#"ulimit -n 64 && exec "$0" listen --port 0 --json"#,
-            env!("CARGO_BIN_EXE_whk"),
-        ])
-        .stdout(Stdio::null());
-    let mut listener = Spawned::start(cmd);
+    let mut cmd = command("sh");
+    cmd.args([
+        "-c",
+        r#"ulimit -n 64 && exec "$0" listen --port 0 --json"#,
+        WHK,
+    ]);
+    let mut listener = Listener::spawn(cmd);
     let port = listener.port;
 
     // More idle connections than the listener has descriptors.
@@ -711,10 +506,7 @@ fn running_out_of_file_descriptors_pauses_accepting_and_recovers() {
 
     let took = assert_serves(port, "after-emfile");
     assert!(took < Duration::from_secs(4), "took {took:?}");
-    assert!(
-        listener.wait_exit(Duration::ZERO).is_none(),
-        "still running"
-    );
+    assert!(listener.is_running(), "still running");
     let stderr = listener.stderr_text();
     assert_eq!(
         occurrences(&stderr, "cannot accept connections"),
@@ -784,7 +576,7 @@ fn pem_fingerprint(pem: &str) -> String {
         .filter(|line| !line.starts_with("-----"))
         .collect();
     let der = B64.decode(b64.trim()).expect("the PEM holds base64");
-    let hex = hex::encode_upper(Sha256::digest(&der));
+    let hex = sha256_hex(&der).to_uppercase();
     hex.as_bytes()
         .chunks(2)
         .map(|pair| std::str::from_utf8(pair).unwrap())
@@ -899,7 +691,7 @@ fn curl_speaks_http2_and_http1_to_the_tls_listener() {
     let (listener, cert) = tls_listener(dir.path(), &[]);
     for (flag, version) in [("--http2", "2"), ("--http1.1", "1.1")] {
         let url = format!("https://localhost:{}/curl/{version}", listener.port);
-        let output = Command::new("curl")
+        let output = command("curl")
             .args(["-sS", "--max-time", "10", "--cacert"])
             .arg(&cert)
             .args([
@@ -912,10 +704,6 @@ fn curl_speaks_http2_and_http1_to_the_tls_listener() {
             .args(["-H", "Content-Type: application/json", "--data"])
             .arg(r#"{"event":"click"}"#)
             .arg(&url)
-            .env_remove("HTTPS_PROXY")
-            .env_remove("https_proxy")
-            .env_remove("ALL_PROXY")
-            .env_remove("all_proxy")
             .output()
             .expect("curl runs");
         let shown = String::from_utf8_lossy(&output.stdout);
@@ -1127,12 +915,8 @@ fn reject_invalid_without_a_secret_is_a_usage_error() {
 
 #[test]
 fn closing_stdout_stops_the_listener_with_exit_0() {
-    let mut cmd = whk_command();
-    cmd.args(["listen", "--port", "0", "--json"])
-        .stdout(Stdio::piped());
-    let mut listener = Spawned::start(cmd);
+    let (mut listener, stdout) = Listener::spawn_with_stdout(Listener::command(&["--json"]));
     let port = listener.port;
-    let stdout = listener.child.stdout.take().unwrap();
     let (tx, rx) = mpsc::channel();
     let reader = std::thread::spawn(move || {
         let mut line = String::new();
@@ -1147,15 +931,13 @@ fn closing_stdout_stops_the_listener_with_exit_0() {
     assert_eq!(capture["path"], "/ok/first");
     reader.join().unwrap();
 
-    let _ = exchange_within(
+    let _ = try_exchange_within(
         port,
         &request_bytes(port, "POST", "/second", &[], &delivery_body("x"), false),
         PROMPT,
     );
-    let status = listener
-        .wait_exit(Duration::from_secs(5))
-        .unwrap_or_else(|| panic!("still running; stderr:\n{}", listener.stderr_text()));
-    assert_eq!(status.code(), Some(0), "{}", listener.stderr_text());
+    let exited = listener.wait_exit_within(Duration::from_secs(5));
+    assert_eq!(exited.code, Some(0), "{}", exited.stderr);
 }
 
 #[test]
@@ -1176,9 +958,14 @@ fn quiet_still_announces_the_port() {
     assert_serves(listener.port, "quiet");
 }
 
+/// The request targets a stand-in app received, in order.
+fn targets(app: &Receiver) -> Vec<String> {
+    app.requests().into_iter().map(|r| r.path).collect()
+}
+
 #[test]
 fn forwarded_paths_stay_under_the_base() {
-    let app = App::start(false);
+    let app = Receiver::start(vec![Reply::status(200).with_body("ok")]);
     let listener = Listener::start(&["--json", "--forward-to", &app.url("/base")]);
     for target in ["/../admin", "/%2e%2e/x", "/a/../../../etc/passwd"] {
         let reply = exchange(
@@ -1188,9 +975,8 @@ fn forwarded_paths_stay_under_the_base() {
         assert_eq!(reply.status, 200, "{target}: {}", reply.text());
         assert_eq!(reply.body, b"ok");
     }
-    let targets = app.targets();
     assert_eq!(
-        targets,
+        targets(&app),
         ["/base/admin", "/base/x", "/base/etc/passwd"],
         "the app only ever sees paths under /base/"
     );
@@ -1198,7 +984,8 @@ fn forwarded_paths_stay_under_the_base() {
 
 #[test]
 fn a_forward_timeout_answers_502_and_names_forward_timeout() {
-    let app = App::start(true);
+    // An app that holds every request far longer than the test lasts.
+    let app = Receiver::start(vec![Reply::status(200).after(Duration::from_secs(30))]);
     let listener = Listener::start(&[
         "--color",
         "never",
@@ -1217,7 +1004,7 @@ fn a_forward_timeout_answers_502_and_names_forward_timeout() {
         "the 502 names the flag to raise: {text}"
     );
     listener.wait_for_stdout(b"--forward-timeout");
-    assert_eq!(app.targets(), ["/base/slow"]);
+    assert_eq!(targets(&app), ["/base/slow"]);
     // Still answering, promptly, after the timeout.
     assert_eq!(post_json(listener.port, "/again").status, 502);
 }

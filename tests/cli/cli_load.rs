@@ -4,7 +4,6 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use crate::listen_support::Listener;
 use crate::support::*;
 
 fn load_json(stdout: &str) -> Value {

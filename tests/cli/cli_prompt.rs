@@ -1,26 +1,21 @@
 //! Interactive prompts, driven through a pseudo-terminal made by `script(1)`.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::io::{Read, Write};
+use std::process::Stdio;
 use std::time::Duration;
 
 use crate::support::*;
 
 /// Runs `whk ARGS` on a pseudo-terminal, typing `keys`; returns what the terminal showed.
-fn on_terminal(args: &str, keys: &str) -> Option<String> {
+fn on_terminal(args: &[&str], keys: &str) -> Option<String> {
     if !has_program("script") {
         eprintln!("skipped: script(1) is not installed");
         return None;
     }
-    let command = format!("{} {args}", env!("CARGO_BIN_EXE_whk"));
-    let mut child = Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
-        .env_remove("WHK_URL")
-        .env_remove("WHK_SECRET")
-        .env_remove("WHK_SCHEME")
+    let mut child = tty_command(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .expect("script runs");
     let mut stdin = child.stdin.take().unwrap();
@@ -30,9 +25,16 @@ fn on_terminal(args: &str, keys: &str) -> Option<String> {
         std::thread::sleep(Duration::from_secs(3));
         drop(stdin);
     });
-    let output = child.wait_with_output().expect("script ends");
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut shown = Vec::new();
+        let _ = stdout.read_to_end(&mut shown);
+        shown
+    });
+    wait_within(&mut child, RUN_LIMIT)
+        .unwrap_or_else(|| panic!("whk {args:?} on a terminal did not end within {RUN_LIMIT:?}"));
     keeper.join().unwrap();
-    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+    Some(String::from_utf8_lossy(&reader.join().unwrap()).into_owned())
 }
 
 #[test]
@@ -40,7 +42,7 @@ fn send_without_event_or_url_asks_for_both_on_a_terminal() {
     let receiver = Receiver::ok();
     // Down arrow picks the second event (conversion); Enter; then the URL.
     let keys = format!("\u{1b}[B\r{}\r", receiver.url("/asked"));
-    let Some(screen) = on_terminal("send --secret k --color never", &keys) else {
+    let Some(screen) = on_terminal(&["send", "--secret", "k", "--color", "never"], &keys) else {
         return;
     };
     assert!(screen.contains("Event to send"), "{screen}");

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::capture_support::*;
+use crate::support::captures::*;
 use crate::support::{self, *};
 
 /// Headers that belong to one connection: whk must not copy them from a capture.

@@ -25,24 +25,10 @@ const STANDARD_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const VECTOR_BODY: &str = r#"{"test": 2432232314}"#;
 const VECTOR_ID: &str = "msg_p5jXN8AQM9LWM0D4loKWxJek";
 
-/// Runs a shell command (a printed curl command) with no proxy settings, so it reaches
-/// 127.0.0.1 directly; returns (exit code, stdout, stderr).
-fn sh(command: &str) -> (i32, String, String) {
-    let mut cmd = assert_cmd::Command::new("sh");
-    for name in [
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-    ] {
-        cmd.env_remove(name);
-    }
-    output_of(
-        cmd.args(["-c", command])
-            .timeout(std::time::Duration::from_secs(60)),
-    )
+/// Runs a shell command (a printed curl command) in the scrubbed environment (no proxy
+/// settings, so it reaches 127.0.0.1 directly); returns (exit code, stdout, stderr).
+fn sh(script: &str) -> (i32, String, String) {
+    output_of(limited(command("sh")).args(["-c", script]))
 }
 
 #[test]
@@ -125,7 +111,7 @@ fn sign_reads_a_file_a_dash_or_stdin() {
     std::fs::write(&file, body).unwrap();
     let expected = format!(
         "X-GeoRedir-Signature: {}\n",
-        hex::encode(hmac(b"k", body.as_bytes()))
+        hmac_hex(b"k", body.as_bytes())
     );
     let (code, from_file, stderr) = run(&["sign", file.to_str().unwrap(), "--secret", "k"]);
     assert_eq!(code, 0, "{stderr}");

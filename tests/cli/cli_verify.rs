@@ -6,8 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::capture_support::*;
-use crate::listen_support::{Listener, hmac_hex, post};
+use crate::support::captures::*;
 use crate::support::*;
 
 /// `whk verify ARGS… --color never` with `stdin`.
@@ -334,8 +333,6 @@ fn with_headers(body: &[u8], headers: &[(&str, String)]) -> Req {
 /// The mistakes, signed around `now`: the test verifies them with `--now NOW`, so reasons
 /// that count seconds read the same in every run.
 fn mistakes(now: i64) -> Vec<Mistake> {
-    use base64::Engine;
-    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
     let t = now.to_string();
     let body = COMPACT.as_bytes();
     let key = SECRET.as_bytes();
@@ -421,27 +418,21 @@ fn mistakes(now: i64) -> Vec<Mistake> {
         // Another encoding or prefix.
         m(
             "hex where Shopify sends base64",
-            with_headers(
-                body,
-                &[("X-Shopify-Hmac-Sha256", hex::encode(hmac(key, body)))],
-            ),
+            with_headers(body, &[("X-Shopify-Hmac-Sha256", hmac_hex(key, body))]),
             &[],
             "encoding",
             says(&["hex", "base64"]),
         ),
         m(
             "base64 where GeoRedir sends hex",
-            with_headers(body, &[("X-GeoRedir-Signature", b64(&hmac(key, body)))]),
+            with_headers(body, &[("X-GeoRedir-Signature", hmac_b64(key, body))]),
             &[],
             "encoding",
             says(&["base64", "hex"]),
         ),
         m(
             "GitHub signature without its sha256= prefix",
-            with_headers(
-                body,
-                &[("X-Hub-Signature-256", hex::encode(hmac(key, body)))],
-            ),
+            with_headers(body, &[("X-Hub-Signature-256", hmac_hex(key, body))]),
             &[],
             "encoding",
             says(&["sha256="]),
@@ -452,7 +443,7 @@ fn mistakes(now: i64) -> Vec<Mistake> {
                 body,
                 &[(
                     "X-GeoRedir-Signature",
-                    format!("sha256={}", hex::encode(hmac(key, body))),
+                    format!("sha256={}", hmac_hex(key, body)),
                 )],
             ),
             &[],
@@ -461,7 +452,7 @@ fn mistakes(now: i64) -> Vec<Mistake> {
         ),
         m(
             "custom scheme expecting sha256=, sent without it",
-            with_headers(body, &[("X-Signature", hex::encode(hmac(key, body)))]),
+            with_headers(body, &[("X-Signature", hmac_hex(key, body))]),
             &CUSTOM_FLAGS,
             "encoding",
             says(&["sha256="]),
@@ -470,7 +461,7 @@ fn mistakes(now: i64) -> Vec<Mistake> {
             "custom scheme expecting hex, sent base64",
             with_headers(
                 body,
-                &[("X-Signature", format!("sha256={}", b64(&hmac(key, body))))],
+                &[("X-Signature", format!("sha256={}", hmac_b64(key, body)))],
             ),
             &CUSTOM_FLAGS,
             "encoding",
@@ -485,7 +476,7 @@ fn mistakes(now: i64) -> Vec<Mistake> {
                     "Stripe-Signature",
                     format!(
                         "t={t},v1={}",
-                        hex::encode(hmac(key, &[b"v0:", t.as_bytes(), b":", body].concat()))
+                        hmac_hex(key, &[b"v0:", t.as_bytes(), b":", body].concat())
                     ),
                 )],
             ),
@@ -503,7 +494,7 @@ fn mistakes(now: i64) -> Vec<Mistake> {
         // The secret in another form.
         m(
             "Standard Webhooks signed with the whole whsec_ text as the key",
-            with_headers(body, &standard_headers(b64(&hmac(key, &standard_content)))),
+            with_headers(body, &standard_headers(hmac_b64(key, &standard_content))),
             &[],
             "secret-form",
             says(&["the secret's text"]),
@@ -512,7 +503,7 @@ fn mistakes(now: i64) -> Vec<Mistake> {
             "Standard Webhooks signed with the text after whsec_, not base64-decoded",
             with_headers(
                 body,
-                &standard_headers(b64(&hmac(SECRET_KEY_PART.as_bytes(), &standard_content))),
+                &standard_headers(hmac_b64(SECRET_KEY_PART.as_bytes(), &standard_content)),
             ),
             &[],
             "secret-form",
@@ -526,7 +517,7 @@ fn mistakes(now: i64) -> Vec<Mistake> {
                     "Stripe-Signature",
                     format!(
                         "t={t},v1={}",
-                        hex::encode(hmac(&standard_key(SECRET), &stripe_content))
+                        hmac_hex(&standard_key(SECRET), &stripe_content)
                     ),
                 )],
             ),
@@ -540,10 +531,7 @@ fn mistakes(now: i64) -> Vec<Mistake> {
                 body,
                 &[(
                     "X-Hub-Signature-256",
-                    format!(
-                        "sha256={}",
-                        hex::encode(hmac(SECRET_KEY_PART.as_bytes(), body))
-                    ),
+                    format!("sha256={}", hmac_hex(SECRET_KEY_PART.as_bytes(), body)),
                 )],
             ),
             &[],
@@ -552,7 +540,7 @@ fn mistakes(now: i64) -> Vec<Mistake> {
         ),
         Mistake {
             what: "receiver holds the bare base64 key, sender signed with the whsec_ text",
-            req: with_headers(body, &standard_headers(b64(&hmac(key, &standard_content)))),
+            req: with_headers(body, &standard_headers(hmac_b64(key, &standard_content))),
             flags: vec![],
             secret: SECRET_KEY_PART,
             kind: "secret-form",
@@ -586,7 +574,7 @@ fn mistakes(now: i64) -> Vec<Mistake> {
             with_headers(
                 body,
                 &[
-                    ("X-Acme-Signature", hex::encode(hmac(key, body))),
+                    ("X-Acme-Signature", hmac_hex(key, body)),
                     ("X-Request-Hmac", "abc".to_string()),
                     ("X-Trace-Id", "t-1".to_string()),
                 ],
@@ -635,7 +623,7 @@ fn mistakes(now: i64) -> Vec<Mistake> {
                 body,
                 &[(
                     "Stripe-Signature",
-                    format!("v1={}", hex::encode(hmac(key, &stripe_content))),
+                    format!("v1={}", hmac_hex(key, &stripe_content)),
                 )],
             ),
             &[],
@@ -766,7 +754,7 @@ fn the_expected_signature_shows_only_with_show_expected() {
             "georedir",
             Req::post(&body, sign("georedir", "other", &body, t, "")),
             "X-GeoRedir-Signature",
-            hex::encode(hmac(SECRET.as_bytes(), &body)),
+            hmac_hex(SECRET.as_bytes(), &body),
             String::from_utf8(body.clone()).unwrap(),
         ),
         (
@@ -775,10 +763,10 @@ fn the_expected_signature_shows_only_with_show_expected() {
             "Stripe-Signature",
             format!(
                 "t={t},v1={}",
-                hex::encode(hmac(
+                hmac_hex(
                     SECRET.as_bytes(),
                     &[t.to_string().as_bytes(), b".", &body].concat()
-                ))
+                )
             ),
             format!("{t}.{}", String::from_utf8(body.clone()).unwrap()),
         ),

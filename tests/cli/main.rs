@@ -1,9 +1,34 @@
 //! The integration tests: one binary that spawns the real `whk` and talks to it over real
 //! sockets on 127.0.0.1.
+//!
+//! Where a new test goes:
+//!
+//! - A test of one command goes in that command's file: `cli_send.rs` (send), `cli_load.rs`
+//!   (send --count/--duration), `cli_sign.rs`, `cli_verify.rs`, `cli_replay.rs`,
+//!   `cli_listen.rs`, `cli_listen_attacks.rs` (listen against hostile or broken clients:
+//!   slow, oversized, malformed, too many, out of descriptors; TLS), `cli_check.rs`,
+//!   `cli_events.rs`, `cli_demo.rs`, `cli_prompt.rs` (interactive prompts on a terminal).
+//!   What crosses commands (environment variables, secrets never printed, usage errors,
+//!   colour, completions, `whk secret`) goes in `cli_misc.rs`.
+//! - Helpers live in `support/` (its `mod.rs` says which file holds what). A test file keeps
+//!   only the helpers no other file needs; the second file that needs one moves it into
+//!   `support/`. No `#![allow(dead_code)]`: a helper nobody calls is deleted.
+//!
+//! The rules:
+//!
+//! - The real binary, started only through `support::command` (or `whk()`, `run…`,
+//!   `Listener`, all built on it), which removes `SCRUBBED_ENV` (colour, WHK_*, proxies) and
+//!   puts HOME in the temp dir, so a developer's own `WHK_SECRET` never reaches a test. A
+//!   test in `support/command.rs` fails on any other `Command::new`.
+//! - Network only on 127.0.0.1, only on ephemeral ports: bind port 0 and read back the port
+//!   (`Receiver`, `StubServer`, `whk listen --port 0` via `Listener`); never a fixed port,
+//!   never another host.
+//! - Every wait is bounded: sockets have read and write timeouts, every poll has a deadline
+//!   (`DEADLINE` for a listener), every process a time limit (`RUN_LIMIT`), so a hang fails the
+//!   test instead of stalling CI.
+//! - Signatures are checked by `support/crypto.rs`, written from the providers'
+//!   documentation, never by whk's own code.
 
-mod capture_support;
-mod check_support;
-mod listen_support;
 mod support;
 
 mod cli_check;

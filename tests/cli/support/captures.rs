@@ -1,18 +1,15 @@
-//! Helpers for the verify and replay tests: requests signed for every scheme by this file's
-//! own HMAC code (from the providers' documentation, not whk's signing code), and the input
+//! Captured requests for the verify and replay tests, signed by [`sign`], and the input
 //! formats whk reads back (captures, JSON Lines, HAR, raw HTTP/1.1), written by hand.
 
-#![allow(dead_code)]
-
 use std::path::Path;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
-use crate::support::hmac;
+use super::crypto::pair;
+use super::{Headers, sha256_hex, sign, unix_now};
 
 /// One secret that serves every scheme: Standard Webhooks decodes the base64 after `whsec_`,
 /// the others use the whole text (the svix test-suite key).
@@ -38,75 +35,8 @@ pub const CUSTOM_FLAGS: [&str; 6] = [
 /// 2020-01-01T00:00:00Z.
 pub const T2020: i64 = 1_577_836_800;
 
-pub type Headers = Vec<(String, String)>;
-
-pub fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
 pub fn rfc3339(t: i64) -> String {
     humantime::format_rfc3339_millis(UNIX_EPOCH + Duration::from_secs(t as u64)).to_string()
-}
-
-fn pair(name: &str, value: impl Into<String>) -> (String, String) {
-    (name.to_string(), value.into())
-}
-
-/// The Standard Webhooks key: base64 after `whsec_`.
-pub fn standard_key(secret: &str) -> Vec<u8> {
-    B64.decode(secret.trim_start_matches("whsec_")).unwrap()
-}
-
-/// The signature headers `scheme` sends for `body` at unix time `t` (and message `id` for
-/// the standard scheme), computed here from each provider's documented recipe.
-pub fn sign(scheme: &str, secret: &str, body: &[u8], t: i64, id: &str) -> Headers {
-    let key = secret.as_bytes();
-    let ts = t.to_string();
-    match scheme {
-        "georedir" => vec![pair("X-GeoRedir-Signature", hex::encode(hmac(key, body)))],
-        "relurl" => vec![pair("X-RELURL-Signature", hex::encode(hmac(key, body)))],
-        "github" => vec![pair(
-            "X-Hub-Signature-256",
-            format!("sha256={}", hex::encode(hmac(key, body))),
-        )],
-        "shopify" => vec![pair("X-Shopify-Hmac-Sha256", B64.encode(hmac(key, body)))],
-        "stripe" => {
-            let signed = [ts.as_bytes(), b".", body].concat();
-            vec![pair(
-                "Stripe-Signature",
-                format!("t={ts},v1={}", hex::encode(hmac(key, &signed))),
-            )]
-        }
-        "standard" => {
-            let signed = [id.as_bytes(), b".", ts.as_bytes(), b".", body].concat();
-            vec![
-                pair("webhook-id", id),
-                pair("webhook-timestamp", ts.clone()),
-                pair(
-                    "webhook-signature",
-                    format!("v1,{}", B64.encode(hmac(&standard_key(secret), &signed))),
-                ),
-            ]
-        }
-        "slack" => {
-            let signed = [b"v0:", ts.as_bytes(), b":", body].concat();
-            vec![
-                pair("X-Slack-Request-Timestamp", ts.clone()),
-                pair(
-                    "X-Slack-Signature",
-                    format!("v0={}", hex::encode(hmac(key, &signed))),
-                ),
-            ]
-        }
-        "custom" => vec![pair(
-            "X-Signature",
-            format!("sha256={}", hex::encode(hmac(key, body))),
-        )],
-        other => panic!("no signing recipe for {other}"),
-    }
 }
 
 /// A captured request, before it is written in one of the input formats.
@@ -145,13 +75,6 @@ impl Req {
         Req::post(body, sign(scheme, SECRET, body, unix_now(), "msg_test_1"))
     }
 
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
     /// The capture object `whk listen --save` writes for this request.
     pub fn capture(&self, id: &str) -> Value {
         let (body, body_base64) = match std::str::from_utf8(&self.body) {
@@ -168,7 +91,7 @@ impl Req {
             "query": self.query,
             "headers": self.headers,
             "body": body,
-            "body_sha256": hex::encode(Sha256::digest(&self.body)),
+            "body_sha256": sha256_hex(&self.body),
             "body_size": self.body.len(),
             "event": null,
             "duplicate": false,
@@ -285,24 +208,4 @@ pub fn click_body(n: usize) -> Vec<u8> {
         r#"{{"event":"click","timestamp":"2026-02-25T14:30:00Z","data":{{"click_id":"clk_{n:06}","link_id":42,"link_slug":"my-offer","destination_url":"https://offer.example.com/landing","ip":"203.0.113.42","country":"US","region":"California","city":"Los Angeles","device":"mobile","browser":"Chrome","os":"Android","referer":"https://facebook.com","is_unique":true,"fraud_flags":[]}}}}"#
     )
     .into_bytes()
-}
-
-/// Every line of `stdout` parsed as JSON.
-pub fn json_lines(stdout: &str) -> Vec<Value> {
-    stdout
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect()
-}
-
-/// Asserts nothing in the output looks like a Rust panic.
-#[track_caller]
-pub fn assert_no_panic(stdout: &str, stderr: &str) {
-    for text in [stdout, stderr] {
-        assert!(
-            !text.contains("panicked") && !text.contains("RUST_BACKTRACE"),
-            "panic text in output:\n{text}"
-        );
-    }
 }
