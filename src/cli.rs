@@ -254,13 +254,13 @@ pub struct SendArgs {
     #[arg(help_heading = "Target", long, conflicts_with_all = ["count", "duration"])]
     pub dry_run: bool,
     /// Load mode: send N deliveries, each with fresh sample data and signature
-    #[arg(help_heading = "Load", long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(help_heading = "Load", long, value_name = "N", value_parser = parse_count, allow_negative_numbers = true)]
     pub count: Option<u64>,
     /// Load mode: keep sending for this long
     #[arg(help_heading = "Load", long, value_parser = humantime::parse_duration, value_name = "DUR")]
     pub duration: Option<Duration>,
     /// Load mode: deliveries in flight at once
-    #[arg(help_heading = "Load", long, default_value_t = 10, value_name = "C", value_parser = clap::value_parser!(u16).range(1..=4096))]
+    #[arg(help_heading = "Load", long, default_value_t = 10, value_name = "C", value_parser = clap::value_parser!(u16).range(1..=4096), allow_negative_numbers = true)]
     pub concurrency: u16,
     /// Load mode: at most this many deliveries per second (500, 500/s, 3000/m)
     #[arg(help_heading = "Load", long, value_parser = parse_rate, value_name = "R/s")]
@@ -479,6 +479,84 @@ pub struct DemoArgs {
     /// Seed for the sample data
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+}
+
+/// Parses the command line. Help and version go to stdout as clap writes them; every
+/// mistake becomes one line on stderr in whk's style, and exit code 2.
+pub fn parse() -> Cli {
+    use clap::error::ErrorKind;
+    match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => match err.kind() {
+            ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => err.exit(),
+            _ => {
+                eprintln!("error: {}", one_line(&err));
+                std::process::exit(2);
+            }
+        },
+    }
+}
+
+/// A clap error as one line: its message without clap's tips and usage (which can mislead:
+/// "use '-- --status'", or a usage line that marks a conflicting flag as required), and a
+/// pointer to the help of the command it is about.
+fn one_line(err: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let words: Vec<String> = std::env::args().skip(1).collect();
+    let command = subcommand_in(&words);
+    if err.kind() == ErrorKind::UnknownArgument
+        && let Some(ContextValue::String(arg)) = err.get(ContextKind::InvalidArg)
+        && let Some(owner) = owner_of_flag(arg, command.as_deref())
+    {
+        let here = command.map(|c| format!(" `whk {c}`")).unwrap_or_default();
+        return format!("{arg} is a flag of `whk {owner}`, not of{here}; see `whk {owner} --help`");
+    }
+    let text = err.render().to_string();
+    let message: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .take_while(|line| !line.starts_with("Usage:") && !line.starts_with("For more information"))
+        // clap's "to pass '-5' as a value, use '-- -5'" is never what a whk user means;
+        // its similar-name suggestions are kept.
+        .filter(|line| !line.is_empty() && !line.contains("as a value, use"))
+        .collect();
+    let message = message.join("; ");
+    let message = message.strip_prefix("error: ").unwrap_or(&message);
+    let help = match command {
+        Some(c) => format!("whk {c} --help"),
+        None => "whk --help".to_string(),
+    };
+    format!("{message} (see `{help}`)")
+}
+
+/// The subcommand named on the command line, if any.
+fn subcommand_in(words: &[String]) -> Option<String> {
+    let cli = <Cli as clap::CommandFactory>::command();
+    words
+        .iter()
+        .find(|w| cli.find_subcommand(w.as_str()).is_some())
+        .cloned()
+}
+
+/// The other subcommand that has this long flag, when the one used does not.
+fn owner_of_flag(arg: &str, used: Option<&str>) -> Option<String> {
+    let name = arg.strip_prefix("--")?.split('=').next()?;
+    let cli = <Cli as clap::CommandFactory>::command();
+    cli.get_subcommands()
+        .filter(|sub| Some(sub.get_name()) != used)
+        .find(|sub| sub.get_arguments().any(|a| a.get_long() == Some(name)))
+        .map(|sub| sub.get_name().to_string())
+}
+
+/// `--count`: a whole number of 1 or more.
+fn parse_count(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<i128>() {
+        Ok(n) if n >= 1 && n <= i128::from(u64::MAX) => Ok(n as u64),
+        Ok(_) => Err("the count must be 1 or more, e.g. --count 1000".to_string()),
+        Err(_) => Err("expected a whole number, e.g. --count 1000".to_string()),
+    }
 }
 
 /// `--tolerance`: a duration, or `0` to skip the timestamp check.

@@ -1,9 +1,7 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = whk::cli::Cli::parse();
+    let cli = whk::cli::parse();
     match whk::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(whk::error::Error::BrokenPipe) => ExitCode::SUCCESS,
