@@ -60,6 +60,8 @@
 # in a temp directory, never as a service. Every server listens on, and every client talks
 # to, 127.0.0.1 only; every step runs under `timeout`; everything started is stopped on exit.
 set -euo pipefail
+# shellcheck source=SCRIPTDIR/lib/bench-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/bench-common.sh"
 
 SECONDS_PER_RUN=${BENCH_SECONDS:-5}
 ROUNDS=${BENCH_ROUNDS:-3}
@@ -74,13 +76,6 @@ THREADS=2
 SECRET="bench-secret-whk"
 NOFILE=4096
 
-die() {
-    echo "bench-listen: $*" >&2
-    exit 2
-}
-say() { echo "bench-listen: $*" >&2; }
-
-number() { [[ $2 =~ ^[0-9]+$ && $2 -ge $3 && $2 -le $4 ]] || die "$1 must be a whole number from $3 to $4"; }
 number BENCH_SECONDS "$SECONDS_PER_RUN" 1 60
 number BENCH_ROUNDS "$ROUNDS" 1 50
 number BENCH_CONNECTIONS "$CONNECTIONS" "$THREADS" 1000
@@ -97,119 +92,25 @@ if [[ $(ulimit -n) != unlimited && $(ulimit -n) -lt $NOFILE ]]; then
         die "cannot raise the open-file limit to $NOFILE (soft $(ulimit -Sn), hard $(ulimit -Hn)); raise the hard limit (e.g. as root, or in /etc/security/limits.conf) and rerun"
 fi
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 
 # --- tools -------------------------------------------------------------------------------
-apt_updated=0
-install_pkg() { # install_pkg PACKAGE WHAT
-    [[ $(id -u) -eq 0 ]] || die "$2 is missing and this is not root: apt-get install -y $1, then rerun"
-    say "installing $1 …"
-    if ! apt-get install -y -qq "$1" >/dev/null 2>&1; then
-        if [[ $apt_updated -eq 0 ]]; then
-            apt-get update -qq >/dev/null 2>&1 || true
-            apt_updated=1
-        fi
-        apt-get install -y -qq "$1" >/dev/null 2>&1 || die "could not install $1 with apt-get"
-    fi
-}
-command -v wrk >/dev/null || install_pkg wrk wrk
-command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || install_pkg nginx nginx
-[[ -x /usr/bin/time ]] || install_pkg time "GNU time (/usr/bin/time)"
-command -v curl >/dev/null || install_pkg curl curl
-command -v python3 >/dev/null || die "python3 is needed (bodies, capture check, idle connections)"
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-PY=$(python3 -c 'import sys; print(sys.executable)')
-HZ=$(getconf CLK_TCK)
-
-if [[ $BUILD = 1 ]]; then
-    command -v cargo >/dev/null || die "cargo is needed to build whk (or BENCH_BUILD=0 with a built binary)"
-    say "building whk (release) …"
-    timeout 1800 cargo build --release --quiet || die "cargo build --release failed"
-fi
-whk="${CARGO_TARGET_DIR:-$repo/target}/release/whk"
-[[ $whk = /* ]] || whk="$repo/$whk"
-[[ -x $whk ]] || die "no binary at $whk$([[ $BUILD = 1 ]] && echo ' after the build')"
+ensure_tool wrk
+find_nginx
+ensure_tool /usr/bin/time time "GNU time (/usr/bin/time)"
+ensure_tool curl
+find_python "(bodies, capture check, idle connections)"
+build_whk "$BUILD" " (or BENCH_BUILD=0 with a built binary)"
 
 # --- state and cleanup --------------------------------------------------------------------
-work=$(mktemp -d "${TMPDIR:-/tmp}/whk-bench-listen.XXXXXX")
-# Everything started in the background and still running: `timeout` wrappers and the server
-# processes under them. Only these are signalled on exit, never anything found by name.
-declare -A live=()
-cleanup() {
-    local pid
-    for pid in "${!live[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    ((${#live[@]})) && sleep 0.3
-    for pid in "${!live[@]}"; do
-        kill -KILL "$pid" 2>/dev/null || true
-    done
-    wait 2>/dev/null || true
-    if [[ ${BENCH_KEEP:-0} = 1 ]]; then say "kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+make_work
+wait_budget=$WAIT_IDLE
 
 # --- helpers ------------------------------------------------------------------------------
-kv() { sed -n "s/.*\<$1=\([^ ]*\).*/\1/p" <<<"$2" | head -n1; } # kv KEY TEXT
-calc() { awk "BEGIN { printf $1 }"; }                           # calc '"FORMAT", (EXPRESSION)'
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
     END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 minimum() { printf '%s\n' "$@" | sort -g | head -n1; }
 maximum() { printf '%s\n' "$@" | sort -g | tail -n1; }
-
-cpu_ticks() { # cpu_ticks PID: utime + stime of the process (all its threads), in clock ticks
-    awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
-}
-status_kib() { # status_kib PID FIELD: VmRSS or VmHWM from /proc/PID/status, in KiB
-    awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"
-}
-mib() { calc "\"%.1f\", $1 / 1024"; } # KiB → MiB
-
-child_of() { # child_of PID: the (first) child process of PID, waiting up to 5 s for it
-    local child _
-    for _ in $(seq 1 50); do
-        child=$(ps -o pid= --ppid "$1" | tr -d ' ' | head -n1)
-        [[ -n $child ]] && { echo "$child"; return 0; }
-        sleep 0.1
-    done
-    return 1
-}
-
-stop() { # stop PID [SIGNAL|none]: signal it (TERM by default), wait 10 s at most, then SIGKILL
-    local pid=$1 sig=${2:-TERM} _
-    [[ $sig = none ]] || kill -"$sig" "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do
-        kill -0 "$pid" 2>/dev/null || return 0
-        sleep 0.1
-    done
-    say "pid $pid did not stop within 10 s of SIG$sig; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-    return 1
-}
-
-loads=()
-wait_budget=$WAIT_IDLE
-# quiet RUN: wait until the CPUs are 90% idle over a second (while the BENCH_WAIT_IDLE budget
-# lasts), then note the load.
-quiet() {
-    local idle waited=0 load
-    while :; do
-        idle=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
-        sleep 1
-        idle=$(awk -v before="$idle" '/^cpu / { split(before, b, " ")
-            i = $5 + $6; t = $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9
-            printf "%.0f", (i - b[1]) / (t - b[2]) * 100 }' /proc/stat)
-        ((idle >= 90 || wait_budget <= 0)) && break
-        ((waited == 0)) && say "CPUs only ${idle}% idle; waiting up to ${wait_budget}s for them to quieten"
-        waited=$((waited + 1))
-        wait_budget=$((wait_budget - 1))
-    done
-    load="load average $(uptime | sed 's/.*load average: //'), CPUs ${idle}% idle in the second before"
-    loads+=("$1: $load")
-    say "--- $1 ($load)"
-}
 
 # --- bodies: realistic clicks padded to 1024 bytes, each signed ---------------------------
 "$whk" events click --json --seed 7 >"$work/template.json"
@@ -254,55 +155,7 @@ if command -v openssl >/dev/null; then
 fi
 
 # --- the wrk script ----------------------------------------------------------------------
-cat >"$work/post.lua" <<'LUA'
--- POSTs pre-signed 1 KiB click deliveries, rotating through the bodies file.
-local next_id = 0
-
-function setup(thread)
-    next_id = next_id + 1
-    thread:set("tid", next_id)
-end
-
-function init(args)
-    local path, unique = args[1], args[2] == "1"
-    requests_ = {}
-    heads_, tails_ = {}, {}
-    for line in io.lines(path) do
-        local sig, body = line:match("^(%x+)\t(.*)$")
-        local req = wrk.format("POST", "/webhooks/georedir", {
-            ["Content-Type"] = "application/json",
-            ["User-Agent"] = "GeoRedir-Webhooks/1.0",
-            ["X-GeoRedir-Signature"] = sig,
-        }, body)
-        table.insert(requests_, req)
-        local head, tail = req:match("^(.-\r\n)(.*)$")
-        table.insert(heads_, head)
-        table.insert(tails_, tail)
-    end
-    unique_ = unique
-    count_ = #requests_
-    i_ = (tid or 1) * 7919 % count_
-    n_ = 0
-end
-
-function request()
-    i_ = i_ % count_ + 1
-    if unique_ then
-        n_ = n_ + 1
-        return heads_[i_] .. "webhook-id: bench-" .. tid .. "-" .. n_ .. "\r\n" .. tails_[i_]
-    end
-    return requests_[i_]
-end
-
-function done(summary, latency, requests)
-    local e = summary.errors
-    -- wrk counts a status above 399 as an error ("non-2xx" here).
-    io.write(string.format(
-        "RESULT requests=%d duration_us=%d non2xx=%d connect=%d read=%d write=%d timeout=%d p50_us=%d p99_us=%d max_us=%d\n",
-        summary.requests, summary.duration, e.status, e.connect, e.read, e.write, e.timeout,
-        latency:percentile(50), latency:percentile(99), latency.max))
-end
-LUA
+write_post_lua "$work/post.lua"
 
 # --- the capture check -------------------------------------------------------------------
 cat >"$work/check.py" <<'PY'
@@ -379,85 +232,24 @@ print(f"opened={n} silent={(n + 1) // 2} partial_head={n // 2} connect_s={connec
 PY
 
 # --- servers ------------------------------------------------------------------------------
-nginx_port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mkdir -p "$work/nginx"
-temp_paths=""
-for module in client_body proxy fastcgi uwsgi scgi; do
-    "$NGINX" -V 2>&1 | grep -q -- "--without-http_${module}_module" ||
-        temp_paths+="    ${module}_temp_path $work/nginx/$module;"$'\n'
-done
-cat >"$work/nginx/nginx.conf" <<CONF
-# One worker: the near-limit reference gets one of the CPUs.
-worker_processes 1;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    keepalive_requests 100000000;
-$temp_paths
-    server {
-        listen 127.0.0.1:$nginx_port;
-        location / { return 200; }
-    }
-}
-CONF
+nginx_setup
 SERVER_LIMIT=$((SECONDS_PER_RUN + IDLE_HOLD + 120)) # seconds any one server may live
-
-wait_http() { # wait_http PORT: until something answers on it (10 s at most)
-    local _
-    for _ in $(seq 1 100); do
-        timeout 5 curl -s -o /dev/null --max-time 2 -X POST --data x "http://127.0.0.1:$1/" && return 0
-        sleep 0.1
-    done
-    die "nothing answered on 127.0.0.1:$1"
-}
-
-# start_nginx: sets nginx_pid (master) and nginx_worker.
-start_nginx() {
-    rm -f "$work/nginx/nginx.pid"
-    timeout -k 5 "$SERVER_LIMIT" "$NGINX" -p "$work/nginx" -c "$work/nginx/nginx.conf" \
-        -e "$work/nginx/error.log" 2>>"$work/nginx/stderr.txt" &
-    nginx_timeout_pid=$!
-    live[$nginx_timeout_pid]=1
-    wait_http "$nginx_port"
-    nginx_pid=$(cat "$work/nginx/nginx.pid")
-    live[$nginx_pid]=1
-    nginx_worker=$(child_of "$nginx_pid") || die "cannot find nginx's worker process"
-    live[$nginx_worker]=1
-}
-stop_nginx() { # SIGQUIT: nginx's graceful shutdown
-    stop "$nginx_pid" QUIT || odd+=("nginx did not exit within 10 s of SIGQUIT (killed)")
-    stop "$nginx_worker" none || true
-    wait "$nginx_timeout_pid" 2>/dev/null || true
-    unset "live[$nginx_timeout_pid]" "live[$nginx_pid]" "live[$nginx_worker]"
-}
 
 # start_whk CAPTURE STDERR: `whk listen` saving to CAPTURE; sets whk_pid and whk_port.
 start_whk() {
     timeout -k 5 "$SERVER_LIMIT" \
         "$whk" listen --port 0 --secret "$SECRET" --save "$1" --json >/dev/null 2>"$2" &
     whk_timeout_pid=$!
-    live[$whk_timeout_pid]=1
+    track_pid "$whk_timeout_pid"
     whk_pid=$(child_of "$whk_timeout_pid") || die "cannot find the whk process under timeout"
-    live[$whk_pid]=1
-    whk_port=""
-    for _ in $(seq 1 100); do
-        whk_port=$(sed -n 's/.*"type":"listening".*"port":\([0-9]*\).*/\1/p' "$2" 2>/dev/null | head -n1)
-        [[ -n $whk_port ]] && break
-        kill -0 "$whk_pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    [[ -n $whk_port ]] || { cat "$2" >&2; die "whk listen did not announce its port"; }
+    track_pid "$whk_pid"
+    wait_listen_port "$2" "$whk_pid"
 }
 # stop_whk STDERR: SIGINT, as a person would; notes whatever whk printed besides "listening".
 stop_whk() {
-    stop "$whk_pid" INT || odd+=("whk listen did not exit within 10 s of SIGINT (killed)")
-    local status=0
-    wait "$whk_timeout_pid" 2>/dev/null || status=$?
-    unset "live[$whk_timeout_pid]" "live[$whk_pid]"
-    [[ $status -eq 0 || $status -eq 130 ]] || odd+=("whk listen exited with status $status after SIGINT ($1)")
+    stop_wrapped "$whk_timeout_pid" "$whk_pid" INT || odd+=("whk listen did not exit within 10 s of SIGINT (killed)")
+    [[ $wrapped_status -eq 0 || $wrapped_status -eq 130 ]] ||
+        odd+=("whk listen exited with status $wrapped_status after SIGINT ($1)")
     if grep -qv '"type":"listening"' "$1"; then
         odd+=("whk listen wrote to stderr ($1): $(grep -v '"type":"listening"' "$1" | head -n3 | tr '\n' ' ')")
     fi
@@ -474,9 +266,9 @@ wrk_run() {
         -s "$work/post.lua" "http://127.0.0.1:$port/webhooks/georedir" \
         -- "$work/bodies.tsv" "$UNIQUE" >"$work/$name-wrk.txt" 2>&1 &
     wrk_pid=$!
-    live[$wrk_pid]=1
+    track_pid "$wrk_pid"
     wait "$wrk_pid" || { cat "$work/$name-wrk.txt" >&2; die "wrk failed against $name"; }
-    unset "live[$wrk_pid]"
+    untrack_pid "$wrk_pid"
     result=$(grep '^RESULT' "$work/$name-wrk.txt") || { cat "$work/$name-wrk.txt" >&2; die "no result from wrk against $name"; }
     r_requests=$(kv requests "$result")
     r_non2xx=$(kv non2xx "$result")
@@ -491,9 +283,28 @@ wrk_run() {
 }
 
 # --- the runs -----------------------------------------------------------------------------
-machine="$(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)), $(uname -sr), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM"
+# record TARGET TICKS HWM: this round's figures of TARGET, from wrk_run's and the server's.
+record() {
+    rate[$1,$round]=$r_rate
+    cpu_us[$1,$round]=$(calc "\"%.2f\", $2 / $HZ / $r_acked * 1e6")
+    wrk_us[$1,$round]=$(calc "\"%.2f\", $r_wrk_cpu / $r_acked * 1e6")
+    p50[$1,$round]=$r_p50
+    p99[$1,$round]=$r_p99
+    rss[$1,$round]=$3
+}
+fd_count() { local entries=("/proc/$1/fd/"*); echo "${#entries[@]}"; } # fd_count PID: open descriptors
+# wrk_measured NAME PORT PID: wrk_run NAME PORT; sets ticks, PID's CPU ticks meanwhile.
+wrk_measured() {
+    local before
+    before=$(cpu_ticks "$3")
+    wrk_run "$1" "$2"
+    ticks=$(($(cpu_ticks "$3") - before))
+}
+
+machine=$(machine_line)
 say "machine: $machine; $("$whk" --version | head -n1)"
 
+# shellcheck disable=SC2034 # p50, p99 and rss are read through col's nameref
 declare -A rate cpu_us wrk_us p50 p99 rss
 ratios=()
 details=()
@@ -502,19 +313,12 @@ failed=0
 for round in $(seq 1 "$ROUNDS"); do
     # nginx
     quiet "round $round/$ROUNDS: nginx return 200, $CONNECTIONS connections, ${SECONDS_PER_RUN}s"
-    start_nginx
-    before=$(cpu_ticks "$nginx_worker")
-    wrk_run "nginx-$round" "$nginx_port"
-    ticks=$(($(cpu_ticks "$nginx_worker") - before))
+    start_nginx timeout -k 5 "$SERVER_LIMIT"
+    wrk_measured "nginx-$round" "$nginx_port" "$nginx_worker"
     worker_hwm=$(status_kib "$nginx_worker" VmHWM)
     master_hwm=$(status_kib "$nginx_pid" VmHWM)
-    stop_nginx
-    rate[nginx,$round]=$r_rate
-    cpu_us[nginx,$round]=$(calc "\"%.2f\", $ticks / $HZ / $r_acked * 1e6")
-    wrk_us[nginx,$round]=$(calc "\"%.2f\", $r_wrk_cpu / $r_acked * 1e6")
-    p50[nginx,$round]=$r_p50
-    p99[nginx,$round]=$r_p99
-    rss[nginx,$round]=$worker_hwm
+    stop_nginx || odd+=("nginx did not exit within 10 s of SIGQUIT (killed)")
+    record nginx "$ticks" "$worker_hwm"
     ((r_non2xx == 0)) || odd+=("nginx answered $r_non2xx non-2xx in round $round")
     details+=("round $round nginx: $r_acked answered 2xx in $r_seconds s = ${r_rate}/s, non-2xx $r_non2xx, socket errors $r_errors, timeouts $r_timeouts, p50 $r_p50 ms, p99 $r_p99 ms; worker CPU $(calc "\"%.2f\", $ticks / $HZ") s = ${cpu_us[nginx,$round]} µs/req (~$(calc "\"%.2f\", $ticks / $HZ / $r_seconds") cores); wrk CPU $r_wrk_cpu s = ${wrk_us[nginx,$round]} µs/req; VmHWM worker $(mib "$worker_hwm") MiB, master $(mib "$master_hwm") MiB")
     say "${details[-1]}"
@@ -523,18 +327,11 @@ for round in $(seq 1 "$ROUNDS"); do
     quiet "round $round/$ROUNDS: whk listen, $CONNECTIONS connections, ${SECONDS_PER_RUN}s"
     capture="$work/capture-$round.jsonl"
     start_whk "$capture" "$work/whk-$round.err"
-    before=$(cpu_ticks "$whk_pid")
-    wrk_run "whk-$round" "$whk_port"
-    ticks=$(($(cpu_ticks "$whk_pid") - before))
+    wrk_measured "whk-$round" "$whk_port" "$whk_pid"
     whk_hwm=$(status_kib "$whk_pid" VmHWM)
     whk_threads=$(awk '$1 == "Threads:" { print $2 }' "/proc/$whk_pid/status")
     stop_whk "$work/whk-$round.err"
-    rate[whk,$round]=$r_rate
-    cpu_us[whk,$round]=$(calc "\"%.2f\", $ticks / $HZ / $r_acked * 1e6")
-    wrk_us[whk,$round]=$(calc "\"%.2f\", $r_wrk_cpu / $r_acked * 1e6")
-    p50[whk,$round]=$r_p50
-    p99[whk,$round]=$r_p99
-    rss[whk,$round]=$whk_hwm
+    record whk "$ticks" "$whk_hwm"
     ratios+=("$(calc "\"%.3f\", ${rate[whk,$round]} / ${rate[nginx,$round]}")")
 
     # Every delivery wrk saw acknowledged must be in the capture file, valid. (The file may
@@ -562,11 +359,11 @@ quiet "whk listen with $IDLE idle connections held ${IDLE_HOLD}s"
 idle_capture="$work/capture-idle.jsonl"
 start_whk "$idle_capture" "$work/whk-idle.err"
 idle_base_rss=$(status_kib "$whk_pid" VmRSS)
-base_fds=$(ls "/proc/$whk_pid/fd" | wc -l)
+base_fds=$(fd_count "$whk_pid")
 timeout $((IDLE_HOLD + 60)) "$PY" "$work/idle.py" "$whk_port" "$IDLE" "$IDLE_HOLD" "$work/idle.ready" \
     >"$work/idle.out" 2>"$work/idle.err" &
 idle_pid=$!
-live[$idle_pid]=1
+track_pid "$idle_pid"
 for _ in $(seq 1 300); do
     [[ -e $work/idle.ready ]] && break
     kill -0 "$idle_pid" 2>/dev/null || break
@@ -575,7 +372,7 @@ done
 [[ -e $work/idle.ready ]] || { cat "$work/idle.err" >&2; die "the idle-connection script did not open its $IDLE connections"; }
 # Connected is not yet accepted: wait (5 s at most) until whk holds a descriptor for each.
 for _ in $(seq 1 50); do
-    fds=$(ls "/proc/$whk_pid/fd" | wc -l)
+    fds=$(fd_count "$whk_pid")
     ((fds >= base_fds + IDLE)) && break
     sleep 0.1
 done
@@ -588,15 +385,15 @@ curl_out=$(timeout 15 curl -s -o /dev/null --max-time 10 -w '%{http_code} %{time
     "http://127.0.0.1:$whk_port/webhooks/georedir") || true
 curl_code=${curl_out%% *}
 curl_ms=$(calc "\"%.1f\", ${curl_out##* } * 1000" 2>/dev/null || echo "?")
-still_open=$(($(ls "/proc/$whk_pid/fd" | wc -l) - base_fds))
+still_open=$(($(fd_count "$whk_pid") - base_fds))
 rss_now=$(status_kib "$whk_pid" VmRSS)
 ((rss_now > idle_rss)) && idle_rss=$rss_now
 idle_hwm=$(status_kib "$whk_pid" VmHWM)
 wait "$idle_pid" || { cat "$work/idle.err" >&2; die "the idle-connection script failed"; }
-unset "live[$idle_pid]"
+untrack_pid "$idle_pid"
 idle_result=$(cat "$work/idle.out")
 sleep 0.5
-after_fds=$(($(ls "/proc/$whk_pid/fd" | wc -l) - base_fds))
+after_fds=$(($(fd_count "$whk_pid") - base_fds))
 stop_whk "$work/whk-idle.err"
 idle_check=$("$PY" "$work/check.py" "$idle_capture" 2>/dev/null || echo "lines=0 valid=0")
 idle_ok=yes
@@ -613,21 +410,22 @@ idle_line="$IDLE idle connections ($(kv silent "$idle_result") silent, $(kv part
 say "$idle_line"
 
 # --- the report ---------------------------------------------------------------------------
-col() { # col ARRAY TARGET: that target's values over the rounds
-    local -n a=$1
-    local r
-    for r in $(seq 1 "$ROUNDS"); do echo "${a[$2,$r]}"; done
+col() { # col FUNCTION ARRAY TARGET: FUNCTION (median, maximum) of that target's values over the rounds
+    local -n a=$2
+    local r values=()
+    for r in $(seq 1 "$ROUNDS"); do values+=("${a[$3,$r]}"); done
+    "$1" "${values[@]}"
 }
 met() { (($(calc "\"%d\", ($1)"))) && echo "met" || echo "**missed**"; }
 
 declare -A m_rate m_cpu m_wrk m_p50 m_p99 m_rss
 for t in nginx whk; do
-    m_rate[$t]=$(calc "\"%.0f\", $(median $(col rate $t))")
-    m_cpu[$t]=$(calc "\"%.2f\", $(median $(col cpu_us $t))")
-    m_wrk[$t]=$(calc "\"%.2f\", $(median $(col wrk_us $t))")
-    m_p50[$t]=$(calc "\"%.2f\", $(median $(col p50 $t))")
-    m_p99[$t]=$(calc "\"%.2f\", $(median $(col p99 $t))")
-    m_rss[$t]=$(mib "$(maximum $(col rss $t))")
+    m_rate[$t]=$(calc "\"%.0f\", $(col median rate $t)")
+    m_cpu[$t]=$(calc "\"%.2f\", $(col median cpu_us $t)")
+    m_wrk[$t]=$(calc "\"%.2f\", $(col median wrk_us $t)")
+    m_p50[$t]=$(calc "\"%.2f\", $(col median p50 $t)")
+    m_p99[$t]=$(calc "\"%.2f\", $(col median p99 $t)")
+    m_rss[$t]=$(mib "$(col maximum rss $t)")
 done
 ratio_med=$(calc "\"%.2f\", $(median "${ratios[@]}")")
 ratio_min=$(calc "\"%.2f\", $(minimum "${ratios[@]}")")

@@ -22,47 +22,26 @@
 #
 # Needs: cargo, python3, openssl. Reads and writes only a temp directory.
 set -euo pipefail
+# shellcheck source=SCRIPTDIR/lib/bench-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/bench-common.sh"
 
 LINES=${BENCH_LINES:-100000}
 RUNS=${BENCH_RUNS:-3}
 SECRET="whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
-die() {
-    echo "bench-verify: $*" >&2
-    exit 2
-}
-
-[[ $LINES =~ ^[0-9]+$ && $LINES -ge 1 && $LINES -le 10000000 ]] ||
-    die "BENCH_LINES must be a number from 1 to 10000000"
-[[ $RUNS =~ ^[0-9]+$ && $RUNS -ge 1 && $RUNS -le 50 ]] || die "BENCH_RUNS must be from 1 to 50"
-command -v python3 >/dev/null || die "python3 is needed to build the captures"
-command -v openssl >/dev/null || die "openssl is needed for the HMAC baseline"
-command -v cargo >/dev/null || die "cargo is needed to build whk"
-
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+number BENCH_LINES "$LINES" 1 10000000
+number BENCH_RUNS "$RUNS" 1 50
+find_python "to build the captures"
+need_tool openssl "for the HMAC baseline"
 cd "$repo"
 
-echo "building whk (release) …" >&2
-cargo build --release --quiet
-whk="${CARGO_TARGET_DIR:-$repo/target}/release/whk"
-[[ $whk = /* ]] || whk="$repo/$whk"
-[[ -x $whk ]] || die "no binary at $whk after the build"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/whk-bench-verify.XXXXXX")
-cleanup() {
-    if [[ ${BENCH_KEEP:-0} = 1 ]]; then
-        echo "kept $work" >&2
-    else
-        rm -rf "$work"
-    fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+build_whk 1
+make_work
 
 # --- captures -----------------------------------------------------------------------------
 "$whk" events click --json --seed 7 >"$work/template.json"
-echo "generating 2 × $LINES captures …" >&2
-python3 - "$work/template.json" "$work" "$LINES" "$SECRET" <<'PY'
+say "generating 2 × $LINES captures …"
+"$PY" - "$work/template.json" "$work" "$LINES" "$SECRET" <<'PY'
 import base64, hashlib, hmac, json, random, string, sys, time
 from datetime import datetime, timezone
 
@@ -157,14 +136,14 @@ for name in georedir mixed; do
     # Every capture must verify: the last --json line is the summary.
     summary=$("$whk" verify "$file" --secret "$SECRET" --json | tail -n1) ||
         die "whk verify found invalid captures in $name.jsonl: $summary"
-    python3 -c 'import json,sys; s=json.loads(sys.argv[1]); n=int(sys.argv[2]); sys.exit(0 if s["type"]=="summary" and s["valid"]==n and s["total"]==n else 1)' \
+    "$PY" -c 'import json,sys; s=json.loads(sys.argv[1]); n=int(sys.argv[2]); sys.exit(0 if s["type"]=="summary" and s["valid"]==n and s["total"]==n else 1)' \
         "$summary" "$LINES" || die "unexpected summary for $name.jsonl: $summary"
 done
 
 # --- timing -------------------------------------------------------------------------------
 # Prints "best_s median_s cpu_s" for RUNS runs of the command, stdout to /dev/null.
 time_runs() {
-    python3 - "$RUNS" "$@" <<'PY'
+    "$PY" - "$RUNS" "$@" <<'PY'
 import resource, statistics, subprocess, sys, time
 runs, cmd = int(sys.argv[1]), sys.argv[2:]
 walls, cpus = [], []
@@ -181,19 +160,19 @@ print(f"{min(walls):.4f} {statistics.median(walls):.4f} {statistics.median(cpus)
 PY
 }
 
-echo "openssl speed -hmac sha256 -bytes 1024 -seconds 3 …" >&2
+say "openssl speed -hmac sha256 -bytes 1024 -seconds 3 …"
 ssl_kbytes=$(openssl speed -hmac sha256 -bytes 1024 -seconds 3 2>/dev/null |
     awk '/^hmac\(sha256\)/ {v=$2} END {sub(/k$/, "", v); print v}')
 [[ -n $ssl_kbytes ]] || die "could not read the 1024-byte figure from openssl speed"
 # openssl reports thousands of bytes per second.
-ssl_per_s=$(python3 -c "print(round(float('$ssl_kbytes') * 1000 / 1024))")
+ssl_per_s=$("$PY" -c "print(round(float('$ssl_kbytes') * 1000 / 1024))")
 
 rows=()
 for name in georedir mixed; do
     for mode in json human; do
         flags=(--secret "$SECRET")
         [[ $mode = json ]] && flags+=(--json) || flags+=(--color never)
-        echo "timing $name.jsonl, $mode output, $RUNS runs …" >&2
+        say "timing $name.jsonl, $mode output, $RUNS runs …"
         read -r best median cpu < <(time_runs "$whk" verify "$work/$name.jsonl" "${flags[@]}")
         rows+=("$name $mode $best $median $cpu")
     done
@@ -201,7 +180,7 @@ done
 
 # --- report -------------------------------------------------------------------------------
 load=$(cut -d' ' -f1-3 /proc/loadavg)
-python3 - "$LINES" "$ssl_per_s" "$load" "${rows[@]}" <<'PY'
+"$PY" - "$LINES" "$ssl_per_s" "$load" "${rows[@]}" <<'PY'
 import sys
 lines, ssl, load, rows = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4:]
 print(f"{lines:,} captures per file; openssl HMAC-SHA256 of 1,024 bytes: {ssl:,}/s (one core); load average {load}")

@@ -36,6 +36,8 @@
 # directory, never as a service. Every server listens on, and every client talks to,
 # 127.0.0.1 only; every step runs under `timeout`.
 set -euo pipefail
+# shellcheck source=SCRIPTDIR/lib/bench-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/bench-common.sh"
 
 SECONDS_PER_RUN=${BENCH_SECONDS:-5}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
@@ -46,13 +48,6 @@ CRITERION=${BENCH_CRITERION:-1}
 WAIT_IDLE=${BENCH_WAIT_IDLE:-60}
 SECRET="bench-secret-whk"
 
-die() {
-    echo "bench: $*" >&2
-    exit 2
-}
-say() { echo "bench: $*" >&2; }
-
-number() { [[ $2 =~ ^[0-9]+$ && $2 -ge $3 && $2 -le $4 ]] || die "$1 must be a whole number from $3 to $4"; }
 number BENCH_SECONDS "$SECONDS_PER_RUN" 1 60
 number BENCH_CONNECTIONS "$CONNECTIONS" 2 1000
 number BENCH_COUNT "$COUNT" 1 10000000
@@ -60,104 +55,22 @@ number BENCH_RUNS "$RUNS" 3 1000
 number BENCH_VERIFY_LINES "$VERIFY_LINES" 1 10000000
 number BENCH_WAIT_IDLE "$WAIT_IDLE" 0 3600
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+need_tool cargo "to build whk"
 cd "$repo"
 
 # --- tools -------------------------------------------------------------------------------
-apt_updated=0
-install_pkg() { # install_pkg PACKAGE WHAT
-    [[ $(id -u) -eq 0 ]] || die "$2 is missing and this is not root: apt-get install -y $1, then rerun"
-    say "installing $1 …"
-    if ! apt-get install -y -qq "$1" >/dev/null 2>&1; then
-        if [[ $apt_updated -eq 0 ]]; then
-            apt-get update -qq >/dev/null 2>&1 || true
-            apt_updated=1
-        fi
-        apt-get install -y -qq "$1" >/dev/null 2>&1 || die "could not install $1 with apt-get"
-    fi
-}
-command -v wrk >/dev/null || install_pkg wrk wrk
-command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || install_pkg nginx nginx
-command -v hyperfine >/dev/null || install_pkg hyperfine hyperfine
-[[ -x /usr/bin/time ]] || install_pkg time "GNU time"
-command -v openssl >/dev/null || install_pkg openssl openssl
-command -v curl >/dev/null || install_pkg curl curl
-command -v python3 >/dev/null || die "python3 is needed (receiver, one-liner, body generation)"
-command -v cargo >/dev/null || die "cargo is needed to build whk"
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-# The interpreter itself, not a version manager's shim (pyenv's adds ~50 ms to every start).
-PY=$(python3 -c 'import sys; print(sys.executable)')
-
-say "building whk (release) …"
-cargo build --release --quiet
-whk="${CARGO_TARGET_DIR:-$repo/target}/release/whk"
-[[ $whk = /* ]] || whk="$repo/$whk"
-[[ -x $whk ]] || die "no binary at $whk after the build"
+ensure_tool wrk
+find_nginx
+ensure_tool hyperfine
+ensure_tool /usr/bin/time time "GNU time (/usr/bin/time)"
+ensure_tool openssl
+ensure_tool curl
+find_python "(receiver, one-liner, body generation)"
+build_whk 1
 
 # --- state and cleanup --------------------------------------------------------------------
-work=$(mktemp -d "${TMPDIR:-/tmp}/whk-bench.XXXXXX")
-pids=()
-cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    sleep 0.2
-    for pid in "${pids[@]}"; do
-        kill -KILL "$pid" 2>/dev/null || true
-    done
-    wait 2>/dev/null || true
-    if [[ ${BENCH_KEEP:-0} = 1 ]]; then say "kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-loads=()
-# quiet PART: wait until the CPUs are 90% idle over a second (while the BENCH_WAIT_IDLE
-# budget lasts), then note the load.
+make_work
 wait_budget=$WAIT_IDLE
-quiet() {
-    local idle waited=0
-    while :; do
-        idle=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
-        sleep 1
-        idle=$(awk -v before="$idle" '/^cpu / { split(before, b, " ")
-            i = $5 + $6; t = $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9
-            printf "%.0f", (i - b[1]) / (t - b[2]) * 100 }' /proc/stat)
-        ((idle >= 90 || wait_budget <= 0)) && break
-        ((waited == 0)) && say "CPUs only ${idle}% idle; waiting up to ${wait_budget}s for them to quieten"
-        waited=$((waited + 1))
-        wait_budget=$((wait_budget - 1))
-    done
-    local load
-    load="load average $(uptime | sed 's/.*load average: //'), CPUs ${idle}% idle in the second before"
-    loads+=("$1: $load")
-    say "--- $1 ($load)"
-}
-
-free_port() {
-    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-wait_http() { # wait_http PORT: until something answers on it (10 s at most)
-    local _
-    for _ in $(seq 1 100); do
-        curl -s -o /dev/null -X POST --data x "http://127.0.0.1:$1/" && return 0
-        sleep 0.1
-    done
-    die "nothing answered on 127.0.0.1:$1"
-}
-
-stop() { # stop PID [SIGNAL]: signal it (TERM by default), wait 10 s at most, then SIGKILL
-    local pid=$1 sig=${2:-TERM} _
-    [[ $sig = none ]] || kill -"$sig" "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 
 rss_mib() { # rss_mib TIME_FILE: peak RSS from GNU time -v, in MiB
     awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$1"
@@ -165,8 +78,6 @@ rss_mib() { # rss_mib TIME_FILE: peak RSS from GNU time -v, in MiB
 cpu_s() { # cpu_s TIME_FILE: user + system seconds from GNU time -v
     awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$1"
 }
-kv() { sed -n "s/.*\<$1=\([^ ]*\).*/\1/p" <<<"$2" | head -n1; }
-calc() { awk "BEGIN { printf $1 }"; } # calc '"FORMAT", (EXPRESSION)' 
 
 # hyperfine_ms NAME COMMAND...: the median wall time in ms of each command, HF_RUNS runs
 # (default RUNS) after 3 warm-up runs, no shell in between, one line per command.
@@ -229,38 +140,7 @@ sig=$(head -n1 "$work/bodies-1k.tsv" | cut -f1)
 [[ $(openssl dgst -sha256 -hmac "$SECRET" -r "$work/body-1k.json" | cut -d' ' -f1) = "$sig" ]] ||
     die "openssl disagrees with the benchmark's signature"
 
-cat >"$work/post.lua" <<'LUA'
--- POSTs pre-signed deliveries, rotating through a file of "signature<TAB>body" lines.
-local counter = 0
-function setup(thread)
-    counter = counter + 1
-    thread:set("tid", counter)
-end
-function init(args)
-    requests_ = {}
-    for line in io.lines(args[1]) do
-        local sig, body = line:match("^(%x+)\t(.*)$")
-        table.insert(requests_, wrk.format("POST", "/webhooks/georedir", {
-            ["Content-Type"] = "application/json",
-            ["User-Agent"] = "GeoRedir-Webhooks/1.0",
-            ["X-GeoRedir-Signature"] = sig,
-        }, body))
-    end
-    count_ = #requests_
-    i_ = (tid or 1) * 7919 % count_
-end
-function request()
-    i_ = i_ % count_ + 1
-    return requests_[i_]
-end
-function done(summary, latency, requests)
-    local e = summary.errors
-    io.write(string.format(
-        "RESULT requests=%d duration_us=%d non2xx=%d socket_errors=%d timeouts=%d p50_us=%d p99_us=%d\n",
-        summary.requests, summary.duration, e.status, e.connect + e.read + e.write, e.timeout,
-        latency:percentile(50), latency:percentile(99)))
-end
-LUA
+write_post_lua "$work/post.lua"
 
 # wrk_run NAME PORT BODIES: wrk -cCONNECTIONS for SECONDS_PER_RUN; sets wrk_rate, wrk_line.
 wrk_run() {
@@ -274,48 +154,12 @@ wrk_run() {
     non2xx=$(kv non2xx "$result")
     duration=$(kv duration_us "$result")
     wrk_rate=$(calc "\"%d\", ($requests - $non2xx) / ($duration / 1e6)")
-    wrk_line="$name: $((requests - non2xx)) answered 2xx in $(calc "\"%.2f\", $duration / 1e6") s, non-2xx $non2xx, socket errors $(kv socket_errors "$result"), timeouts $(kv timeouts "$result"), p50 $(calc "\"%.2f\", $(kv p50_us "$result") / 1000") ms, p99 $(calc "\"%.2f\", $(kv p99_us "$result") / 1000") ms; wrk CPU $(cpu_s "$work/$name-wrk.time") s"
+    wrk_line="$name: $((requests - non2xx)) answered 2xx in $(calc "\"%.2f\", $duration / 1e6") s, non-2xx $non2xx, socket errors $(($(kv connect "$result") + $(kv read "$result") + $(kv write "$result"))), timeouts $(kv timeout "$result"), p50 $(calc "\"%.2f\", $(kv p50_us "$result") / 1000") ms, p99 $(calc "\"%.2f\", $(kv p99_us "$result") / 1000") ms; wrk CPU $(cpu_s "$work/$name-wrk.time") s"
     [[ $non2xx -eq 0 ]] || die "$name answered $non2xx non-2xx statuses"
 }
 
 # --- the receivers -----------------------------------------------------------------------
-nginx_port=$(free_port)
-mkdir -p "$work/nginx"
-temp_paths=""
-for module in client_body proxy fastcgi uwsgi scgi; do
-    "$NGINX" -V 2>&1 | grep -q -- "--without-http_${module}_module" ||
-        temp_paths+="    ${module}_temp_path $work/nginx/$module;"$'\n'
-done
-cat >"$work/nginx/nginx.conf" <<CONF
-# One worker: the near-limit reference gets one of the CPUs, the load generator the other.
-worker_processes 1;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    keepalive_requests 100000000;
-$temp_paths
-    server {
-        listen 127.0.0.1:$nginx_port;
-        location / { return 200; }
-    }
-}
-CONF
-start_nginx() {
-    /usr/bin/time -v -o "$work/nginx.time" \
-        "$NGINX" -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" \
-        2>"$work/nginx/stderr.txt" &
-    nginx_time_pid=$!
-    pids+=("$nginx_time_pid")
-    wait_http "$nginx_port"
-    nginx_pid=$(cat "$work/nginx/nginx.pid")
-}
-stop_nginx() {
-    kill -QUIT "$nginx_pid" 2>/dev/null || true
-    stop "$nginx_time_pid" none
-}
+nginx_setup
 
 cat >"$work/receiver.py" <<'PY'
 # A minimal webhook receiver on Python's standard library: read the body, answer 200.
@@ -346,7 +190,7 @@ server = Server(("127.0.0.1", int(sys.argv[1])), Handler)
 server.serve_forever()
 PY
 
-echo "machine: $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)), $(uname -sr), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM" >"$work/machine.txt"
+echo "machine: $(machine_line)" >"$work/machine.txt"
 say "$(cat "$work/machine.txt"); $("$whk" --version)"
 
 # --- (d, in-process) criterion -----------------------------------------------------------
@@ -365,7 +209,7 @@ if [[ $CRITERION = 1 ]]; then
 fi
 
 # --- (a) one delivery as a whole process -------------------------------------------------
-start_nginx
+start_nginx /usr/bin/time -v -o "$work/nginx.time"
 quiet "a: one signed delivery to nginx on 127.0.0.1:$nginx_port"
 url="http://127.0.0.1:$nginx_port/webhooks"
 cat >"$work/recipe.sh" <<'SH'
@@ -411,7 +255,7 @@ quiet "c: nginx return 200, $CONNECTIONS connections"
 wrk_run nginx "$nginx_port" "$work/bodies-1k.tsv"
 nginx_rate=$wrk_rate
 lines_c=("$wrk_line")
-stop_nginx
+stop_nginx || true
 nginx_rss=$(rss_mib "$work/nginx.time")
 
 quiet "c: whk listen, $CONNECTIONS connections"
@@ -419,20 +263,14 @@ quiet "c: whk listen, $CONNECTIONS connections"
     "$whk" listen --port 0 --secret "$SECRET" --save "$work/capture.jsonl" --json \
     >/dev/null 2>"$work/listen.err" &
 listen_time_pid=$!
-pids+=("$listen_time_pid")
-listen_port=""
-for _ in $(seq 1 100); do
-    listen_port=$(sed -n 's/.*"type":"listening".*"port":\([0-9]*\).*/\1/p' "$work/listen.err" | head -n1)
-    [[ -n $listen_port ]] && break
-    sleep 0.1
-done
-[[ -n $listen_port ]] || { cat "$work/listen.err" >&2; die "whk listen did not announce its port"; }
-listen_pid=$(ps -o pid= --ppid "$listen_time_pid" | tr -d ' ' | head -n1)
-wrk_run whk-listen "$listen_port" "$work/bodies-1k.tsv"
+track_pid "$listen_time_pid"
+listen_pid=$(child_of "$listen_time_pid") || die "cannot find the whk process under GNU time"
+track_pid "$listen_pid"
+wait_listen_port "$work/listen.err" "$listen_pid"
+wrk_run whk-listen "$whk_port" "$work/bodies-1k.tsv"
 listen_rate=$wrk_rate
 lines_c+=("$wrk_line")
-stop "$listen_pid" INT
-wait "$listen_time_pid" 2>/dev/null || true
+stop_wrapped "$listen_time_pid" "$listen_pid" INT || true
 listen_rss=$(rss_mib "$work/listen.time")
 listen_cpu=$(cpu_s "$work/listen.time")
 captured=$(wc -l <"$work/capture.jsonl")
@@ -449,14 +287,16 @@ python_run() {
     /usr/bin/time -v -o "$work/$name.time" "$PY" "$work/receiver.py" "$port" "$protocol" \
         2>"$work/$name.err" &
     time_pid=$!
-    pids+=("$time_pid")
+    track_pid "$time_pid"
     wait_http "$port"
-    pid=$(ps -o pid= --ppid "$time_pid" | tr -d ' ' | head -n1)
+    pid=$(child_of "$time_pid") || die "cannot find the Python receiver under GNU time"
+    track_pid "$pid"
     wrk_run "$name" "$port" "$work/bodies-1k.tsv"
     py_rate[$name]=$wrk_rate
     lines_c+=("$wrk_line")
-    stop "$pid" INT
-    wait "$time_pid" 2>/dev/null || true
+    # TERM, not INT: a background job of a non-interactive shell starts with SIGINT ignored,
+    # and so Python keeps it ignored (it used to take 10 s and a SIGKILL).
+    stop_wrapped "$time_pid" "$pid" TERM || true
     py_rss[$name]=$(rss_mib "$work/$name.time")
 }
 python_run python HTTP/1.1
