@@ -537,3 +537,64 @@ fn secrets_have_the_scheme_form_and_differ() {
     assert_eq!(code, 0, "{stderr}");
     assert!(independently_valid("standard", &a, &receiver.requests()[0]));
 }
+
+/// Every flag mistake clap catches is one line in whk's style, with no misleading tip.
+#[test]
+fn flag_mistakes_are_one_line_without_clap_tips() {
+    for (args, mention) in [
+        (
+            &[
+                "send",
+                "click",
+                "--url",
+                "http://127.0.0.1:9/",
+                "--status",
+                "500",
+            ][..],
+            "is a flag of `whk listen`",
+        ),
+        (
+            &[
+                "send",
+                "click",
+                "--url",
+                "http://127.0.0.1:9/",
+                "--count",
+                "-5",
+            ][..],
+            "1 or more",
+        ),
+        (
+            &[
+                "send",
+                "click",
+                "--url",
+                "http://127.0.0.1:9/",
+                "--urll",
+                "x",
+            ][..],
+            "similar argument exists: '--url'",
+        ),
+        (
+            &[
+                "send",
+                "click",
+                "--secret",
+                "a",
+                "--secret-file",
+                "b",
+                "--url",
+                "http://127.0.0.1:9/",
+            ][..],
+            "cannot be used with",
+        ),
+        (&["listen", "--port", "abc"][..], "--port"),
+        (&["verify", "--scheme", "nope"][..], "possible values"),
+        (&["frobnicate"][..], "whk --help"),
+    ] {
+        let result = run(args);
+        assert_one_line_error(&result, 2, mention);
+        assert!(!result.2.contains("tip: to pass"), "{}", result.2);
+        assert!(!result.2.contains("Usage:"), "{}", result.2);
+    }
+}
