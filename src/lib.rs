@@ -1,27 +1,28 @@
 //! whk: sign, send, receive and verify webhooks.
 //!
-//! `run` dispatches a parsed command line; everything else is a library module that tests
-//! and benchmarks can call in-process.
+//! `run` dispatches a parsed command line. The public modules are what the benchmarks call
+//! in-process (composing, signing, capturing) and what `main` needs (the command line and
+//! its errors); the rest is internal.
 
-pub mod audit;
+mod audit;
 pub mod capture;
-pub mod choice;
+mod choice;
 pub mod cli;
-pub mod client;
-pub mod commands;
-pub mod curl;
+mod client;
+mod commands;
+mod curl;
 pub mod delivery;
 pub mod error;
 pub mod events;
-pub mod listen;
-pub mod load;
+mod listen;
+mod load;
 pub mod output;
-pub mod prompt;
+mod prompt;
 pub mod scheme;
 pub mod secret;
-pub mod server;
-pub mod tls;
-pub mod verify;
+mod server;
+mod tls;
+mod verify;
 
 use cli::{Cli, Command};
 use error::Result;

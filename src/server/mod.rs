@@ -44,16 +44,6 @@ pub struct Incoming {
     pub body: Vec<u8>,
 }
 
-impl Incoming {
-    /// The path with its query string, as the request line had it.
-    pub fn target(&self) -> String {
-        match &self.query {
-            Some(query) => format!("{}?{query}", self.path),
-            None => self.path.clone(),
-        }
-    }
-}
-
 /// What to answer.
 #[derive(Clone, Debug, Default)]
 pub struct Answer {
