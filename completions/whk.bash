@@ -221,16 +221,12 @@ _whk() {
             return 0
             ;;
         whk__subcmd__events)
-            opts="-q -v -h -V --profile --seed --set --timestamp --id --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --seed --set --timestamp --id --profile --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --profile)
-                    COMPREPLY=($(compgen -W "georedir relurl" -- "${cur}"))
-                    return 0
-                    ;;
                 --seed)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -245,6 +241,10 @@ _whk() {
                     ;;
                 --id)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "georedir relurl" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -427,7 +427,7 @@ _whk() {
             return 0
             ;;
         whk__subcmd__listen)
-            opts="-p -k -q -v -h -V --port --host --secret --secret-file --scheme --signature-header --signature-prefix --encoding --tolerance --headers --status --response-body --delay --fail-first --fail-rate --seed --events --save --forward-to --forward-timeout --cacert --insecure --count --timeout --require-valid --max-body --reject-invalid --read-timeout --max-header-bytes --max-headers --max-connections --tls --cert --key --tls-cert-out --json --color --quiet --verbose --help --version"
+            opts="-p -k -q -v -h -V --port --host --secret --secret-file --signature-header --signature-prefix --encoding --tolerance --headers --status --response-body --delay --fail-first --fail-rate --seed --events --save --forward-to --forward-timeout --cacert --insecure --count --timeout --require-valid --max-body --reject-invalid --read-timeout --max-header-bytes --max-headers --max-connections --tls --cert --key --tls-cert-out --scheme --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -451,10 +451,6 @@ _whk() {
                     ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --scheme)
-                    COMPREPLY=($(compgen -W "georedir relurl github stripe standard slack shopify custom" -- "${cur}"))
                     return 0
                     ;;
                 --signature-header)
@@ -555,6 +551,10 @@ _whk() {
                     ;;
                 --tls-cert-out)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scheme)
+                    COMPREPLY=($(compgen -W "georedir relurl github stripe standard slack shopify custom" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -677,7 +677,7 @@ _whk() {
             return 0
             ;;
         whk__subcmd__send)
-            opts="-H -k -q -v -h -V --url --data --raw --header --timeout --retries --backoff --retry-schedule --time-scale --expect-status --cacert --insecure --dry-run --count --duration --concurrency --rate --profile --seed --set --secret --secret-file --scheme --signature-header --signature-prefix --encoding --timestamp --id --json --color --quiet --verbose --help --version"
+            opts="-H -k -q -v -h -V --url --data --raw --header --timeout --retries --backoff --retry-schedule --time-scale --expect-status --cacert --insecure --dry-run --count --duration --concurrency --rate --profile --seed --set --secret --secret-file --signature-header --signature-prefix --encoding --timestamp --id --scheme --json --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -763,10 +763,6 @@ _whk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --scheme)
-                    COMPREPLY=($(compgen -W "georedir relurl github stripe standard slack shopify custom" -- "${cur}"))
-                    return 0
-                    ;;
                 --signature-header)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -785,6 +781,10 @@ _whk() {
                     ;;
                 --id)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scheme)
+                    COMPREPLY=($(compgen -W "georedir relurl github stripe standard slack shopify custom" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -64,7 +64,13 @@ complete -c whk -n "__fish_whk_using_subcommand send" -l seed -d 'Seed for the s
 complete -c whk -n "__fish_whk_using_subcommand send" -l set -d 'Override one field: --set data.country=DE (the value is parsed as JSON when it parses)' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l secret -d 'Shared secret to sign or verify with' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l secret-file -d 'Read the secret from a file (keeps it out of `ps` and shell history)' -r -F
-complete -c whk -n "__fish_whk_using_subcommand send" -l scheme -d 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
+complete -c whk -n "__fish_whk_using_subcommand send" -l signature-header -d 'Header that carries the signature (custom scheme), e.g. X-Signature' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l signature-prefix -d 'Text before the signature value (custom scheme), e.g. sha256=' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l encoding -d 'Encoding of the signature value (custom scheme)' -r -f -a "hex\t''
+base64\t''"
+complete -c whk -n "__fish_whk_using_subcommand send" -l timestamp -d 'Timestamp to sign with and put in the payload: unix seconds or RFC 3339 [default: now]' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l id -d 'Delivery id: webhook-id for the standard scheme, event_id for relurl events [default: random]' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l scheme -d 'Signature scheme [default: the event\'s profile: relurl for RELURL events, else georedir; custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
 relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
 github\t'X-Hub-Signature-256: sha256=<hex>'
 stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
@@ -72,12 +78,6 @@ standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-sign
 slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
 shopify\t'X-Shopify-Hmac-Sha256: base64 HMAC of the raw body'
 custom\t'--signature-header NAME with --signature-prefix and --encoding'"
-complete -c whk -n "__fish_whk_using_subcommand send" -l signature-header -d 'Header that carries the signature (custom scheme), e.g. X-Signature' -r
-complete -c whk -n "__fish_whk_using_subcommand send" -l signature-prefix -d 'Text before the signature value (custom scheme), e.g. sha256=' -r
-complete -c whk -n "__fish_whk_using_subcommand send" -l encoding -d 'Encoding of the signature value (custom scheme)' -r -f -a "hex\t''
-base64\t''"
-complete -c whk -n "__fish_whk_using_subcommand send" -l timestamp -d 'Timestamp to sign with and put in the payload: unix seconds or RFC 3339 [default: now]' -r
-complete -c whk -n "__fish_whk_using_subcommand send" -l id -d 'Delivery id: webhook-id for the standard scheme, event_id for relurl events [default: random]' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -146,14 +146,6 @@ complete -c whk -n "__fish_whk_using_subcommand listen" -s p -l port -d 'Port to
 complete -c whk -n "__fish_whk_using_subcommand listen" -l host -d 'Address to bind; 0.0.0.0 opens the listener to your network' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l secret -d 'Shared secret to sign or verify with' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l secret-file -d 'Read the secret from a file (keeps it out of `ps` and shell history)' -r -F
-complete -c whk -n "__fish_whk_using_subcommand listen" -l scheme -d 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
-relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
-github\t'X-Hub-Signature-256: sha256=<hex>'
-stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
-standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64>'
-slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
-shopify\t'X-Shopify-Hmac-Sha256: base64 HMAC of the raw body'
-custom\t'--signature-header NAME with --signature-prefix and --encoding'"
 complete -c whk -n "__fish_whk_using_subcommand listen" -l signature-header -d 'Header that carries the signature (custom scheme), e.g. X-Signature' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l signature-prefix -d 'Text before the signature value (custom scheme), e.g. sha256=' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l encoding -d 'Encoding of the signature value (custom scheme)' -r -f -a "hex\t''
@@ -180,6 +172,14 @@ complete -c whk -n "__fish_whk_using_subcommand listen" -l max-connections -d 'M
 complete -c whk -n "__fish_whk_using_subcommand listen" -l cert -d 'Serve HTTPS with this certificate chain (PEM) instead of a generated one' -r -F
 complete -c whk -n "__fish_whk_using_subcommand listen" -l key -d 'The private key (PEM) for --cert' -r -F
 complete -c whk -n "__fish_whk_using_subcommand listen" -l tls-cert-out -d 'Where to write the generated certificate (PEM) for clients\' --cacert [default: a file in the temp directory]' -r -F
+complete -c whk -n "__fish_whk_using_subcommand listen" -l scheme -d 'Signature scheme to verify with [default: detected from each delivery\'s headers; custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
+relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
+github\t'X-Hub-Signature-256: sha256=<hex>'
+stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
+standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64>'
+slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
+shopify\t'X-Shopify-Hmac-Sha256: base64 HMAC of the raw body'
+custom\t'--signature-header NAME with --signature-prefix and --encoding'"
 complete -c whk -n "__fish_whk_using_subcommand listen" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -295,12 +295,12 @@ complete -c whk -n "__fish_whk_using_subcommand check" -s q -l quiet -d 'Print o
 complete -c whk -n "__fish_whk_using_subcommand check" -s v -l verbose -d 'Show more: request and response headers'
 complete -c whk -n "__fish_whk_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c whk -n "__fish_whk_using_subcommand check" -s V -l version -d 'Print version'
-complete -c whk -n "__fish_whk_using_subcommand events" -l profile -d 'Payload profile [default: relurl with --scheme relurl or a relurl-only event, else georedir]' -r -f -a "georedir\t'GeoRedir: {"event", "timestamp", "data"}'
-relurl\t'RELURL: {"event", "event_id", "timestamp", "data"}'"
 complete -c whk -n "__fish_whk_using_subcommand events" -l seed -d 'Seed for the sample data, so the same command builds the same payload' -r
 complete -c whk -n "__fish_whk_using_subcommand events" -l set -d 'Override one field: --set data.country=DE (the value is parsed as JSON when it parses)' -r
 complete -c whk -n "__fish_whk_using_subcommand events" -l timestamp -d 'Timestamp in the payload: unix seconds or RFC 3339 [default: now]' -r
 complete -c whk -n "__fish_whk_using_subcommand events" -l id -d 'Event id for relurl events [default: random]' -r
+complete -c whk -n "__fish_whk_using_subcommand events" -l profile -d 'Payload profile [default: the event\'s own; link.* events in both profiles default to georedir]' -r -f -a "georedir\t'GeoRedir: {"event", "timestamp", "data"}'
+relurl\t'RELURL: {"event", "event_id", "timestamp", "data"}'"
 complete -c whk -n "__fish_whk_using_subcommand events" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"

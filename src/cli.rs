@@ -102,7 +102,10 @@ Examples:
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build a sample delivery for EVENT (or send --data), sign it and POST it
-    #[command(after_long_help = SEND_EXAMPLES)]
+    #[command(
+        after_long_help = SEND_EXAMPLES,
+        mut_arg("scheme", |a| a.help("Signature scheme [default: the event's profile: relurl for RELURL events, else georedir; custom when --signature-header is given]"))
+    )]
     Send(SendArgs),
     /// Print the signature headers for a body, or a ready curl command
     Sign(SignArgs),
@@ -110,7 +113,10 @@ pub enum Command {
     #[command(after_long_help = VERIFY_EXAMPLES)]
     Verify(VerifyArgs),
     /// Receive deliveries: verify, pretty-print, save, answer as told, forward
-    #[command(after_long_help = LISTEN_EXAMPLES)]
+    #[command(
+        after_long_help = LISTEN_EXAMPLES,
+        mut_arg("scheme", |a| a.help("Signature scheme to verify with [default: detected from each delivery's headers; custom when --signature-header is given]"))
+    )]
     Listen(ListenArgs),
     /// Resend captured deliveries, as they were or signed afresh
     #[command(after_long_help = REPLAY_EXAMPLES)]
@@ -121,6 +127,7 @@ pub enum Command {
     #[command(after_long_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
     /// List event types, or print one sample payload
+    #[command(mut_arg("profile", |a| a.help("Payload profile [default: the event's own; link.* events in both profiles default to georedir]")))]
     Events(EventsArgs),
     /// Print a fresh random secret in the form the scheme expects
     Secret(GenerateSecretArgs),

@@ -38,7 +38,17 @@ pub fn secret_from(args: &SecretArgs) -> Result<Option<Secret>> {
 
 /// A signer for the flags (georedir unless told otherwise), or `None` without a secret.
 pub fn signer_from(args: &SigningArgs) -> Result<Option<Signer>> {
-    let scheme = chosen_scheme(&args.scheme)?.unwrap_or(Scheme::GeoRedir);
+    signer_for_profile(args, Profile::Georedir)
+}
+
+/// A signer for the flags, or `None` without a secret; without a chosen scheme, the scheme of
+/// the payload's profile (RELURL events are signed with X-RELURL-Signature).
+pub fn signer_for_profile(args: &SigningArgs, profile: Profile) -> Result<Option<Signer>> {
+    let default = match profile {
+        Profile::Relurl => Scheme::Relurl,
+        Profile::Georedir => Scheme::GeoRedir,
+    };
+    let scheme = chosen_scheme(&args.scheme)?.unwrap_or(default);
     secret_from(&args.secret)?
         .map(|secret| Signer::new(scheme, &secret))
         .transpose()

@@ -14,7 +14,7 @@ use crate::cli::SendArgs;
 use crate::client::{self, Attempt, Request, RetryPolicy, StatusExpectation};
 use crate::delivery::{self, BodySource, Composer, Outgoing};
 use crate::error::{Error, Result};
-use crate::events::{self, EventType};
+use crate::events::{self, EventType, Profile};
 use crate::load;
 use crate::output::{self, Printer, format_latency, headers_json};
 use crate::prompt;
@@ -145,7 +145,6 @@ fn progress_bar(count: Option<u64>, out: Printer) -> Option<indicatif::ProgressB
 
 /// Everything that decides what is sent, checked before anything goes out.
 fn composer_from(args: &SendArgs) -> Result<Composer> {
-    let signer = resolve::signer_from(&args.signing)?;
     let timestamp = args
         .signing
         .timestamp
@@ -164,6 +163,11 @@ fn composer_from(args: &SendArgs) -> Result<Composer> {
             sets: args.payload.sets.clone(),
         },
     };
+    let profile = match &source {
+        BodySource::Sample { event, .. } => event.profile,
+        BodySource::Fixed { .. } => Profile::Georedir,
+    };
+    let signer = resolve::signer_for_profile(&args.signing, profile)?;
     Ok(Composer {
         source,
         signer,

@@ -671,3 +671,30 @@ fn bad_header_is_a_usage_error() {
     assert_one_line_error(&result, 2, "Name: value");
     assert_eq!(receiver.requests().len(), 0);
 }
+
+/// Without --scheme, a RELURL event is signed the way RELURL signs (`whk events` says so);
+/// a GeoRedir event, and --scheme, are unchanged.
+#[test]
+fn the_default_scheme_follows_the_events_profile() {
+    let dry_run = |args: &[&str]| {
+        let mut all = vec![
+            "send",
+            "--url",
+            "http://127.0.0.1:9/x",
+            "--secret",
+            "s",
+            "--dry-run",
+        ];
+        all.extend_from_slice(args);
+        let (code, stdout, stderr) = run(&all);
+        assert_eq!(code, 0, "{stdout}\n{stderr}");
+        stdout
+    };
+    let relurl = dry_run(&["link.clicked"]);
+    assert!(relurl.contains("X-RELURL-Signature: "), "{relurl}");
+    assert!(!relurl.contains("X-GeoRedir-Signature"), "{relurl}");
+    let georedir = dry_run(&["click"]);
+    assert!(georedir.contains("X-GeoRedir-Signature: "), "{georedir}");
+    let chosen = dry_run(&["link.clicked", "--scheme", "github"]);
+    assert!(chosen.contains("X-Hub-Signature-256: sha256="), "{chosen}");
+}
