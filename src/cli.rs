@@ -300,29 +300,35 @@ pub struct VerifyArgs {
     #[arg(value_name = "CAPTURE")]
     pub inputs: Vec<String>,
     /// Check this body instead, with its headers given by --header
-    #[arg(long, value_name = "FILE", conflicts_with = "inputs")]
+    #[arg(
+        help_heading = "Input",
+        long,
+        value_name = "FILE",
+        conflicts_with = "inputs"
+    )]
     pub body: Option<String>,
     /// A header of the --body request, repeatable: --header 'X-GeoRedir-Signature: 3f…'
     #[arg(
+        help_heading = "Input",
         short = 'H',
         long = "header",
         value_name = "NAME: VALUE",
         requires = "body"
     )]
     pub headers: Vec<String>,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Verifying")]
     pub secret: SecretArgs,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Verifying")]
     pub scheme: SchemeArgs,
     /// How far a signed timestamp may be from now, each way ("0" skips the check)
-    #[arg(long, value_parser = parse_tolerance, default_value = "5m", value_name = "DUR")]
+    #[arg(help_heading = "Verifying", long, value_parser = parse_tolerance, default_value = "5m", value_name = "DUR")]
     pub tolerance: Duration,
     /// Check timestamps as of this time (unix seconds or RFC 3339), or "received" for the time
     /// each capture was received
-    #[arg(long, value_name = "TIME|received")]
+    #[arg(help_heading = "Verifying", long, value_name = "TIME|received")]
     pub now: Option<String>,
     /// Also print the expected signature and the exact string that was signed
-    #[arg(long)]
+    #[arg(help_heading = "Output", long)]
     pub show_expected: bool,
 }
 
@@ -332,23 +338,28 @@ pub struct ReplayArgs {
     #[arg(value_name = "CAPTURE", required = true)]
     pub inputs: Vec<String>,
     /// Endpoint to send them to
-    #[arg(long, env = "WHK_URL")]
+    #[arg(help_heading = "Target", long, env = "WHK_URL")]
     pub url: Option<String>,
     /// Sign each delivery afresh (a new timestamp for timestamped schemes) instead of sending
     /// the captured signature
-    #[arg(long)]
+    #[arg(help_heading = "Signing", long)]
     pub resign: bool,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Signing")]
     pub secret: SecretArgs,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Signing")]
     pub scheme: SchemeArgs,
     /// Extra request header, repeatable: --header 'X-Replay: 1'
-    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    #[arg(
+        help_heading = "Target",
+        short = 'H',
+        long = "header",
+        value_name = "NAME: VALUE"
+    )]
     pub headers: Vec<String>,
     /// Deliveries in flight at once
-    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(help_heading = "Target", long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Delivery")]
     pub delivery: DeliveryArgs,
 }
 
@@ -616,18 +627,19 @@ pub struct CheckArgs {
     /// The receiver to audit
     #[arg(env = "WHK_URL")]
     pub url: String,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Signing")]
     pub secret: SecretArgs,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Signing")]
     pub scheme: SchemeArgs,
     /// Payload profile [default: relurl with --scheme relurl, else georedir]
-    #[arg(long, value_enum)]
+    #[arg(help_heading = "Signing", long, value_enum)]
     pub profile: Option<Profile>,
     /// The provider's timeout: answers slower than half of it warn, slower than it fail
-    #[arg(long, value_parser = humantime::parse_duration, default_value = "5s", value_name = "DUR")]
+    #[arg(help_heading = "Scenarios", long, value_parser = humantime::parse_duration, default_value = "5s", value_name = "DUR")]
     pub timeout: Duration,
     /// Run only these scenarios (see the list in `whk check --help`)
     #[arg(
+        help_heading = "Scenarios",
         long,
         value_delimiter = ',',
         value_enum,
@@ -636,12 +648,18 @@ pub struct CheckArgs {
     )]
     pub only: Vec<ScenarioId>,
     /// Skip these scenarios
-    #[arg(long, value_delimiter = ',', value_enum, value_name = "SCENARIO[,…]")]
+    #[arg(
+        help_heading = "Scenarios",
+        long,
+        value_delimiter = ',',
+        value_enum,
+        value_name = "SCENARIO[,…]"
+    )]
     pub skip: Vec<ScenarioId>,
     /// Seed for the sample data
-    #[arg(long, value_name = "N")]
+    #[arg(help_heading = "Signing", long, value_name = "N")]
     pub seed: Option<u64>,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "TLS")]
     pub trust: TrustArgs,
 }
 
