@@ -64,9 +64,9 @@ fn demo_scheme(name: SchemeName) -> Result<Scheme> {
 struct Listener {
     addr: SocketAddr,
     url: Url,
-    pipeline: Arc<Pipeline>,
-    /// Serving stops when this is dropped.
+    /// Held for the whole demo.
     _running: Running,
+    pipeline: Arc<Pipeline>,
 }
 
 impl Listener {
@@ -85,8 +85,8 @@ impl Listener {
         Ok(Listener {
             addr,
             url,
-            pipeline,
             _running: running,
+            pipeline,
         })
     }
 }
