@@ -580,58 +580,9 @@ fn georedir_data(event: &str, ctx: &mut SampleContext) -> Data {
     let link_id = rng.u32(1..5000);
     let (name, slug) = *pick(rng, CAMPAIGNS);
     match event {
-        "click" => {
-            let place = pick(rng, PLACES);
-            let (device, browser, os, _) = *pick(rng, CLIENTS);
-            Data::Click(Click {
-                click_id: random_id(rng, "", 12),
-                link_id,
-                link_slug: slug,
-                destination_url: pick_str(rng, DESTINATIONS),
-                ip: documentation_ip(rng),
-                country: place.country,
-                region: place.region,
-                city: place.city,
-                device,
-                browser,
-                os,
-                referer: pick_str(rng, REFERERS),
-                is_unique: rng.u8(..4) != 0,
-                fraud_flags: fraud_flags(rng),
-            })
-        }
-        "conversion" => {
-            let place = pick(rng, PLACES);
-            Data::Conversion(Conversion {
-                conversion_id: random_id(rng, "conv_", 6),
-                click_id: random_id(rng, "", 12),
-                link_id,
-                link_slug: slug,
-                revenue: revenue(rng),
-                currency: pick_str(rng, CURRENCIES),
-                country: place.country,
-                device: pick(rng, CLIENTS).0,
-            })
-        }
-        "alert.triggered" => {
-            let (alert_name, metric, condition) = *pick(rng, ALERTS);
-            let threshold = rng.u32(1..20) * 100;
-            let current_value = if condition == "greater_than" {
-                threshold + rng.u32(1..threshold)
-            } else {
-                rng.u32(0..threshold)
-            };
-            Data::Alert(Alert {
-                alert_id: rng.u32(1..100),
-                alert_name,
-                metric,
-                condition,
-                threshold,
-                current_value,
-                link_id,
-                link_slug: slug,
-            })
-        }
+        "click" => Data::Click(georedir_click(rng, link_id, slug)),
+        "conversion" => Data::Conversion(georedir_conversion(rng, link_id, slug)),
+        "alert.triggered" => Data::Alert(georedir_alert(rng, link_id, slug)),
         _ => Data::Link(Link {
             link_id,
             name,
@@ -639,6 +590,66 @@ fn georedir_data(event: &str, ctx: &mut SampleContext) -> Data {
             is_active: event != "link.deleted" && rng.u8(..5) != 0,
             rules_count: rng.u8(0..8),
         }),
+    }
+}
+
+fn georedir_click(rng: &mut fastrand::Rng, link_id: u32, link_slug: &'static str) -> Click {
+    let place = pick(rng, PLACES);
+    let (device, browser, os, _) = *pick(rng, CLIENTS);
+    Click {
+        click_id: random_id(rng, "", 12),
+        link_id,
+        link_slug,
+        destination_url: pick_str(rng, DESTINATIONS),
+        ip: documentation_ip(rng),
+        country: place.country,
+        region: place.region,
+        city: place.city,
+        device,
+        browser,
+        os,
+        referer: pick_str(rng, REFERERS),
+        is_unique: rng.u8(..4) != 0,
+        fraud_flags: fraud_flags(rng),
+    }
+}
+
+fn georedir_conversion(
+    rng: &mut fastrand::Rng,
+    link_id: u32,
+    link_slug: &'static str,
+) -> Conversion {
+    let place = pick(rng, PLACES);
+    Conversion {
+        conversion_id: random_id(rng, "conv_", 6),
+        click_id: random_id(rng, "", 12),
+        link_id,
+        link_slug,
+        revenue: revenue(rng),
+        currency: pick_str(rng, CURRENCIES),
+        country: place.country,
+        device: pick(rng, CLIENTS).0,
+    }
+}
+
+/// An alert whose current value is on the firing side of its threshold.
+fn georedir_alert(rng: &mut fastrand::Rng, link_id: u32, link_slug: &'static str) -> Alert {
+    let (alert_name, metric, condition) = *pick(rng, ALERTS);
+    let threshold = rng.u32(1..20) * 100;
+    let current_value = if condition == "greater_than" {
+        threshold + rng.u32(1..threshold)
+    } else {
+        rng.u32(0..threshold)
+    };
+    Alert {
+        alert_id: rng.u32(1..100),
+        alert_name,
+        metric,
+        condition,
+        threshold,
+        current_value,
+        link_id,
+        link_slug,
     }
 }
 

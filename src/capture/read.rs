@@ -359,60 +359,68 @@ fn read_har(
         .as_array()
         .ok_or_else(|| Error::usage(format!("{source}: a HAR file needs log.entries")))?;
     for (i, entry) in entries.iter().enumerate() {
-        let place = format!("{source}#{}", i + 1);
-        let request = &entry["request"];
-        let method = request["method"].as_str().ok_or_else(|| {
-            Error::usage(format!(
-                "{source}: HAR entry {} has no request.method",
-                i + 1
-            ))
-        })?;
-        let url = request["url"].as_str().unwrap_or("/");
-        let target = reqwest::Url::parse(url).map_or(url.to_string(), |u| match u.query() {
-            Some(q) => format!("{}?{q}", u.path()),
-            None => u.path().to_string(),
-        });
-        let headers = request["headers"]
-            .as_array()
-            .map(|list| {
-                list.iter()
-                    .filter_map(|h| {
-                        Some((
-                            h["name"].as_str()?.to_string(),
-                            h["value"].as_str()?.to_string(),
-                        ))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let post = &request["postData"];
-        let text = post["text"].as_str().unwrap_or("");
-        let body = if post["encoding"].as_str() == Some("base64") {
-            use base64::Engine;
-            base64::engine::general_purpose::STANDARD
-                .decode(text)
-                .map_err(|err| {
-                    Error::usage(format!(
-                        "{source}: HAR entry {}: postData.text is not base64 ({err})",
-                        i + 1
-                    ))
-                })?
-        } else {
-            text.as_bytes().to_vec()
-        };
-        each(Recorded {
-            source: place,
-            method: method.to_string(),
-            target,
-            headers,
-            body,
-            received_at: entry["startedDateTime"]
-                .as_str()
-                .and_then(|t| humantime::parse_rfc3339_weak(t).ok()),
-            digest_mismatch: false,
-        })?;
+        each(har_entry(source, i + 1, entry)?)?;
     }
     Ok(())
+}
+
+/// Entry `n` (counted from 1) of a HAR file's log, as a request.
+fn har_entry(source: &str, n: usize, entry: &Value) -> Result<Recorded> {
+    let request = &entry["request"];
+    let method = request["method"]
+        .as_str()
+        .ok_or_else(|| Error::usage(format!("{source}: HAR entry {n} has no request.method")))?;
+    Ok(Recorded {
+        source: format!("{source}#{n}"),
+        method: method.to_string(),
+        target: har_target(request["url"].as_str().unwrap_or("/")),
+        headers: har_headers(&request["headers"]),
+        body: har_body(source, n, &request["postData"])?,
+        received_at: entry["startedDateTime"]
+            .as_str()
+            .and_then(|t| humantime::parse_rfc3339_weak(t).ok()),
+        digest_mismatch: false,
+    })
+}
+
+/// The path and query of a HAR request's full URL; a URL that does not parse is kept whole.
+fn har_target(url: &str) -> String {
+    reqwest::Url::parse(url).map_or(url.to_string(), |u| match u.query() {
+        Some(q) => format!("{}?{q}", u.path()),
+        None => u.path().to_string(),
+    })
+}
+
+/// The `[{name, value}]` header list, skipping any entry without both as strings.
+fn har_headers(list: &Value) -> Vec<Header> {
+    list.as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|h| {
+                    Some((
+                        h["name"].as_str()?.to_string(),
+                        h["value"].as_str()?.to_string(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `postData.text`, decoded when `postData.encoding` is base64; no postData is an empty body.
+fn har_body(source: &str, n: usize, post: &Value) -> Result<Vec<u8>> {
+    let text = post["text"].as_str().unwrap_or("");
+    if post["encoding"].as_str() != Some("base64") {
+        return Ok(text.as_bytes().to_vec());
+    }
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .map_err(|err| {
+            Error::usage(format!(
+                "{source}: HAR entry {n}: postData.text is not base64 ({err})"
+            ))
+        })
 }
 
 /// `METHOD SP target SP HTTP/1.x` on the first line.

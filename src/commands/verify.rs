@@ -70,74 +70,137 @@ impl Counts {
     }
 }
 
-/// Exit status: 1 when any signature failed, else 2 when any line could not be read (an
-/// input error), else 0.
-pub fn run(args: VerifyArgs, out: Printer) -> Result<()> {
-    let secret = resolve::secret_from(&args.secret)?.ok_or_else(|| {
-        Error::usage("whk verify needs the shared secret: pass --secret S or --secret-file FILE, or set WHK_SECRET")
-    })?;
-    let tolerance = (!args.tolerance.is_zero()).then_some(args.tolerance.as_secs());
-    let verifier = Verifier::new(&secret, resolve::chosen_scheme(&args.scheme)?, tolerance)?;
-    let clock = clock_from(args.now.as_deref())?;
-    // Shared by the two callbacks below: results and skipped lines go out in input order.
-    let state = RefCell::new((
-        BufWriter::with_capacity(64 * 1024, std::io::stdout().lock()),
-        Counts::default(),
-    ));
-    let check = |recorded: Recorded| -> Result<()> {
-        let report = Report::new(
-            &verifier,
-            &secret,
-            &recorded,
-            clock.for_request(&recorded),
-            args.show_expected,
-        );
-        let (writer, counts) = &mut *state.borrow_mut();
-        if report.verdict.is_valid() {
-            counts.valid += 1;
+impl Counts {
+    fn total(&self) -> u64 {
+        self.valid + self.invalid
+    }
+
+    fn count_verdict(&mut self, verdict: &Verdict) {
+        if verdict.is_valid() {
+            self.valid += 1;
         } else {
-            counts.invalid += 1;
+            self.invalid += 1;
         }
-        report.write(writer, out)?;
-        Ok(())
-    };
-    let skip = |unreadable: Unreadable| -> Result<()> {
-        let (writer, counts) = &mut *state.borrow_mut();
-        counts.unreadable += 1;
-        if counts.unreadable_at.len() < 3 {
-            counts.unreadable_at.push(output::escape_controls(&format!(
+    }
+
+    fn count_unreadable(&mut self, unreadable: &Unreadable) {
+        self.unreadable += 1;
+        if self.unreadable_at.len() < 3 {
+            self.unreadable_at.push(output::escape_controls(&format!(
                 "{}:{}",
                 unreadable.file, unreadable.line
             )));
         }
-        if out.json {
+    }
+}
+
+/// What checks each request: the verifier, the secret its diagnosis compares against, and
+/// the clock.
+struct Checker {
+    verifier: Verifier,
+    secret: Secret,
+    clock: Clock,
+    show_expected: bool,
+}
+
+impl Checker {
+    fn from_args(args: &VerifyArgs) -> Result<Self> {
+        let secret = resolve::secret_from(&args.secret)?.ok_or_else(|| {
+            Error::usage("whk verify needs the shared secret: pass --secret S or --secret-file FILE, or set WHK_SECRET")
+        })?;
+        let tolerance = (!args.tolerance.is_zero()).then_some(args.tolerance.as_secs());
+        let verifier = Verifier::new(&secret, resolve::chosen_scheme(&args.scheme)?, tolerance)?;
+        let clock = clock_from(args.now.as_deref())?;
+        Ok(Checker {
+            verifier,
+            secret,
+            clock,
+            show_expected: args.show_expected,
+        })
+    }
+
+    fn report<'a>(&self, recorded: &'a Recorded) -> Report<'a> {
+        Report::new(
+            &self.verifier,
+            &self.secret,
+            recorded,
+            self.clock.for_request(recorded),
+            self.show_expected,
+        )
+    }
+}
+
+/// The output as it is written, and the counts behind the summary and the exit status.
+struct Tally<W: Write> {
+    writer: W,
+    counts: Counts,
+    out: Printer,
+}
+
+impl<W: Write> Tally<W> {
+    fn result(&mut self, report: &Report) -> Result<()> {
+        self.counts.count_verdict(&report.verdict);
+        report.write(&mut self.writer, self.out)
+    }
+
+    fn unreadable(&mut self, unreadable: &Unreadable) -> Result<()> {
+        self.counts.count_unreadable(unreadable);
+        if self.out.json {
             writeln!(
-                writer,
+                self.writer,
                 "{}",
                 json!({"type": "unreadable", "file": unreadable.file, "line": unreadable.line, "error": unreadable.error})
             )?;
         } else {
             // After the results before it, where both go to one terminal.
-            writer.flush()?;
-            out.warn(&output::escape_controls(&format!("{unreadable}; skipped")));
+            self.writer.flush()?;
+            self.out
+                .warn(&output::escape_controls(&format!("{unreadable}; skipped")));
         }
         Ok(())
-    };
+    }
+
+    /// The summary line, then the exit status.
+    fn finish(mut self) -> Result<()> {
+        let counts = &self.counts;
+        if counts.total() == 0 {
+            return Err(nothing_read(counts));
+        }
+        write_summary(&mut self.writer, counts, self.out)?;
+        self.writer.flush()?;
+        exit_status(counts)
+    }
+}
+
+/// Exit status: 1 when any signature failed, else 2 when any line could not be read (an
+/// input error), else 0.
+pub fn run(args: VerifyArgs, out: Printer) -> Result<()> {
+    let checker = Checker::from_args(&args)?;
+    // Shared by the two callbacks below: results and skipped lines go out in input order.
+    let tally = RefCell::new(Tally {
+        writer: BufWriter::with_capacity(64 * 1024, std::io::stdout().lock()),
+        counts: Counts::default(),
+        out,
+    });
+    let check = |recorded: Recorded| tally.borrow_mut().result(&checker.report(&recorded));
+    let skip = |unreadable: Unreadable| tally.borrow_mut().unreadable(&unreadable);
     match &args.body {
         Some(file) => check(body_request(file, &args.headers)?)?,
         None => read_inputs_skipping(&inputs_or_stdin(&args.inputs)?, check, skip)?,
     }
-    let (mut writer, counts) = state.into_inner();
-    let total = counts.valid + counts.invalid;
-    if total == 0 {
-        if counts.unreadable > 0 {
-            return Err(Error::usage(format!(
-                "no request could be read: {}",
-                counts.skipped()
-            )));
-        }
-        return Err(Error::usage("the inputs hold no requests to verify"));
+    tally.into_inner().finish()
+}
+
+/// The error when no request at all could be verified.
+fn nothing_read(counts: &Counts) -> Error {
+    if counts.unreadable > 0 {
+        return Error::usage(format!("no request could be read: {}", counts.skipped()));
     }
+    Error::usage("the inputs hold no requests to verify")
+}
+
+fn write_summary(writer: &mut impl Write, counts: &Counts, out: Printer) -> Result<()> {
+    let total = counts.total();
     if out.json {
         writeln!(
             writer,
@@ -153,7 +216,11 @@ pub fn run(args: VerifyArgs, out: Printer) -> Result<()> {
             counts.and_skipped()
         )?;
     }
-    writer.flush()?;
+    Ok(())
+}
+
+fn exit_status(counts: &Counts) -> Result<()> {
+    let total = counts.total();
     if counts.invalid > 0 {
         return Err(Error::Failed(format!(
             "{} of {total} requests failed verification{}",
@@ -260,57 +327,76 @@ impl<'a> Report<'a> {
         }
         // Human output only: everything taken from the input is escaped for the terminal
         // (a header name can carry ESC or bidi controls); --json keeps the exact values.
+        self.write_verdict(writer)?;
+        self.write_edited_note(writer)?;
+        self.write_expected(writer)
+    }
+
+    /// `✓ source  scheme  valid`, or the failure with its diagnosis.
+    fn write_verdict(&self, writer: &mut impl Write) -> Result<()> {
         let source = output::escape_line(&self.recorded.source);
         let scheme = self.verdict.scheme.unwrap_or("-");
-        match &self.verdict.result {
-            Ok(_) => writeln!(
+        let Err(err) = &self.verdict.result else {
+            writeln!(
                 writer,
                 "{} {source}  {scheme}  {}",
                 "✓".green().bold(),
                 "valid".green()
+            )?;
+            return Ok(());
+        };
+        // Every failure is named by its diagnosis kind, the same word as in --json.
+        let kind = self
+            .diagnosis
+            .as_ref()
+            .map_or(String::new(), |d| format!(" ({})", d.kind));
+        let reason = err.to_string();
+        writeln!(
+            writer,
+            "{} {source}  {scheme}  {}",
+            "✗".red().bold(),
+            format!("invalid{kind}: {}", output::escape_line(&reason)).red()
+        )?;
+        self.write_failure_detail(writer, &reason)
+    }
+
+    /// The diagnosis' detail, unless it only repeats the reason; a detail that extends the
+    /// reason (stale) adds what to do about it.
+    fn write_failure_detail(&self, writer: &mut impl Write, reason: &str) -> Result<()> {
+        match self
+            .diagnosis
+            .as_ref()
+            .map(|d| (d.detail.as_str(), d.detail.strip_prefix(reason)))
+        {
+            None | Some((_, Some(""))) => {}
+            Some((_, Some(rest))) => writeln!(
+                writer,
+                "  {} {}",
+                "hint:".yellow(),
+                output::escape_line(rest.trim_start_matches([';', ' ']))
             )?,
-            Err(err) => {
-                // Every failure is named by its diagnosis kind, the same word as in --json.
-                let kind = self
-                    .diagnosis
-                    .as_ref()
-                    .map_or(String::new(), |d| format!(" ({})", d.kind));
-                writeln!(
-                    writer,
-                    "{} {source}  {scheme}  {}",
-                    "✗".red().bold(),
-                    format!("invalid{kind}: {}", output::escape_line(&err.to_string())).red()
-                )?;
-                // The detail, unless it only repeats the reason; a detail that extends the
-                // reason (stale) adds what to do about it.
-                let reason = err.to_string();
-                match self
-                    .diagnosis
-                    .as_ref()
-                    .map(|d| (d.detail.as_str(), d.detail.strip_prefix(reason.as_str())))
-                {
-                    None | Some((_, Some(""))) => {}
-                    Some((_, Some(rest))) => writeln!(
-                        writer,
-                        "  {} {}",
-                        "hint:".yellow(),
-                        output::escape_line(rest.trim_start_matches([';', ' ']))
-                    )?,
-                    Some((detail, None)) => writeln!(
-                        writer,
-                        "  {} {}",
-                        "why:".yellow(),
-                        output::escape_line(detail)
-                    )?,
-                }
-            }
+            Some((detail, None)) => writeln!(
+                writer,
+                "  {} {}",
+                "why:".yellow(),
+                output::escape_line(detail)
+            )?,
         }
+        Ok(())
+    }
+
+    fn write_edited_note(&self, writer: &mut impl Write) -> Result<()> {
         if self.recorded.digest_mismatch {
             writeln!(
                 writer,
                 "  note: the capture's body_sha256 does not match its body: the file was edited"
             )?;
         }
+        Ok(())
+    }
+
+    /// With --show-expected: the signature headers and the bytes signed.
+    fn write_expected(&self, writer: &mut impl Write) -> Result<()> {
         if let Some((headers, signed)) = &self.expected {
             for (name, value) in headers {
                 writeln!(
