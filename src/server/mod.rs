@@ -494,7 +494,7 @@ async fn read_request(
     let headers = match state.map(|s| s.take_head(&parts.headers)) {
         Some(WireHead::AsSent(headers)) => headers,
         Some(WireHead::TooLarge) => return refused(Refused::HeadersTooLarge),
-        Some(WireHead::Unknown) | None => hyper_headers(&parts.headers),
+        Some(WireHead::Unknown) | None => hyper_headers(&parts.headers, parts.uri.authority()),
     };
     if let Some(declared) = declared_length(&parts.headers)
         && declared > limits.max_body as u64
@@ -578,16 +578,22 @@ fn declared_length(headers: &http::HeaderMap) -> Option<u64> {
         .ok()
 }
 
-/// The headers as hyper parsed them (lower-case names), when the wire form is not known.
-fn hyper_headers(headers: &http::HeaderMap) -> Vec<Header> {
-    headers
-        .iter()
-        .map(|(name, value)| {
+/// The headers as hyper parsed them (lower-case names), when the wire form is not known:
+/// HTTP/2, whose `:authority` becomes the `host` header a capture and a replay expect.
+fn hyper_headers(
+    headers: &http::HeaderMap,
+    authority: Option<&http::uri::Authority>,
+) -> Vec<Header> {
+    let host = authority
+        .filter(|_| !headers.contains_key(http::header::HOST))
+        .map(|authority| ("host".to_string(), authority.to_string()));
+    host.into_iter()
+        .chain(headers.iter().map(|(name, value)| {
             (
                 name.as_str().to_string(),
                 String::from_utf8_lossy(value.as_bytes()).into_owned(),
             )
-        })
+        }))
         .collect()
 }
 

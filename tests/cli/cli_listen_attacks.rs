@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::support::{
     HttpReply, Listener, Receiver, Reply, WHK, assert_one_line_error, command, connect,
@@ -722,6 +722,26 @@ fn curl_speaks_http2_and_http1_to_the_tls_listener() {
         .map(|c| c["path"].as_str().unwrap())
         .collect();
     assert_eq!(paths, ["/curl/2", "/curl/1.1"]);
+    // HTTP/2 carries the host as :authority; the capture has it as `host`, first, so a
+    // replay sends it again.
+    let host = format!("localhost:{}", listener.port);
+    assert_eq!(
+        captures[0]["headers"][0],
+        json!(["host", host]),
+        "{}",
+        captures[0]
+    );
+    assert_eq!(
+        captures[1]["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|h| h[0].as_str().unwrap().eq_ignore_ascii_case("host"))
+            .count(),
+        1,
+        "HTTP/1.1 keeps its one Host header: {}",
+        captures[1]
+    );
 }
 
 // ---------------------------------------------------------------------------------------
