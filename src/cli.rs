@@ -11,7 +11,7 @@ use crate::audit::ScenarioId;
 use crate::choice::Choice;
 use crate::events::Profile;
 use crate::output::ColorChoice;
-use crate::scheme::{Encoding, SchemeName};
+use crate::scheme::{Encoding, Header, SchemeName};
 
 /// The domain's named choices as clap value enums: the one adapter between them.
 macro_rules! clap_choices {
@@ -252,9 +252,10 @@ pub struct SendArgs {
         help_heading = "Target",
         short = 'H',
         long = "header",
+        value_parser = parse_header,
         value_name = "NAME: VALUE"
     )]
-    pub headers: Vec<String>,
+    pub headers: Vec<Header>,
     #[command(flatten, next_help_heading = "Delivery")]
     pub delivery: DeliveryArgs,
     /// Print the request that would be sent, and send nothing
@@ -312,10 +313,11 @@ pub struct VerifyArgs {
         help_heading = "Input",
         short = 'H',
         long = "header",
+        value_parser = parse_header,
         value_name = "NAME: VALUE",
         requires = "body"
     )]
-    pub headers: Vec<String>,
+    pub headers: Vec<Header>,
     #[command(flatten, next_help_heading = "Verifying")]
     pub secret: SecretArgs,
     #[command(flatten, next_help_heading = "Verifying")]
@@ -353,9 +355,10 @@ pub struct ReplayArgs {
         help_heading = "Target",
         short = 'H',
         long = "header",
+        value_parser = parse_header,
         value_name = "NAME: VALUE"
     )]
-    pub headers: Vec<String>,
+    pub headers: Vec<Header>,
     /// Deliveries in flight at once
     #[arg(help_heading = "Target", long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
@@ -568,6 +571,18 @@ fn owner_of_flag(arg: &str, used: Option<&str>) -> Option<String> {
         .map(|sub| sub.get_name().to_string())
 }
 
+/// `--header 'Name: value'`: a header name as HTTP allows it, and its value, trimmed.
+fn parse_header(text: &str) -> Result<Header, String> {
+    let bad = || "needs the form 'Name: value', e.g. 'X-Env: staging'".to_string();
+    let (name, value) = text.split_once(':').ok_or_else(bad)?;
+    let name = name.trim();
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if name.is_empty() || !name.bytes().all(token) {
+        return Err(bad());
+    }
+    Ok((name.to_string(), value.trim().to_string()))
+}
+
 /// `--count`: a whole number of 1 or more.
 fn parse_count(text: &str) -> Result<u64, String> {
     match text.trim().parse::<i128>() {
@@ -715,6 +730,18 @@ pub fn parse_rate(text: &str) -> std::result::Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headers_parse_as_name_and_value() {
+        assert_eq!(
+            parse_header("X-Env: staging").unwrap(),
+            ("X-Env".into(), "staging".into())
+        );
+        assert_eq!(parse_header("X-Url:http://a:b").unwrap().1, "http://a:b");
+        assert!(parse_header("no colon").is_err());
+        assert!(parse_header(": empty").is_err());
+        assert!(parse_header("bad name: x").is_err());
+    }
 
     #[test]
     fn rates_parse_per_second_or_minute() {

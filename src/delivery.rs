@@ -81,21 +81,6 @@ pub fn event_of(body: &[u8]) -> Option<String> {
         .find_map(|key| value.get(key)?.as_str().map(str::to_string))
 }
 
-/// Parses `--header 'Name: value'`.
-pub fn parse_header(text: &str) -> Result<Header> {
-    let bad = || Error::usage(format!("--header {text:?} needs the form 'Name: value'"));
-    let (name, value) = text.split_once(':').ok_or_else(bad)?;
-    let name = name.trim();
-    if name.is_empty()
-        || !name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-    {
-        return Err(bad());
-    }
-    Ok((name.to_string(), value.trim().to_string()))
-}
-
 /// Puts `extra` headers after `base`, replacing any of the same name.
 pub fn merge_headers(mut base: Vec<Header>, extra: Vec<Header>) -> Vec<Header> {
     for (name, value) in extra {
@@ -228,15 +213,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn headers_parse_and_merge_case_insensitively() {
-        assert_eq!(
-            parse_header("X-Env: staging").unwrap(),
-            ("X-Env".into(), "staging".into())
-        );
-        assert_eq!(parse_header("X-Url:http://a:b").unwrap().1, "http://a:b");
-        assert!(parse_header("no colon").is_err());
-        assert!(parse_header(": empty").is_err());
-        assert!(parse_header("bad name: x").is_err());
+    fn headers_merge_case_insensitively() {
         let merged = merge_headers(
             vec![("Content-Type".into(), "application/json".into())],
             vec![("content-type".into(), "text/plain".into())],

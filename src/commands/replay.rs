@@ -64,11 +64,7 @@ pub fn run(args: ReplayArgs, out: Printer) -> Result<()> {
     let url = client::parse_url(args.url.as_deref().ok_or_else(|| {
         Error::usage("missing --url: pass --url http://127.0.0.1:3001/webhooks or set WHK_URL")
     })?)?;
-    let extra: Vec<Header> = args
-        .headers
-        .iter()
-        .map(|h| delivery::parse_header(h))
-        .collect::<Result<_>>()?;
+    let extra: Vec<Header> = args.headers.clone();
     let resigner = resigner_from(&args)?;
     let mut recorded = Vec::new();
     read_inputs(&args.inputs, |r| {

@@ -151,11 +151,7 @@ fn composer_from(args: &SendArgs) -> Result<Composer> {
         .as_deref()
         .map(events::parse_timestamp)
         .transpose()?;
-    let extra_headers = args
-        .headers
-        .iter()
-        .map(|h| delivery::parse_header(h))
-        .collect::<Result<Vec<_>>>()?;
+    let extra_headers = args.headers.clone();
     let source = match &args.data {
         Some(spec) => BodySource::fixed(delivery::data_body(spec, args.raw)?),
         None => BodySource::Sample {

@@ -266,7 +266,7 @@ fn inputs_or_stdin(inputs: &[String]) -> Result<Vec<String>> {
     Ok(vec!["-".to_string()])
 }
 
-fn body_request(file: &str, headers: &[String]) -> Result<Recorded> {
+fn body_request(file: &str, headers: &[crate::scheme::Header]) -> Result<Recorded> {
     if headers.is_empty() {
         return Err(Error::usage(
             "--body needs the request's signature headers: add --header 'Name: value' for each",
@@ -276,10 +276,7 @@ fn body_request(file: &str, headers: &[String]) -> Result<Recorded> {
         source: file.to_string(),
         method: "POST".into(),
         target: "/".into(),
-        headers: headers
-            .iter()
-            .map(|h| delivery::parse_header(h))
-            .collect::<Result<_>>()?,
+        headers: headers.to_vec(),
         body: delivery::read_source(file, "--body")?,
         received_at: None,
         digest_mismatch: false,
