@@ -396,7 +396,8 @@ pub struct ListenArgs {
         long,
         value_delimiter = ',',
         default_value = "200",
-        value_name = "CODE[,CODE…]"
+        value_name = "CODE[,CODE…]",
+        value_parser = parse_final_status
     )]
     pub status: Vec<u16>,
     /// Response body: text, or @FILE
@@ -581,6 +582,14 @@ fn parse_header(text: &str) -> Result<Header, String> {
         return Err(bad());
     }
     Ok((name.to_string(), value.trim().to_string()))
+}
+
+/// `--status`: a final HTTP status, 200 to 599 (a 1xx cannot end an exchange).
+fn parse_final_status(text: &str) -> Result<u16, String> {
+    match text.trim().parse::<u16>() {
+        Ok(code) if (200..=599).contains(&code) => Ok(code),
+        _ => Err("takes final HTTP codes from 200 to 599, e.g. --status 500,500,200".to_string()),
+    }
 }
 
 /// `--count`: a whole number of 1 or more.

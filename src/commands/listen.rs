@@ -89,11 +89,6 @@ fn limits_from(args: &ListenArgs) -> Limits {
 /// Checks every flag and builds the pipeline before the port is bound.
 fn pipeline_from(args: &ListenArgs, out: Printer) -> Result<Pipeline> {
     check_limits(args)?;
-    if args.status.iter().any(|s| !(200..=599).contains(s)) {
-        return Err(Error::usage(
-            "--status takes final HTTP codes from 200 to 599, e.g. --status 500,500,200",
-        ));
-    }
     let body = match args.response_body.as_deref() {
         Some(spec) if spec.starts_with('@') => {
             delivery::read_source(&spec[1..], "--response-body")?

@@ -589,6 +589,10 @@ fn flag_mistakes_are_one_line_without_clap_tips() {
             "cannot be used with",
         ),
         (&["listen", "--port", "abc"][..], "--port"),
+        (
+            &["listen", "--port", "0", "--status", "500,100"][..],
+            "200 to 599",
+        ),
         (&["verify", "--scheme", "nope"][..], "possible values"),
         (&["frobnicate"][..], "whk --help"),
     ] {
