@@ -18,6 +18,7 @@ mod listen;
 mod load;
 pub mod output;
 mod prompt;
+mod records;
 pub mod scheme;
 pub mod secret;
 mod server;

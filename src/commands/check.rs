@@ -13,6 +13,7 @@ use crate::delivery;
 use crate::error::{Error, Result};
 use crate::events::Profile;
 use crate::output::{self, Printer};
+use crate::records::{CheckSummary, Record};
 use crate::scheme::{Scheme, Signer};
 use crate::secret::{self, Secret};
 
@@ -132,7 +133,13 @@ fn conclude(findings: &[Finding], out: Printer) -> Result<()> {
         count(Verdict::Skip),
     );
     if out.json {
-        out.json_line(&json!({"type": "summary", "passed": passed, "warnings": warned, "failed": failed, "skipped": skipped}))?;
+        let summary = CheckSummary {
+            passed,
+            warnings: warned,
+            failed,
+            skipped,
+        };
+        out.line(&summary.to_line())?;
     } else {
         out.line(&format!(
             "\n{passed} passed, {warned} warnings, {failed} failed, {skipped} skipped"

@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::events::{CATALOGUE, EventType, Profile};
 use crate::listen::{Pipeline, Responder};
 use crate::output::{self, Printer};
+use crate::records::Record;
 use crate::scheme::{Custom, Encoding, Header, Scheme, SchemeName, Signer};
 use crate::secret::{self, Secret};
 use crate::server::{Config, Limits, Running, Server};
@@ -201,7 +202,7 @@ fn listener_pipeline(secret: &Secret, scheme: &Scheme, out: Printer) -> Result<P
 fn summarise(pipeline: &Pipeline, sent: usize, accepted: usize, out: Printer) -> Result<()> {
     let tally = pipeline.tally.lock().unwrap_or_else(|p| p.into_inner());
     if out.json {
-        out.json_line(&tally.to_json())?;
+        out.line(&tally.to_line())?;
     } else {
         out.line(&format!(
             "\n{sent} sent, {accepted} accepted; listener: {}",

@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::events;
 use crate::listen::{Forwarder, Pipeline, Responder, Stop};
 use crate::output::Printer;
+use crate::records::Record;
 use crate::server::{self, Config, Limits, Server};
 use crate::tls::Identity;
 use crate::verify::Verifier;
@@ -271,7 +272,7 @@ fn finish(pipeline: &Pipeline, args: &ListenArgs, stop: Stop, out: Printer) -> R
     }
     let tally = pipeline.tally.lock().unwrap_or_else(|p| p.into_inner());
     if out.json {
-        out.json_line(&tally.to_json())?;
+        out.line(&tally.to_line())?;
     } else if !out.quiet || stop != Stop::Count {
         eprintln!("{}", tally.to_text());
     }

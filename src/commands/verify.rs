@@ -14,6 +14,7 @@ use crate::delivery;
 use crate::error::{Error, Result};
 use crate::events;
 use crate::output::{self, Printer};
+use crate::records::{Record, VerifySummary};
 use crate::secret::Secret;
 use crate::verify::{Evidence, Verdict, Verifier};
 
@@ -205,7 +206,13 @@ fn write_summary(writer: &mut impl Write, counts: &Counts, out: Printer) -> Resu
         writeln!(
             writer,
             "{}",
-            json!({"type": "summary", "total": total, "valid": counts.valid, "invalid": counts.invalid, "unreadable": counts.unreadable})
+            VerifySummary {
+                total,
+                valid: counts.valid,
+                invalid: counts.invalid,
+                unreadable: counts.unreadable,
+            }
+            .to_line()
         )?;
     } else if total > 1 || counts.unreadable > 0 {
         writeln!(

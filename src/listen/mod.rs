@@ -3,7 +3,7 @@
 //! `whk listen` and `whk demo`; the HTTP side lives in `server`.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
@@ -231,20 +231,7 @@ impl RecentKeys {
 }
 
 /// Counts for the summary.
-#[derive(Debug, Default)]
-pub struct Tally {
-    pub deliveries: u64,
-    pub valid: u64,
-    pub invalid: u64,
-    pub duplicates: u64,
-    pub refused: u64,
-    /// Refusals by kind (`body_too_large`, `headers_too_large`, `read_timeout`, `malformed`,
-    /// `plain_http_on_tls`).
-    pub refusals: BTreeMap<&'static str, u64>,
-    /// Deliveries answered 401/400 by `--reject-invalid`.
-    pub rejected: u64,
-    pub by_event: BTreeMap<String, u64>,
-}
+pub type Tally = crate::records::ListenSummary;
 
 /// A stable name for a kind of refusal, for JSON and the summary.
 pub fn refusal_kind(reason: &Refused) -> &'static str {
@@ -258,20 +245,6 @@ pub fn refusal_kind(reason: &Refused) -> &'static str {
 }
 
 impl Tally {
-    pub fn to_json(&self) -> Value {
-        json!({
-            "type": "summary",
-            "deliveries": self.deliveries,
-            "valid": self.valid,
-            "invalid": self.invalid,
-            "duplicates": self.duplicates,
-            "refused": self.refused,
-            "refusals": self.refusals,
-            "rejected": self.rejected,
-            "by_event": self.by_event,
-        })
-    }
-
     pub fn to_text(&self) -> String {
         let events: Vec<String> = self
             .by_event

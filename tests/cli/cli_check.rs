@@ -95,7 +95,10 @@ fn check_json(url: &str, secret: &str, extra: &[&str]) -> Report {
     let (summary, rows) = values
         .split_last()
         .unwrap_or_else(|| panic!("no JSON output (exit {code}): {stderr}"));
-    assert_eq!(summary["type"], "summary", "the last line is the summary");
+    assert_eq!(
+        summary["type"], "check_summary",
+        "the last line is the summary"
+    );
     for row in rows {
         assert_eq!(row["type"], "scenario", "{row}");
         for field in ["id", "status", "summary", "why", "fix"] {

@@ -68,6 +68,6 @@ fn demo_json_prints_json_lines_only() {
     }
     assert!(lines.iter().all(|v| v["type"] != "sent" || v["ok"] == true));
     let summary = lines.last().unwrap();
-    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["type"], "listen_summary");
     assert_eq!(summary["valid"], 6);
 }

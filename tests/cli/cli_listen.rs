@@ -916,7 +916,7 @@ fn sigint_stops_with_exit_0_and_a_json_summary() {
     assert_eq!(exited.code, Some(0), "{}", exited.stderr);
     let lines = exited.json_lines();
     let last = lines.last().expect("stdout has lines");
-    assert_eq!(last["type"], "summary", "the summary comes last");
+    assert_eq!(last["type"], "listen_summary", "the summary comes last");
     assert_eq!(last["deliveries"], 1);
     assert_eq!(last["by_event"], json!({"click": 1}));
 }
@@ -960,7 +960,10 @@ fn a_signal_right_after_the_announcement_still_prints_the_summary() {
         );
         let stdout = std::fs::read(dir.path().join("stdout")).unwrap();
         let summary = json_lines(&String::from_utf8_lossy(&stdout));
-        assert_eq!(summary.last().map(|v| &v["type"]), Some(&json!("summary")));
+        assert_eq!(
+            summary.last().map(|v| &v["type"]),
+            Some(&json!("listen_summary"))
+        );
     }
 }
 

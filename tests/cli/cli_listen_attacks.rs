@@ -912,7 +912,7 @@ fn whk_check_passes_every_scenario_against_reject_invalid() {
     for scenario in &scenarios {
         assert_eq!(scenario["status"], "PASS", "{scenario}");
     }
-    let summary = lines.iter().find(|v| v["type"] == "summary").unwrap();
+    let summary = lines.iter().find(|v| v["type"] == "check_summary").unwrap();
     assert_eq!(summary["failed"], 0, "{summary}");
     assert_eq!(summary["warnings"], 0, "{summary}");
     assert_eq!(summary["skipped"], 0, "{summary}");

@@ -25,7 +25,7 @@ fn verify_json(args: &[&str], stdin: &str) -> (i32, Vec<Value>, Value, String) {
     let lines = json_lines(&stdout);
     let summary = lines
         .iter()
-        .find(|v| v["type"] == "summary")
+        .find(|v| v["type"] == "verify_summary")
         .cloned()
         .unwrap_or_else(|| panic!("no summary line; stdout:\n{stdout}\nstderr:\n{stderr}"));
     let results = lines
@@ -1157,7 +1157,7 @@ fn a_torn_jsonl_line_is_reported_by_file_and_line_and_the_rest_verified() {
             "unreadable",
             "verification",
             "verification",
-            "summary"
+            "verify_summary"
         ]
     );
     let unreadable = &objects[1];

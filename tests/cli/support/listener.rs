@@ -33,11 +33,11 @@ impl Exited {
         json_lines(&String::from_utf8_lossy(&self.stdout))
     }
 
-    /// The `{"type":"summary"}` line on stdout.
+    /// The `{"type":"listen_summary"}` line on stdout.
     pub fn summary(&self) -> Value {
         self.json_lines()
             .into_iter()
-            .find(|v| v["type"] == "summary")
+            .find(|v| v["type"] == "listen_summary")
             .unwrap_or_else(|| panic!("no summary line in stdout:\n{}", self.stdout_text()))
     }
 }

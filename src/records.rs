@@ -1,0 +1,98 @@
+//! The JSON Lines records whk prints with `--json`: one struct per `type`, so each line's
+//! shape is declared once and every record of a kind has the same fields. A record is
+//! written as `{"type": TYPE, …its fields}`.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A struct printed as one JSON line, tagged with its `type`.
+pub trait Record: Serialize + Sized {
+    const TYPE: &'static str;
+
+    /// The record as one JSON line (without the newline).
+    fn to_line(&self) -> String {
+        #[derive(Serialize)]
+        struct Tagged<'a, T> {
+            #[serde(rename = "type")]
+            kind: &'static str,
+            #[serde(flatten)]
+            record: &'a T,
+        }
+        serde_json::to_string(&Tagged {
+            kind: Self::TYPE,
+            record: self,
+        })
+        .expect("records always serialise")
+    }
+}
+
+/// `whk listen` (and `whk demo`'s listener) when it stops.
+#[derive(Debug, Default, Serialize)]
+pub struct ListenSummary {
+    pub deliveries: u64,
+    pub valid: u64,
+    pub invalid: u64,
+    pub duplicates: u64,
+    /// Requests refused before they were read (limits, malformed, plain HTTP on TLS).
+    pub refused: u64,
+    /// `refused` by kind: `body_too_large`, `headers_too_large`, `read_timeout`, …
+    pub refusals: BTreeMap<&'static str, u64>,
+    /// Deliveries answered 401/400 by `--reject-invalid`.
+    pub rejected: u64,
+    pub by_event: BTreeMap<String, u64>,
+}
+
+impl Record for ListenSummary {
+    const TYPE: &'static str = "listen_summary";
+}
+
+/// `whk verify` at the end.
+#[derive(Debug, Serialize)]
+pub struct VerifySummary {
+    pub total: u64,
+    pub valid: u64,
+    pub invalid: u64,
+    pub unreadable: u64,
+}
+
+impl Record for VerifySummary {
+    const TYPE: &'static str = "verify_summary";
+}
+
+/// `whk check` at the end.
+#[derive(Debug, Serialize)]
+pub struct CheckSummary {
+    pub passed: usize,
+    pub warnings: usize,
+    pub failed: usize,
+    pub skipped: usize,
+}
+
+impl Record for CheckSummary {
+    const TYPE: &'static str = "check_summary";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_lead_with_their_type_and_keep_field_order() {
+        let line = VerifySummary {
+            total: 3,
+            valid: 2,
+            invalid: 1,
+            unreadable: 0,
+        }
+        .to_line();
+        assert_eq!(
+            line,
+            r#"{"type":"verify_summary","total":3,"valid":2,"invalid":1,"unreadable":0}"#
+        );
+        let listen = ListenSummary::default().to_line();
+        assert!(
+            listen.starts_with(r#"{"type":"listen_summary","deliveries":0,"#),
+            "{listen}"
+        );
+    }
+}
