@@ -26,6 +26,40 @@ pub trait Record: Serialize + Sized {
     }
 }
 
+/// `whk listen` when it is ready (on stderr, so a script can wait for it).
+#[derive(Debug, Serialize)]
+pub struct Listening {
+    pub url: String,
+    pub port: u16,
+    pub tls: Option<ListeningTls>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ListeningTls {
+    pub fingerprint_sha256: String,
+    /// Where the generated certificate was written (none for `--cert`).
+    pub cert: Option<std::path::PathBuf>,
+}
+
+impl Record for Listening {
+    const TYPE: &'static str = "listening";
+}
+
+/// A request the listener refused before reading it.
+#[derive(Debug, Serialize)]
+pub struct Refusal {
+    pub status: u16,
+    /// `body_too_large`, `headers_too_large`, `read_timeout`, `malformed`, `plain_http_on_tls`
+    pub reason: &'static str,
+    pub message: String,
+    pub target: Option<String>,
+    pub remote_addr: Option<String>,
+}
+
+impl Record for Refusal {
+    const TYPE: &'static str = "refused";
+}
+
 /// `whk listen` (and `whk demo`'s listener) when it stops.
 #[derive(Debug, Default, Serialize)]
 pub struct ListenSummary {

@@ -6,8 +6,6 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use serde_json::json;
-
 use super::resolve;
 use crate::cli::{ListenArgs, ListenTlsArgs};
 use crate::delivery;
@@ -15,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::events;
 use crate::listen::{Forwarder, Pipeline, Responder, Stop};
 use crate::output::Printer;
-use crate::records::Record;
+use crate::records::{Listening, ListeningTls, Record};
 use crate::server::{self, Config, Limits, Server};
 use crate::tls::Identity;
 use crate::verify::Verifier;
@@ -241,11 +239,16 @@ fn announce(addr: std::net::SocketAddr, tls: Option<&TlsFacts>, args: &ListenArg
     let scheme = if tls.is_some() { "https" } else { "http" };
     let url = format!("{scheme}://{addr}");
     if out.json {
-        let tls = tls.map(|t| json!({"fingerprint_sha256": t.fingerprint, "cert": t.cert_path}));
-        eprintln!(
-            "{}",
-            json!({"type": "listening", "url": url, "port": addr.port(), "tls": tls})
-        );
+        let tls = tls.map(|t| ListeningTls {
+            fingerprint_sha256: t.fingerprint.clone(),
+            cert: t.cert_path.clone(),
+        });
+        let listening = Listening {
+            url,
+            port: addr.port(),
+            tls,
+        };
+        eprintln!("{}", listening.to_line());
         return;
     }
     eprintln!("listening on {url}  (any path; Ctrl-C to stop)");

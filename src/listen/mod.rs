@@ -21,6 +21,7 @@ use crate::client::{self, NetFailure, Request};
 use crate::error::Result;
 use crate::events;
 use crate::output::{self, Printer};
+use crate::records::{self, Record};
 use crate::scheme::Header;
 use crate::scheme::VerifyError;
 use crate::server::{AcceptTrouble, Answer, Incoming, Refusal, Refused, Reply};
@@ -582,15 +583,14 @@ impl Pipeline {
             Refused::PlainHttpOnTls => "plain HTTP on the TLS port (use https://)".into(),
         };
         if self.out.json {
-            let line = json!({
-                "type": "refused",
-                "status": refusal.reason.status(),
-                "reason": refusal_kind(&refusal.reason),
-                "message": what,
-                "target": refusal.target,
-                "remote_addr": refusal.remote.map(|r| r.to_string()),
-            });
-            if self.out.json_line(&line).is_err() {
+            let line = records::Refusal {
+                status: refusal.reason.status(),
+                reason: refusal_kind(&refusal.reason),
+                message: what,
+                target: refusal.target,
+                remote_addr: refusal.remote.map(|r| r.to_string()),
+            };
+            if self.out.line(&line.to_line()).is_err() {
                 self.stop_with(Stop::PipeClosed);
             }
             return;
