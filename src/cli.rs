@@ -469,8 +469,8 @@ pub struct ListenLimitArgs {
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub max_headers: usize,
     /// Most connections open at once; more wait until one closes
-    #[arg(long, default_value_t = 1024, value_name = "N")]
-    pub max_connections: usize,
+    #[arg(long, default_value_t = 1024, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_connections: u32,
 }
 
 /// HTTPS for `whk listen`.

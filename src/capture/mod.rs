@@ -153,16 +153,8 @@ impl Sink {
     /// one line, with or without its newline.
     pub fn write(&self, id: &str, json: &[u8]) -> std::io::Result<()> {
         match self {
-            Sink::Lines(file) => {
-                let mut file = file.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                if json.ends_with(b"\n") {
-                    return file.append(json);
-                }
-                let mut line = Vec::with_capacity(json.len() + 1);
-                line.extend_from_slice(json);
-                line.push(b'\n');
-                file.append(&line)
-            }
+            Sink::Lines(_) if json.ends_with(b"\n") => self.write_lines(json),
+            Sink::Lines(_) => self.write_lines(&[json, b"\n"].concat()),
             Sink::Directory(dir) => {
                 let mut temp = tempfile::Builder::new()
                     .prefix(".whk-")

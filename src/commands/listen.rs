@@ -81,7 +81,7 @@ fn limits_from(args: &ListenArgs) -> Limits {
         header_count: args.limits.max_headers,
         max_body: args.max_body,
         read_timeout: args.limits.read_timeout,
-        connections: args.limits.max_connections,
+        connections: args.limits.max_connections as usize,
     }
 }
 
@@ -141,16 +141,17 @@ fn pipeline_from(args: &ListenArgs, out: Printer) -> Result<Pipeline> {
     Ok(pipeline)
 }
 
+/// Bounds on the limits themselves: each must protect something (not 0) and stay within
+/// what the listener can hold without risk (a day, 1 MiB of head, 10,000 headers).
 fn check_limits(args: &ListenArgs) -> Result<()> {
+    const DAY: Duration = Duration::from_secs(24 * 3600);
     let limits = &args.limits;
-    let problem = if limits.read_timeout.is_zero() {
-        Some("--read-timeout must be above 0, e.g. --read-timeout 30s")
-    } else if limits.max_header_bytes < 1024 {
-        Some("--max-header-bytes must be at least 1KiB, e.g. --max-header-bytes 64KiB")
-    } else if limits.max_headers == 0 {
-        Some("--max-headers must be at least 1, e.g. --max-headers 100")
-    } else if limits.max_connections == 0 {
-        Some("--max-connections must be at least 1, e.g. --max-connections 1024")
+    let problem = if limits.read_timeout.is_zero() || limits.read_timeout > DAY {
+        Some("--read-timeout must be above 0 and at most a day, e.g. --read-timeout 30s")
+    } else if !(1024..=1 << 20).contains(&limits.max_header_bytes) {
+        Some("--max-header-bytes must be from 1KiB to 1MiB, e.g. --max-header-bytes 64KiB")
+    } else if !(1..=10_000).contains(&limits.max_headers) {
+        Some("--max-headers must be from 1 to 10000, e.g. --max-headers 100")
     } else {
         None
     };

@@ -234,17 +234,6 @@ impl RecentKeys {
 /// Counts for the summary.
 pub type Tally = crate::records::ListenSummary;
 
-/// A stable name for a kind of refusal, for JSON and the summary.
-pub fn refusal_kind(reason: &Refused) -> &'static str {
-    match reason {
-        Refused::BodyTooLarge { .. } => "body_too_large",
-        Refused::HeadersTooLarge => "headers_too_large",
-        Refused::ReadTimeout => "read_timeout",
-        Refused::Malformed(_) => "malformed",
-        Refused::PlainHttpOnTls => "plain_http_on_tls",
-    }
-}
-
 impl Tally {
     pub fn to_text(&self) -> String {
         let events: Vec<String> = self
@@ -561,10 +550,7 @@ impl Pipeline {
         {
             let mut tally = lock(&self.tally);
             tally.refused += 1;
-            *tally
-                .refusals
-                .entry(refusal_kind(&refusal.reason))
-                .or_default() += 1;
+            *tally.refusals.entry(refusal.reason.kind()).or_default() += 1;
         }
         let what = match &refusal.reason {
             Refused::BodyTooLarge {
@@ -585,7 +571,7 @@ impl Pipeline {
         if self.out.json {
             let line = records::Refusal {
                 status: refusal.reason.status(),
-                reason: refusal_kind(&refusal.reason),
+                reason: refusal.reason.kind(),
                 message: what,
                 target: refusal.target,
                 remote_addr: refusal.remote.map(|r| r.to_string()),

@@ -69,6 +69,17 @@ pub enum Refused {
 }
 
 impl Refused {
+    /// A stable name for the kind of refusal, for JSON and the summary.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Refused::BodyTooLarge { .. } => "body_too_large",
+            Refused::HeadersTooLarge => "headers_too_large",
+            Refused::ReadTimeout => "read_timeout",
+            Refused::Malformed(_) => "malformed",
+            Refused::PlainHttpOnTls => "plain_http_on_tls",
+        }
+    }
+
     pub fn status(&self) -> u16 {
         match self {
             Refused::BodyTooLarge { .. } => 413,
@@ -181,14 +192,13 @@ impl Server {
             n => n,
         };
         let shared = Arc::new(Shared {
+            permits: Arc::new(Semaphore::new(config.limits.connections)),
             config,
             handler,
             refused,
             trouble,
-            permits: Arc::new(Semaphore::new(0)),
             trouble_told: AtomicBool::new(false),
         });
-        shared.permits.add_permits(shared.config.limits.connections);
         let (stop, stopped) = watch::channel(None);
         let mut workers = Vec::with_capacity(threads);
         for n in 0..threads {
