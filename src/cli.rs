@@ -1,7 +1,7 @@
 //! The command line: every flag, its help text and its environment variable, in one place.
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -9,6 +9,7 @@ use clap::builder::PossibleValue;
 
 use crate::audit::ScenarioId;
 use crate::choice::Choice;
+use crate::client::StatusExpectation;
 use crate::events::Profile;
 use crate::output::ColorChoice;
 use crate::scheme::{Encoding, Header, SchemeName};
@@ -188,8 +189,8 @@ pub struct SigningArgs {
     #[command(flatten)]
     pub scheme: SchemeArgs,
     /// Timestamp to sign with and put in the payload: unix seconds or RFC 3339 [default: now]
-    #[arg(long, value_name = "TIME")]
-    pub timestamp: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub timestamp: Option<SystemTime>,
     /// Delivery id: webhook-id for the standard scheme, event_id for relurl events [default: random]
     #[arg(long)]
     pub id: Option<String>,
@@ -228,8 +229,8 @@ pub struct DeliveryArgs {
     #[arg(long, default_value_t = 1.0, value_name = "FACTOR")]
     pub time_scale: f64,
     /// Succeed only on this status: a code (401), a class (4xx) or a range (400-499)
-    #[arg(long, value_name = "CODE|RANGE")]
-    pub expect_status: Option<String>,
+    #[arg(long, value_name = "CODE|RANGE", value_parser = parse_expect_status)]
+    pub expect_status: Option<StatusExpectation>,
     #[command(flatten, next_help_heading = "TLS")]
     pub trust: TrustArgs,
 }
@@ -514,7 +515,7 @@ pub fn parse() -> Cli {
             | ErrorKind::DisplayVersion
             | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => err.exit(),
             _ => {
-                eprintln!("error: {}", one_line(&err));
+                crate::output::to_stderr(&format!("error: {}", one_line(&err)));
                 std::process::exit(2);
             }
         },
@@ -590,6 +591,16 @@ fn parse_final_status(text: &str) -> Result<u16, String> {
         Ok(code) if (200..=599).contains(&code) => Ok(code),
         _ => Err("takes final HTTP codes from 200 to 599, e.g. --status 500,500,200".to_string()),
     }
+}
+
+/// `--expect-status`: `401`, `4xx` or `400-499`.
+fn parse_expect_status(text: &str) -> Result<StatusExpectation, String> {
+    StatusExpectation::parse(text).map_err(str::to_string)
+}
+
+/// `--timestamp`: unix seconds or RFC 3339.
+fn parse_time(text: &str) -> Result<SystemTime, String> {
+    crate::events::parse_timestamp(text).map_err(str::to_string)
 }
 
 /// `--count`: a whole number of 1 or more.
@@ -694,8 +705,8 @@ pub struct EventsArgs {
     #[command(flatten)]
     pub payload: PayloadArgs,
     /// Timestamp in the payload: unix seconds or RFC 3339 [default: now]
-    #[arg(long, value_name = "TIME")]
-    pub timestamp: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub timestamp: Option<SystemTime>,
     /// Event id for relurl events [default: random]
     #[arg(long)]
     pub id: Option<String>,

@@ -29,6 +29,14 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
+/// `200 OK`, or why there was no answer.
+pub fn outcome_text(outcome: &std::result::Result<Response, NetFailure>) -> String {
+    match outcome {
+        Ok(response) => format!("{} {}", response.status, response.reason),
+        Err(failure) => failure.to_string(),
+    }
+}
+
 /// Why an attempt got no answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NetFailure {
@@ -431,13 +439,9 @@ impl Default for StatusExpectation {
 }
 
 impl StatusExpectation {
-    /// Parses `401`, `4xx` or `400-499`.
-    pub fn parse(text: &str) -> Result<Self> {
-        let bad = || {
-            Error::usage(format!(
-                "--expect-status {text:?} is not a status: give a code (401), a class (4xx) or a range (400-499)"
-            ))
-        };
+    /// Parses `401`, `4xx` or `400-499`; the error says what to give instead.
+    pub fn parse(text: &str) -> std::result::Result<Self, &'static str> {
+        let bad = || "give a code (401), a class (4xx) or a range (400-499)";
         let code = |s: &str| {
             s.trim()
                 .parse::<u16>()

@@ -11,8 +11,8 @@ use crate::events::{self, EventType, SampleContext};
 use crate::scheme::{Header, Signer};
 
 /// The timestamp to sign with and to put in sample payloads: `--timestamp` or now.
-pub fn timestamp_from(flag: Option<&str>) -> Result<SystemTime> {
-    flag.map_or_else(|| Ok(SystemTime::now()), events::parse_timestamp)
+pub fn timestamp_from(flag: Option<SystemTime>) -> SystemTime {
+    flag.unwrap_or_else(SystemTime::now)
 }
 
 /// The RNG for sample data and ids: seeded for reproducible output, random otherwise.

@@ -242,16 +242,13 @@ pub fn rfc3339(time: SystemTime) -> String {
     humantime::format_rfc3339_seconds(time).to_string()
 }
 
-/// Parses `--timestamp`: unix seconds or an RFC 3339 date-time.
-pub fn parse_timestamp(text: &str) -> Result<SystemTime> {
+/// Parses a time: unix seconds or an RFC 3339 date-time; the error says what to give.
+pub fn parse_timestamp(text: &str) -> std::result::Result<SystemTime, &'static str> {
     if let Ok(seconds) = text.parse::<u64>() {
         return Ok(UNIX_EPOCH + Duration::from_secs(seconds));
     }
-    humantime::parse_rfc3339_weak(text).map_err(|_| {
-        Error::usage(format!(
-            "--timestamp {text:?} is neither unix seconds nor RFC 3339 (e.g. 2026-02-25T14:30:00Z)"
-        ))
-    })
+    humantime::parse_rfc3339_weak(text)
+        .map_err(|_| "give unix seconds or RFC 3339, e.g. 2026-02-25T14:30:00Z")
 }
 
 pub fn unix_seconds(time: SystemTime) -> i64 {

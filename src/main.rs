@@ -7,7 +7,8 @@ fn main() -> ExitCode {
         Err(whk::error::Error::BrokenPipe) => ExitCode::SUCCESS,
         Err(err) => {
             // One line, whatever file name or captured value the message quotes.
-            eprintln!("error: {}", whk::output::escape_line(&err.to_string()));
+            let message = whk::output::escape_line(&err.to_string());
+            whk::output::to_stderr(&format!("error: {message}"));
             ExitCode::from(err.exit_code())
         }
     }

@@ -92,15 +92,30 @@ impl Printer {
         Ok(())
     }
 
-    /// One JSON object on one stdout line.
+    /// One JSON value on one stdout line (a payload, not a record: records go through `emit`).
     pub fn json_line(&self, value: &Value) -> Result<()> {
         self.line(&value.to_string())
+    }
+
+    /// A result on stdout: its JSON line with `--json`, else its text for people.
+    pub fn emit(&self, record: &impl Render) -> Result<()> {
+        self.emit_to(&mut std::io::stdout().lock(), record)
+    }
+
+    /// `emit` into a writer of the caller's (a buffered stdout, a batch).
+    pub fn emit_to(&self, writer: &mut impl Write, record: &impl Render) -> Result<()> {
+        if self.json {
+            writeln!(writer, "{}", record.to_line())?;
+        } else {
+            record.write_human(writer, *self)?;
+        }
+        Ok(())
     }
 
     /// A progress or context note on stderr, silenced by `-q` and `--json`.
     pub fn note(&self, text: &str) {
         if !self.quiet && !self.json {
-            eprintln!("{text}");
+            to_stderr(text);
         }
     }
 
@@ -113,9 +128,43 @@ impl Printer {
             } else {
                 "warning:"
             };
-            eprintln!("{label} {text}");
+            to_stderr(&format!("{label} {text}"));
         }
     }
+}
+
+/// One line on stderr. The closed-pipe policy: a closed stdout ends a command quietly with
+/// exit 0 (`Error::BrokenPipe`), and a closed stderr is never a reason to stop or panic, so
+/// what stderr could not take is dropped.
+pub fn to_stderr(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
+/// A struct printed as one JSON line, tagged with its `type` (the structs are in `records`).
+pub trait Record: serde::Serialize + Sized {
+    const TYPE: &'static str;
+
+    /// The record as one JSON line (without the newline).
+    fn to_line(&self) -> String {
+        #[derive(serde::Serialize)]
+        struct Tagged<'a, T> {
+            #[serde(rename = "type")]
+            kind: &'static str,
+            #[serde(flatten)]
+            record: &'a T,
+        }
+        serde_json::to_string(&Tagged {
+            kind: Self::TYPE,
+            record: self,
+        })
+        .expect("records always serialise")
+    }
+}
+
+/// A record that people read too: the one human renderer for its `type`.
+pub trait Render: Record {
+    /// Writes the record as text (lines ending in newlines; nothing at all is fine).
+    fn write_human(&self, writer: &mut dyn Write, out: Printer) -> std::io::Result<()>;
 }
 
 /// JSON for a terminal: pretty, with keys, strings and numbers coloured when colour is on.

@@ -145,7 +145,7 @@ mod tests {
 
 /// What most likely went wrong with a delivery that failed verification, found by trying
 /// the usual mistakes and keeping the one that reproduces the presented signature.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnosis {
     /// A stable name: reserialised, trailing-newline, line-endings, encoding, other-scheme,
     /// secret-form, stale, missing-header, malformed, wrong-secret-or-tampered.

@@ -2,7 +2,6 @@
 //! whether it does what the providers' documentation demands.
 
 use colored::Colorize;
-use serde_json::json;
 
 use super::resolve;
 use crate::audit::{ALL_SCENARIOS, Audit, Finding, Probe, ScenarioId, Verdict};
@@ -12,8 +11,8 @@ use crate::curl::{CurlBody, CurlCommand};
 use crate::delivery;
 use crate::error::{Error, Result};
 use crate::events::Profile;
-use crate::output::{self, Printer};
-use crate::records::{CheckSummary, Record};
+use crate::output::Printer;
+use crate::records::{CheckSummary, Record, Scenario};
 use crate::scheme::{Scheme, Signer};
 use crate::secret::{self, Secret};
 
@@ -78,39 +77,15 @@ fn chosen_scenarios(args: &CheckArgs) -> Vec<ScenarioId> {
 
 fn print_finding(finding: &Finding, out: Printer) -> Result<()> {
     let (why, fix) = finding.id.advice();
-    if out.json {
-        return out.json_line(&json!({
-            "type": "scenario",
-            "id": finding.id.name(),
-            "status": finding.verdict.label(),
-            "security": finding.security,
-            "summary": finding.summary,
-            "why": why,
-            "fix": fix,
-            "request": finding.exposed_by.as_ref().map(reproduce),
-        }));
-    }
-    let label = match finding.verdict {
-        Verdict::Pass => finding.verdict.label().green().bold(),
-        Verdict::Warn => finding.verdict.label().yellow().bold(),
-        Verdict::Fail => finding.verdict.label().red().bold(),
-        Verdict::Skip => finding.verdict.label().dimmed(),
-    };
-    let security = if finding.security {
-        format!(" {}", "[security]".red().bold())
-    } else {
-        String::new()
-    };
-    out.line(&format!(
-        "{label}  {:<14}{security} {}",
-        finding.id.name(),
-        output::escape_controls(&finding.summary)
-    ))?;
-    if matches!(finding.verdict, Verdict::Fail | Verdict::Warn) && !out.quiet {
-        out.line(&format!("      why: {why}"))?;
-        out.line(&format!("      fix: {fix}"))?;
-    }
-    Ok(())
+    out.emit(&Scenario {
+        id: finding.id.name(),
+        status: finding.verdict,
+        security: finding.security,
+        summary: finding.summary.clone(),
+        why,
+        fix,
+        request: finding.exposed_by.as_ref().map(reproduce),
+    })
 }
 
 /// The request that exposed a finding, as a curl command that sends it again.

@@ -7,17 +7,16 @@ use std::time::Duration;
 
 use colored::Colorize;
 use reqwest::Url;
-use serde_json::json;
 use tokio::runtime::Runtime;
 
 use crate::cli::DemoArgs;
-use crate::client::{self, NetFailure, Request, Response};
+use crate::client::{self, NetFailure, Request, Response, outcome_text};
 use crate::delivery::{BodySource, Composer};
 use crate::error::{Error, Result};
 use crate::events::{CATALOGUE, EventType, Profile};
 use crate::listen::{Pipeline, Responder};
-use crate::output::{self, Printer};
-use crate::records::Record;
+use crate::output::Printer;
+use crate::records::{Record, Sent};
 use crate::scheme::{Custom, Encoding, Header, Scheme, SchemeName, Signer};
 use crate::secret::{self, Secret};
 use crate::server::{Config, Limits, Running, Server};
@@ -170,21 +169,12 @@ fn print_answer(
     outcome: &std::result::Result<Response, NetFailure>,
     out: Printer,
 ) -> Result<()> {
-    let result = match outcome {
-        Ok(response) => format!("{} {}", response.status, response.reason),
-        Err(failure) => failure.to_string(),
-    };
-    if out.json {
-        out.json_line(&json!({"type": "sent", "event": event.name, "ok": ok, "result": result, "latency_ms": output::latency_ms(latency)}))?;
-    } else {
-        let result = if ok { result.green() } else { result.red() };
-        out.line(&format!(
-            "{} {result} in {}",
-            "→ answer".bold(),
-            output::format_latency(latency)
-        ))?;
-    }
-    Ok(())
+    out.emit(&Sent {
+        event: event.name,
+        ok,
+        result: outcome_text(outcome),
+        latency,
+    })
 }
 
 fn listener_pipeline(secret: &Secret, scheme: &Scheme, out: Printer) -> Result<Pipeline> {

@@ -1,13 +1,13 @@
 //! `whk events`: the catalogue, or one sample payload.
 
 use colored::Colorize;
-use serde_json::json;
 
 use crate::cli::EventsArgs;
 use crate::delivery;
 use crate::error::Result;
 use crate::events::{self, CATALOGUE, Profile, SampleContext};
 use crate::output::{self, Printer};
+use crate::records::CatalogueEntry;
 use crate::scheme::{Scheme, SchemeName};
 
 pub fn run(args: EventsArgs, out: Printer) -> Result<()> {
@@ -22,29 +22,22 @@ fn print_catalogue(only: Option<Profile>, out: Printer) -> Result<()> {
         if only.is_some_and(|p| p != profile) {
             continue;
         }
-        let events = CATALOGUE.iter().filter(|e| e.profile == profile);
-        if out.json {
-            for event in events {
-                out.json_line(&json!({
-                    "type": "event", "profile": profile.name(), "name": event.name, "fires": event.fires,
-                }))?;
-            }
-            continue;
+        if !out.json {
+            out.line(&format!(
+                "{} {}",
+                profile.name().bold(),
+                signature_note(profile).dimmed()
+            ))?;
         }
-        out.line(&format!(
-            "{} {}",
-            profile.name().bold(),
-            signature_note(profile).dimmed()
-        ))?;
-        for event in events {
-            out.line(&format!("  {:<16} {}", event.name.cyan(), event.fires))?;
+        for event in CATALOGUE.iter().filter(|e| e.profile == profile) {
+            out.emit(&CatalogueEntry {
+                profile: profile.name(),
+                name: event.name,
+                fires: event.fires,
+            })?;
         }
     }
-    if !out.json {
-        out.note(
-            "print a sample with `whk events EVENT`, send one with `whk send EVENT --url URL`",
-        );
-    }
+    out.note("print a sample with `whk events EVENT`, send one with `whk send EVENT --url URL`");
     Ok(())
 }
 
@@ -64,7 +57,7 @@ fn print_sample(name: &str, args: &EventsArgs, out: Printer) -> Result<()> {
     let mut rng = delivery::rng_from(args.payload.seed);
     let mut ctx = SampleContext {
         rng: &mut rng,
-        timestamp: delivery::timestamp_from(args.timestamp.as_deref())?,
+        timestamp: delivery::timestamp_from(args.timestamp),
         id: args.id.as_deref(),
     };
     let payload = delivery::sample_body(event, &args.payload.sets, &mut ctx)?;

@@ -12,7 +12,7 @@ use crate::delivery;
 use crate::error::{Error, Result};
 use crate::events;
 use crate::listen::{Forwarder, Pipeline, Responder, Stop};
-use crate::output::Printer;
+use crate::output::{self, Printer};
 use crate::records::{Listening, ListeningTls, Record};
 use crate::server::{self, Config, Limits, Server};
 use crate::tls::Identity;
@@ -249,10 +249,10 @@ fn announce(addr: std::net::SocketAddr, tls: Option<&TlsFacts>, args: &ListenArg
             port: addr.port(),
             tls,
         };
-        eprintln!("{}", listening.to_line());
+        output::to_stderr(&listening.to_line());
         return;
     }
-    eprintln!("listening on {url}  (any path; Ctrl-C to stop)");
+    output::to_stderr(&format!("listening on {url}  (any path; Ctrl-C to stop)"));
     if let Some(tls) = tls {
         out.note(&format!("TLS certificate SHA-256 {}", tls.fingerprint));
         if let Some(path) = &tls.cert_path {
@@ -278,7 +278,7 @@ fn finish(pipeline: &Pipeline, args: &ListenArgs, stop: Stop, out: Printer) -> R
     if out.json {
         out.line(&tally.to_line())?;
     } else if !out.quiet || stop != Stop::Count {
-        eprintln!("{}", tally.to_text());
+        output::to_stderr(&tally.to_text());
     }
     if let (Stop::Timeout, Some(wanted)) = (stop, args.count)
         && tally.deliveries < wanted

@@ -6,7 +6,6 @@ pub mod demo;
 pub mod events;
 pub mod listen;
 pub mod replay;
-pub mod report;
 pub mod resolve;
 pub mod secret;
 pub mod send;

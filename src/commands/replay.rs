@@ -3,10 +3,6 @@
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use colored::Colorize;
-use serde_json::json;
-
-use super::report::{delivery_json, outcome_text, print_human};
 use super::resolve;
 use crate::capture::read::{Recorded, read_inputs};
 use crate::cli::ReplayArgs;
@@ -14,7 +10,8 @@ use crate::client::{self, Attempt, Request, RetryPolicy, StatusExpectation};
 use crate::delivery::{self, Outgoing};
 use crate::error::{Error, Result};
 use crate::events;
-use crate::output::{self, Printer};
+use crate::output::Printer;
+use crate::records::Delivery;
 use crate::scheme::{self, Header, Scheme, Signer};
 use crate::secret::Secret;
 
@@ -166,22 +163,9 @@ fn report_one(
     expectation: StatusExpectation,
     out: Printer,
 ) -> Result<()> {
-    let last = attempts.last().expect("deliver makes at least one attempt");
-    if out.json {
-        let mut value = delivery_json(outgoing, request, attempts, expectation);
-        value["source"] = json!(source);
-        return out.json_line(&value);
-    }
-    out.line(&format!("{}", output::escape_line(source).dimmed()))?;
-    match &last.outcome {
-        Ok(response) => print_human(outgoing, request, attempts, response, expectation, out),
-        Err(_) => out.line(&format!(
-            "{} {}  → {}",
-            "✗".red().bold(),
-            outcome_text(&last.outcome).red(),
-            request.url
-        )),
-    }
+    let mut delivery = Delivery::new(outgoing, request, attempts, expectation);
+    delivery.source = Some(source.to_string());
+    out.emit(&delivery)
 }
 
 /// Exit 3 if any delivery got no answer, else 1 if any answer was unexpected.

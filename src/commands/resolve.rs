@@ -69,10 +69,7 @@ pub fn trust_from(args: &TrustArgs) -> Result<Trust> {
 
 /// What counts as success and how failed attempts are retried.
 pub fn delivery_rules(args: &DeliveryArgs) -> Result<(StatusExpectation, RetryPolicy)> {
-    let expectation = args
-        .expect_status
-        .as_deref()
-        .map_or(Ok(StatusExpectation::default()), StatusExpectation::parse)?;
+    let expectation = args.expect_status.unwrap_or_default();
     let policy = RetryPolicy::new(
         args.retries,
         args.backoff,

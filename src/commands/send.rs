@@ -5,19 +5,16 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use colored::Colorize;
-use serde_json::json;
-
-use super::report::{delivery_json, outcome_text, print_human};
 use super::resolve;
 use crate::cli::SendArgs;
-use crate::client::{self, Attempt, Request, RetryPolicy, StatusExpectation};
+use crate::client::{self, Attempt, Request, RetryPolicy, StatusExpectation, outcome_text};
 use crate::delivery::{self, BodySource, Composer, Outgoing};
 use crate::error::{Error, Result};
 use crate::events::{self, EventType, Profile};
 use crate::load;
-use crate::output::{self, Printer, format_latency, headers_json};
+use crate::output::{Printer, format_latency};
 use crate::prompt;
+use crate::records::{Delivery, DryRun};
 
 pub fn run(args: SendArgs, out: Printer) -> Result<()> {
     let (expectation, policy) = resolve::delivery_rules(&args.delivery)?;
@@ -145,12 +142,7 @@ fn progress_bar(count: Option<u64>, out: Printer) -> Option<indicatif::ProgressB
 
 /// Everything that decides what is sent, checked before anything goes out.
 fn composer_from(args: &SendArgs) -> Result<Composer> {
-    let timestamp = args
-        .signing
-        .timestamp
-        .as_deref()
-        .map(events::parse_timestamp)
-        .transpose()?;
+    let timestamp = args.signing.timestamp;
     let extra_headers = args.headers.clone();
     let source = match &args.data {
         Some(spec) => BodySource::fixed(delivery::data_body(spec, args.raw)?),
@@ -235,11 +227,7 @@ fn report(
     out: Printer,
 ) -> Result<()> {
     let last = attempts.last().expect("deliver makes at least one attempt");
-    if out.json {
-        out.json_line(&delivery_json(outgoing, request, attempts, expectation))?;
-    } else if let Ok(response) = &last.outcome {
-        print_human(outgoing, request, attempts, response, expectation, out)?;
-    }
+    out.emit(&Delivery::new(outgoing, request, attempts, expectation))?;
     let tries = match attempts.len() {
         1 => String::new(),
         n => format!(" after {n} attempts"),
@@ -258,25 +246,13 @@ fn report(
 }
 
 fn print_dry_run(outgoing: &Outgoing, url: Option<&str>, out: Printer) -> Result<()> {
-    let url = url.unwrap_or("(no --url given)");
-    if out.json {
-        return out.json_line(&json!({
-            "type": "request",
-            "method": "POST",
-            "url": url,
-            "event": outgoing.event,
-            "headers": headers_json(&outgoing.headers),
-            "body": String::from_utf8_lossy(&outgoing.body),
-        }));
-    }
-    out.line(&format!("POST {url}"))?;
-    for (name, value) in &outgoing.headers {
-        out.line(&format!("{}: {value}", name.bold()))?;
-    }
-    out.line("")?;
-    out.line(&output::escape_controls(&String::from_utf8_lossy(
-        &outgoing.body,
-    )))?;
+    out.emit(&DryRun {
+        method: "POST",
+        url: url.unwrap_or("(no --url given)").to_string(),
+        event: outgoing.event.clone(),
+        headers: outgoing.headers.clone(),
+        body: String::from_utf8_lossy(&outgoing.body).into_owned(),
+    })?;
     out.note("dry run: nothing was sent");
     Ok(())
 }

@@ -1,7 +1,5 @@
 //! `whk sign`: the signature headers for a body, or a ready curl command.
 
-use serde_json::json;
-
 use super::resolve;
 use crate::cli::SignArgs;
 use crate::client;
@@ -9,7 +7,8 @@ use crate::curl::{CurlBody, CurlCommand};
 use crate::delivery;
 use crate::error::{Error, Result};
 use crate::events;
-use crate::output::{Printer, headers_json};
+use crate::output::Printer;
+use crate::records::{Curl, Signature};
 use crate::scheme::Header;
 
 pub fn run(args: SignArgs, out: Printer) -> Result<()> {
@@ -21,7 +20,7 @@ pub fn run(args: SignArgs, out: Printer) -> Result<()> {
     let url = args.url.as_deref().map(client::parse_url).transpose()?;
     let source = args.file.as_deref().unwrap_or("-");
     let body = delivery::read_source(source, "whk sign")?;
-    let timestamp = delivery::timestamp_from(args.signing.timestamp.as_deref())?;
+    let timestamp = delivery::timestamp_from(args.signing.timestamp);
     let id = args
         .signing
         .id
@@ -38,16 +37,11 @@ pub fn run(args: SignArgs, out: Printer) -> Result<()> {
     }
 }
 
-fn print_headers(scheme: &str, headers: &[Header], out: Printer) -> Result<()> {
-    if out.json {
-        return out.json_line(
-            &json!({"type": "signature", "scheme": scheme, "headers": headers_json(headers)}),
-        );
-    }
-    for (name, value) in headers {
-        out.line(&format!("{name}: {value}"))?;
-    }
-    Ok(())
+fn print_headers(scheme: &'static str, headers: &[Header], out: Printer) -> Result<()> {
+    out.emit(&Signature {
+        scheme,
+        headers: headers.to_vec(),
+    })
 }
 
 fn print_curl(
@@ -70,9 +64,7 @@ fn print_curl(
     } else {
         CurlBody::File(source.to_string())
     };
-    let command = CurlCommand::post(url, headers, data).render();
-    if out.json {
-        return out.json_line(&json!({"type": "curl", "command": command}));
-    }
-    out.line(&command)
+    out.emit(&Curl {
+        command: CurlCommand::post(url, headers, data).render(),
+    })
 }

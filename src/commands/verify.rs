@@ -5,7 +5,6 @@ use std::io::{BufWriter, IsTerminal, Write};
 use std::time::SystemTime;
 
 use colored::Colorize;
-use serde_json::{Map, Value, json};
 
 use super::resolve;
 use crate::capture::read::{Recorded, Unreadable, read_inputs_skipping};
@@ -14,7 +13,7 @@ use crate::delivery;
 use crate::error::{Error, Result};
 use crate::events;
 use crate::output::{self, Printer};
-use crate::records::{Record, VerifySummary};
+use crate::records::{Expected, Record, UnreadableLine, Verification, VerifySummary};
 use crate::secret::Secret;
 use crate::verify::{Evidence, Verdict, Verifier};
 
@@ -147,11 +146,12 @@ impl<W: Write> Tally<W> {
     fn unreadable(&mut self, unreadable: &Unreadable) -> Result<()> {
         self.counts.count_unreadable(unreadable);
         if self.out.json {
-            writeln!(
-                self.writer,
-                "{}",
-                json!({"type": "unreadable", "file": unreadable.file, "line": unreadable.line, "error": unreadable.error})
-            )?;
+            let record = UnreadableLine {
+                file: &unreadable.file,
+                line: unreadable.line,
+                error: &unreadable.error,
+            };
+            writeln!(self.writer, "{}", record.to_line())?;
         } else {
             // After the results before it, where both go to one terminal.
             self.writer.flush()?;
@@ -326,7 +326,7 @@ impl<'a> Report<'a> {
 
     fn write(&self, writer: &mut impl Write, out: Printer) -> Result<()> {
         if out.json {
-            writeln!(writer, "{}", self.to_json())?;
+            writeln!(writer, "{}", self.to_record().to_line())?;
             return Ok(());
         }
         // Human output only: everything taken from the input is escaped for the terminal
@@ -415,32 +415,24 @@ impl<'a> Report<'a> {
         Ok(())
     }
 
-    fn to_json(&self) -> Value {
-        let mut fields = Map::new();
-        fields.insert("type".into(), json!("verification"));
-        fields.insert("source".into(), json!(self.recorded.source));
-        fields.insert("scheme".into(), json!(self.verdict.scheme));
-        fields.insert("valid".into(), json!(self.verdict.is_valid()));
-        match &self.verdict.result {
-            Ok(timestamp) => fields.insert("timestamp".into(), json!(timestamp)),
-            Err(err) => fields.insert("reason".into(), json!(err.to_string())),
+    fn to_record(&self) -> Verification<'_> {
+        let (timestamp, reason) = match &self.verdict.result {
+            Ok(timestamp) => (Some(*timestamp), None),
+            Err(err) => (None, Some(err.to_string())),
         };
-        if let Some(d) = &self.diagnosis {
-            fields.insert(
-                "diagnosis".into(),
-                json!({"kind": d.kind, "detail": d.detail}),
-            );
+        Verification {
+            source: &self.recorded.source,
+            scheme: self.verdict.scheme,
+            valid: self.verdict.is_valid(),
+            timestamp,
+            reason,
+            diagnosis: self.diagnosis.as_ref(),
+            body_edited: self.recorded.digest_mismatch,
+            expected: self.expected.as_ref().map(|(headers, signed)| Expected {
+                headers,
+                signed: String::from_utf8_lossy(signed),
+            }),
         }
-        if self.recorded.digest_mismatch {
-            fields.insert("body_edited".into(), json!(true));
-        }
-        if let Some((headers, signed)) = &self.expected {
-            fields.insert(
-                "expected".into(),
-                json!({"headers": output::headers_json(headers), "signed": String::from_utf8_lossy(signed)}),
-            );
-        }
-        Value::Object(fields)
     }
 }
 

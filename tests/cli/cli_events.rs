@@ -232,6 +232,24 @@ fn set_and_unknown_events() {
 }
 
 #[test]
+fn a_closed_stderr_changes_nothing_but_what_stderr_shows() {
+    // Each of these writes a note, warning or error to stderr; the exit code is the one
+    // whk would give with stderr open (101 would be a panic).
+    for (args, expected) in [
+        (&["send", "click", "--dry-run", "--secret", "k"][..], 0),
+        (&["send", "click", "--dry-run"], 0),
+        (&["events", "clik"], 2),
+        (&["send", "click", "--statuss", "500"], 2),
+        (
+            &["verify", "/nonexistent/whk-capture.jsonl", "--secret", "k"],
+            2,
+        ),
+    ] {
+        assert_eq!(run_with_closed_stderr(args), expected, "whk {args:?}");
+    }
+}
+
+#[test]
 fn a_closed_stdout_ends_quietly_with_exit_0() {
     for args in [
         &["events"][..],

@@ -594,6 +594,21 @@ fn flag_mistakes_are_one_line_without_clap_tips() {
             "200 to 599",
         ),
         (&["verify", "--scheme", "nope"][..], "possible values"),
+        (
+            &[
+                "send",
+                "click",
+                "--url",
+                "http://127.0.0.1:9/",
+                "--expect-status",
+                "99x",
+            ][..],
+            "invalid value '99x' for '--expect-status <CODE|RANGE>': give a code (401)",
+        ),
+        (
+            &["events", "click", "--timestamp", "yesterday"][..],
+            "invalid value 'yesterday' for '--timestamp <TIME>': give unix seconds or RFC 3339",
+        ),
         (&["frobnicate"][..], "whk --help"),
     ] {
         let result = run(args);

@@ -285,7 +285,11 @@ fn bad_expect_status_is_a_usage_error_and_sends_nothing() {
             "--expect-status",
             bad,
         ]);
-        assert_one_line_error(&result, 2, &format!("{bad:?}"));
+        assert_one_line_error(
+            &result,
+            2,
+            &format!("invalid value '{bad}' for '--expect-status"),
+        );
     }
     assert_eq!(receiver.requests().len(), 0);
 }

@@ -129,6 +129,22 @@ pub fn run_with_closed_stdout(args: &[&str]) -> (i32, String) {
     (status.code().unwrap_or(-1), stderr)
 }
 
+/// Runs `whk args` with stderr a pipe whose reading end is already closed (stdout discarded).
+/// Returns the exit code.
+pub fn run_with_closed_stderr(args: &[&str]) -> i32 {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let mut cmd = command(WHK);
+    cmd.args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(writer);
+    let mut child = cmd.spawn().expect("whk starts");
+    let status = wait_within(&mut child, RUN_LIMIT)
+        .unwrap_or_else(|| panic!("whk {args:?} did not exit within {RUN_LIMIT:?}"));
+    status.code().unwrap_or(-1)
+}
+
 /// Waits at most `limit` for `child` to exit; on time, its status, else `None` with the
 /// child killed and reaped.
 pub fn wait_within(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
