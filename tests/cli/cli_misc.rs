@@ -430,6 +430,30 @@ fn on_a_terminal_colour_is_on_unless_no_color_or_dumb() {
     assert!(!shown.contains(ESC), "--json on a terminal: {shown:?}");
 }
 
+#[test]
+fn colour_is_decided_for_each_stream_on_its_own() {
+    // A dry run without a secret prints the request on stdout and a warning on stderr.
+    let args = ["send", "click", "--dry-run", "--seed", "1"];
+    let Some((terminal, file)) = run_on_tty_redirecting(&args, "2>") else {
+        eprintln!("skipping: `script` is not installed, so no pseudo-terminal");
+        return;
+    };
+    assert!(terminal.contains(ESC), "stdout on a terminal: {terminal:?}");
+    assert!(
+        file.starts_with("warning: no --secret"),
+        "stderr file: {file:?}"
+    );
+    assert!(!file.contains(ESC), "stderr to a file is plain: {file:?}");
+
+    let (terminal, file) = run_on_tty_redirecting(&args, "1>").unwrap();
+    assert!(
+        terminal.contains("\u{1b}[1;33mwarning:\u{1b}[0m no --secret"),
+        "stderr on a terminal: {terminal:?}"
+    );
+    assert!(file.starts_with("POST "), "stdout file: {file:?}");
+    assert!(!file.contains(ESC), "stdout to a file is plain: {file:?}");
+}
+
 // ---------------------------------------------------------------- completions
 
 #[test]

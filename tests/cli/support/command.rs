@@ -87,13 +87,43 @@ pub fn has_program(name: &str) -> bool {
 /// `whk args` (each argument quoted) under `script(1)`, which gives it a pseudo-terminal:
 /// the `script` command from [`command`], so whk inherits the scrubbed environment.
 pub fn tty_command(args: &[&str]) -> Command {
+    tty_command_redirected(args, "")
+}
+
+/// `tty_command` with a shell redirection after the command (e.g. `2>FILE`), so one stream
+/// is the terminal and the other a file.
+fn tty_command_redirected(args: &[&str], redirection: &str) -> Command {
     let quoted: Vec<String> = std::iter::once(WHK)
         .chain(args.iter().copied())
         .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
         .collect();
     let mut cmd = command("script");
-    cmd.args(["-qec", &quoted.join(" "), "/dev/null"]);
+    cmd.args([
+        "-qec",
+        &format!("{} {redirection}", quoted.join(" ")),
+        "/dev/null",
+    ]);
     cmd
+}
+
+/// Runs `whk args` on a pseudo-terminal with one stream sent to a file instead: `redirect`
+/// is `"1>"` or `"2>"`. Returns (what the terminal showed, what the file got), or `None`
+/// when `script` is missing.
+pub fn run_on_tty_redirecting(args: &[&str], redirect: &str) -> Option<(String, String)> {
+    if !has_program("script") {
+        return None;
+    }
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let file = dir.path().join("stream.txt");
+    let redirection = format!("{redirect}'{}'", file.display());
+    let output = limited(tty_command_redirected(args, &redirection))
+        .output()
+        .expect("script runs");
+    let redirected = std::fs::read_to_string(&file).expect("the shell wrote the file");
+    Some((
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        redirected,
+    ))
 }
 
 /// Runs `whk args` with stdout on a pseudo-terminal (via util-linux `script`), with `env`
