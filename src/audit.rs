@@ -411,7 +411,7 @@ impl Audit {
         // Both directions: a receiver should refuse timestamps too far in the past and in the
         // future (ARCHITECTURE.md, "Invariants").
         let hour = Duration::from_secs(3600);
-        let mut verdicts = Vec::new();
+        let (mut verdicts, mut answers) = (Vec::new(), Vec::new());
         for (what, at) in [
             ("delivery signed an hour ago", SystemTime::now() - hour),
             (
@@ -422,6 +422,7 @@ impl Audit {
             let body = self.sample(Some(at));
             let headers = self.signed(&body, events::unix_seconds(at));
             let probe = self.send(what, headers, body);
+            answers.push(probe.answer());
             verdicts.push(judge_refusal(ScenarioId::Stale, what, probe));
         }
         let worst = verdicts
@@ -430,20 +431,12 @@ impl Audit {
             .or_else(|| verdicts.iter().position(|f| f.verdict == Verdict::Warn))
             .unwrap_or(0);
         if verdicts.iter().all(|f| f.verdict == Verdict::Pass) {
-            let statuses: Vec<String> = verdicts
-                .iter()
-                .filter_map(|f| {
-                    f.summary
-                        .rsplit_once('(')
-                        .map(|(_, s)| s.trim_end_matches(')').to_string())
-                })
-                .collect();
             return finding(
                 ScenarioId::Stale,
                 Verdict::Pass,
                 format!(
                     "refused deliveries signed an hour ago and an hour ahead ({})",
-                    statuses.join(", ")
+                    answers.join(", ")
                 ),
             );
         }
