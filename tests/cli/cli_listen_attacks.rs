@@ -912,6 +912,11 @@ fn whk_check_passes_every_scenario_against_reject_invalid() {
     for scenario in &scenarios {
         assert_eq!(scenario["status"], "PASS", "{scenario}");
     }
+    let stale = scenarios.iter().find(|v| v["id"] == "stale").unwrap();
+    assert_eq!(
+        stale["summary"],
+        "refused deliveries signed an hour ago and an hour ahead (400, 400)"
+    );
     let summary = lines.iter().find(|v| v["type"] == "check_summary").unwrap();
     assert_eq!(summary["failed"], 0, "{summary}");
     assert_eq!(summary["warnings"], 0, "{summary}");
