@@ -34,7 +34,7 @@ pub fn run(args: SignArgs, out: Printer) -> Result<()> {
     headers.extend(signer.sign(&body, events::unix_seconds(timestamp), &id));
     match url {
         Some(url) if args.curl => print_curl(url.as_str(), &headers, source, &body, out),
-        _ => print_headers(signer.scheme().name(), &headers[1..], out),
+        _ => print_headers(&signer.scheme().name().to_string(), &headers[1..], out),
     }
 }
 

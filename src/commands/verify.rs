@@ -15,7 +15,6 @@ use crate::error::{Error, Result};
 use crate::events;
 use crate::output::{self, Printer};
 use crate::records::{Record, VerifySummary};
-use crate::secret::Secret;
 use crate::verify::{Evidence, Verdict, Verifier};
 
 /// The clock verification runs against.
@@ -95,26 +94,26 @@ impl Counts {
     }
 }
 
-/// What checks each request: the verifier, the secret its diagnosis compares against, and
-/// the clock.
+/// What checks each request: the verifier (with its secrets) and the clock.
 struct Checker {
     verifier: Verifier,
-    secret: Secret,
     clock: Clock,
     show_expected: bool,
 }
 
 impl Checker {
     fn from_args(args: &VerifyArgs) -> Result<Self> {
-        let secret = resolve::secret_from(&args.secret)?.ok_or_else(|| {
-            Error::usage("whk verify needs the shared secret: pass --secret S or --secret-file FILE, or set WHK_SECRET")
-        })?;
+        let secrets = resolve::secrets_from(&args.secret)?;
+        if secrets.is_empty() {
+            return Err(Error::usage(
+                "whk verify needs the shared secret: pass --secret S (repeat it during a key rotation) or --secret-file FILE, or set WHK_SECRET",
+            ));
+        }
         let tolerance = (!args.tolerance.is_zero()).then_some(args.tolerance.as_secs());
-        let verifier = Verifier::new(&secret, resolve::chosen_scheme(&args.scheme)?, tolerance)?;
+        let verifier = Verifier::new(&secrets, resolve::chosen_scheme(&args.scheme)?, tolerance)?;
         let clock = clock_from(args.now.as_deref())?;
         Ok(Checker {
             verifier,
-            secret,
             clock,
             show_expected: args.show_expected,
         })
@@ -123,7 +122,6 @@ impl Checker {
     fn report<'a>(&self, recorded: &'a Recorded) -> Report<'a> {
         Report::new(
             &self.verifier,
-            &self.secret,
             recorded,
             self.clock.for_request(recorded),
             self.show_expected,
@@ -299,20 +297,14 @@ struct Report<'a> {
 }
 
 impl<'a> Report<'a> {
-    fn new(
-        verifier: &Verifier,
-        secret: &Secret,
-        recorded: &'a Recorded,
-        now: i64,
-        show_expected: bool,
-    ) -> Self {
+    fn new(verifier: &Verifier, recorded: &'a Recorded, now: i64, show_expected: bool) -> Self {
         let verdict = verifier.check(&recorded.headers, &recorded.body, now);
         let evidence = Evidence {
             headers: &recorded.headers,
             body: &recorded.body,
             now,
         };
-        let diagnosis = verifier.diagnose(secret, &evidence, &verdict);
+        let diagnosis = verifier.diagnose(&evidence, &verdict);
         let expected = show_expected
             .then(|| verifier.expected(&verdict, &recorded.headers, &recorded.body))
             .flatten();
@@ -339,14 +331,29 @@ impl<'a> Report<'a> {
     /// `✓ source  scheme  valid`, or the failure with its diagnosis.
     fn write_verdict(&self, writer: &mut impl Write) -> Result<()> {
         let source = output::escape_line(&self.recorded.source);
-        let scheme = self.verdict.scheme.unwrap_or("-");
+        let scheme = self
+            .verdict
+            .scheme
+            .map_or("-".to_string(), |s| s.to_string());
         let Err(err) = &self.verdict.result else {
+            let key = self
+                .verdict
+                .key
+                .map_or(String::new(), |k| format!(" (secret #{k})"));
             writeln!(
                 writer,
                 "{} {source}  {scheme}  {}",
                 "✓".green().bold(),
-                "valid".green()
+                format!("valid{key}").green()
             )?;
+            for note in self.verdict.notes() {
+                writeln!(
+                    writer,
+                    "  {} {}",
+                    "warning:".yellow(),
+                    output::escape_line(&note.to_string())
+                )?;
+            }
             return Ok(());
         };
         // Every failure is named by its diagnosis kind, the same word as in --json.
@@ -421,9 +428,21 @@ impl<'a> Report<'a> {
         fields.insert("source".into(), json!(self.recorded.source));
         fields.insert("scheme".into(), json!(self.verdict.scheme));
         fields.insert("valid".into(), json!(self.verdict.is_valid()));
+        if let Some(key) = self.verdict.key {
+            fields.insert("key".into(), json!(key));
+        }
         match &self.verdict.result {
-            Ok(timestamp) => fields.insert("timestamp".into(), json!(timestamp)),
-            Err(err) => fields.insert("reason".into(), json!(err.to_string())),
+            Ok(verified) => {
+                fields.insert("timestamp".into(), json!(verified.timestamp));
+                if !verified.notes.is_empty() {
+                    let notes: Vec<String> =
+                        verified.notes.iter().map(ToString::to_string).collect();
+                    fields.insert("notes".into(), json!(notes));
+                }
+            }
+            Err(err) => {
+                fields.insert("reason".into(), json!(err.to_string()));
+            }
         };
         if let Some(d) = &self.diagnosis {
             fields.insert(
