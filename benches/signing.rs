@@ -20,7 +20,7 @@ use sha2::Sha256;
 use whk::capture::Capture;
 use whk::delivery::{BodySource, Composer};
 use whk::events::{self, SampleContext};
-use whk::scheme::{Scheme, Signer};
+use whk::scheme::{Scheme, SchemeName, Signer};
 use whk::secret::Secret;
 
 const SIZES: [usize; 2] = [1024, 64 * 1024];
@@ -44,9 +44,21 @@ fn schemes() -> Vec<(&'static str, Scheme, Secret)> {
         BASE64.encode(b"bench-secret-bench-secret-32-byt")
     );
     vec![
-        ("georedir", Scheme::GeoRedir, Secret::new("bench-secret")),
-        ("stripe", Scheme::Stripe, Secret::new("whsec_bench-secret")),
-        ("standard", Scheme::Standard, Secret::new(standard)),
+        (
+            "georedir",
+            Scheme::known(SchemeName::Georedir),
+            Secret::new("bench-secret"),
+        ),
+        (
+            "stripe",
+            Scheme::known(SchemeName::Stripe),
+            Secret::new("whsec_bench-secret"),
+        ),
+        (
+            "standard",
+            Scheme::known(SchemeName::Standard),
+            Secret::new(standard),
+        ),
     ]
 }
 
@@ -152,7 +164,11 @@ fn composing(c: &mut Criterion) {
         })
     });
     // What load mode does before every request: a fresh sample, serialised and signed.
-    let signer = Signer::new(Scheme::GeoRedir, &Secret::new("bench-secret")).expect("a signer");
+    let signer = Signer::new(
+        Scheme::known(SchemeName::Georedir),
+        &Secret::new("bench-secret"),
+    )
+    .expect("a signer");
     let mut composer = Composer {
         source: BodySource::Sample {
             event: click,

@@ -59,7 +59,7 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --profile 'Payload profile [default: relurl with --scheme relurl or a relurl-only event, else georedir]'
             cand --seed 'Seed for the sample data, so the same command builds the same payload'
             cand --set 'Override one field: --set data.country=DE (the value is parsed as JSON when it parses)'
-            cand --secret 'Shared secret to sign or verify with'
+            cand --secret 'Shared secret to sign or verify with; when verifying (verify, listen, check) repeat it during a key rotation: any one matching is valid'
             cand --secret-file 'Read the secret from a file (keeps it out of `ps` and shell history)'
             cand --signature-header 'Header that carries the signature (custom scheme), e.g. X-Signature'
             cand --signature-prefix 'Text before the signature value (custom scheme), e.g. sha256='
@@ -84,7 +84,7 @@ set edit:completion:arg-completer[whk] = {|@words|
         }
         &'whk;sign'= {
             cand --url 'Endpoint for --curl'
-            cand --secret 'Shared secret to sign or verify with'
+            cand --secret 'Shared secret to sign or verify with; when verifying (verify, listen, check) repeat it during a key rotation: any one matching is valid'
             cand --secret-file 'Read the secret from a file (keeps it out of `ps` and shell history)'
             cand --scheme 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]'
             cand --signature-header 'Header that carries the signature (custom scheme), e.g. X-Signature'
@@ -108,7 +108,7 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --body 'Check this body instead, with its headers given by --header'
             cand -H 'A header of the --body request, repeatable: --header ''X-GeoRedir-Signature: 3f…'''
             cand --header 'A header of the --body request, repeatable: --header ''X-GeoRedir-Signature: 3f…'''
-            cand --secret 'Shared secret to sign or verify with'
+            cand --secret 'Shared secret to sign or verify with; when verifying (verify, listen, check) repeat it during a key rotation: any one matching is valid'
             cand --secret-file 'Read the secret from a file (keeps it out of `ps` and shell history)'
             cand --scheme 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]'
             cand --signature-header 'Header that carries the signature (custom scheme), e.g. X-Signature'
@@ -132,7 +132,7 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand -p 'Port to listen on (0 picks a free one)'
             cand --port 'Port to listen on (0 picks a free one)'
             cand --host 'Address to bind; 0.0.0.0 opens the listener to your network'
-            cand --secret 'Shared secret to sign or verify with'
+            cand --secret 'Shared secret to sign or verify with; when verifying (verify, listen, check) repeat it during a key rotation: any one matching is valid'
             cand --secret-file 'Read the secret from a file (keeps it out of `ps` and shell history)'
             cand --signature-header 'Header that carries the signature (custom scheme), e.g. X-Signature'
             cand --signature-prefix 'Text before the signature value (custom scheme), e.g. sha256='
@@ -179,7 +179,7 @@ set edit:completion:arg-completer[whk] = {|@words|
         }
         &'whk;replay'= {
             cand --url 'Endpoint to send them to'
-            cand --secret 'Shared secret to sign or verify with'
+            cand --secret 'Shared secret to sign or verify with; when verifying (verify, listen, check) repeat it during a key rotation: any one matching is valid'
             cand --secret-file 'Read the secret from a file (keeps it out of `ps` and shell history)'
             cand --scheme 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]'
             cand --signature-header 'Header that carries the signature (custom scheme), e.g. X-Signature'
@@ -225,7 +225,7 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --version 'Print version'
         }
         &'whk;check'= {
-            cand --secret 'Shared secret to sign or verify with'
+            cand --secret 'Shared secret to sign or verify with; when verifying (verify, listen, check) repeat it during a key rotation: any one matching is valid'
             cand --secret-file 'Read the secret from a file (keeps it out of `ps` and shell history)'
             cand --scheme 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]'
             cand --signature-header 'Header that carries the signature (custom scheme), e.g. X-Signature'

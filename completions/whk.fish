@@ -62,7 +62,7 @@ complete -c whk -n "__fish_whk_using_subcommand send" -l profile -d 'Payload pro
 relurl\t'RELURL: {"event", "event_id", "timestamp", "data"}'"
 complete -c whk -n "__fish_whk_using_subcommand send" -l seed -d 'Seed for the sample data, so the same command builds the same payload' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l set -d 'Override one field: --set data.country=DE (the value is parsed as JSON when it parses)' -r
-complete -c whk -n "__fish_whk_using_subcommand send" -l secret -d 'Shared secret to sign or verify with' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l secret -d 'Shared secret to sign or verify with; when verifying (verify, listen, check) repeat it during a key rotation: any one matching is valid' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l secret-file -d 'Read the secret from a file (keeps it out of `ps` and shell history)' -r -F
 complete -c whk -n "__fish_whk_using_subcommand send" -l signature-header -d 'Header that carries the signature (custom scheme), e.g. X-Signature' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l signature-prefix -d 'Text before the signature value (custom scheme), e.g. sha256=' -r
@@ -72,11 +72,11 @@ complete -c whk -n "__fish_whk_using_subcommand send" -l timestamp -d 'Timestamp
 complete -c whk -n "__fish_whk_using_subcommand send" -l id -d 'Delivery id: webhook-id for the standard scheme, event_id for relurl events [default: random]' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l scheme -d 'Signature scheme [default: the event\'s profile: relurl for RELURL events, else georedir; custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
 relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
-github\t'X-Hub-Signature-256: sha256=<hex>'
+github\t'X-Hub-Signature-256: sha256=<hex> (legacy X-Hub-Signature sha1 when alone)'
 stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
-standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64>'
+standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64> (svix-* too)'
 slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
-shopify\t'X-Shopify-Hmac-Sha256: base64 HMAC of the raw body'
+shopify\t'X-Shopify-Hmac-Sha256 (or shopify-hmac-sha256): base64 HMAC of the raw body'
 custom\t'--signature-header NAME with --signature-prefix and --encoding'"
 complete -c whk -n "__fish_whk_using_subcommand send" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
 always\t''
@@ -90,15 +90,15 @@ complete -c whk -n "__fish_whk_using_subcommand send" -s v -l verbose -d 'Show m
 complete -c whk -n "__fish_whk_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c whk -n "__fish_whk_using_subcommand send" -s V -l version -d 'Print version'
 complete -c whk -n "__fish_whk_using_subcommand sign" -l url -d 'Endpoint for --curl' -r
-complete -c whk -n "__fish_whk_using_subcommand sign" -l secret -d 'Shared secret to sign or verify with' -r
+complete -c whk -n "__fish_whk_using_subcommand sign" -l secret -d 'Shared secret to sign or verify with; when verifying (verify, listen, check) repeat it during a key rotation: any one matching is valid' -r
 complete -c whk -n "__fish_whk_using_subcommand sign" -l secret-file -d 'Read the secret from a file (keeps it out of `ps` and shell history)' -r -F
 complete -c whk -n "__fish_whk_using_subcommand sign" -l scheme -d 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
 relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
-github\t'X-Hub-Signature-256: sha256=<hex>'
+github\t'X-Hub-Signature-256: sha256=<hex> (legacy X-Hub-Signature sha1 when alone)'
 stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
-standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64>'
+standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64> (svix-* too)'
 slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
-shopify\t'X-Shopify-Hmac-Sha256: base64 HMAC of the raw body'
+shopify\t'X-Shopify-Hmac-Sha256 (or shopify-hmac-sha256): base64 HMAC of the raw body'
 custom\t'--signature-header NAME with --signature-prefix and --encoding'"
 complete -c whk -n "__fish_whk_using_subcommand sign" -l signature-header -d 'Header that carries the signature (custom scheme), e.g. X-Signature' -r
 complete -c whk -n "__fish_whk_using_subcommand sign" -l signature-prefix -d 'Text before the signature value (custom scheme), e.g. sha256=' -r
@@ -117,15 +117,15 @@ complete -c whk -n "__fish_whk_using_subcommand sign" -s h -l help -d 'Print hel
 complete -c whk -n "__fish_whk_using_subcommand sign" -s V -l version -d 'Print version'
 complete -c whk -n "__fish_whk_using_subcommand verify" -l body -d 'Check this body instead, with its headers given by --header' -r
 complete -c whk -n "__fish_whk_using_subcommand verify" -s H -l header -d 'A header of the --body request, repeatable: --header \'X-GeoRedir-Signature: 3f…\'' -r
-complete -c whk -n "__fish_whk_using_subcommand verify" -l secret -d 'Shared secret to sign or verify with' -r
+complete -c whk -n "__fish_whk_using_subcommand verify" -l secret -d 'Shared secret to sign or verify with; when verifying (verify, listen, check) repeat it during a key rotation: any one matching is valid' -r
 complete -c whk -n "__fish_whk_using_subcommand verify" -l secret-file -d 'Read the secret from a file (keeps it out of `ps` and shell history)' -r -F
 complete -c whk -n "__fish_whk_using_subcommand verify" -l scheme -d 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
 relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
-github\t'X-Hub-Signature-256: sha256=<hex>'
+github\t'X-Hub-Signature-256: sha256=<hex> (legacy X-Hub-Signature sha1 when alone)'
 stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
-standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64>'
+standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64> (svix-* too)'
 slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
-shopify\t'X-Shopify-Hmac-Sha256: base64 HMAC of the raw body'
+shopify\t'X-Shopify-Hmac-Sha256 (or shopify-hmac-sha256): base64 HMAC of the raw body'
 custom\t'--signature-header NAME with --signature-prefix and --encoding'"
 complete -c whk -n "__fish_whk_using_subcommand verify" -l signature-header -d 'Header that carries the signature (custom scheme), e.g. X-Signature' -r
 complete -c whk -n "__fish_whk_using_subcommand verify" -l signature-prefix -d 'Text before the signature value (custom scheme), e.g. sha256=' -r
@@ -144,7 +144,7 @@ complete -c whk -n "__fish_whk_using_subcommand verify" -s h -l help -d 'Print h
 complete -c whk -n "__fish_whk_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c whk -n "__fish_whk_using_subcommand listen" -s p -l port -d 'Port to listen on (0 picks a free one)' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l host -d 'Address to bind; 0.0.0.0 opens the listener to your network' -r
-complete -c whk -n "__fish_whk_using_subcommand listen" -l secret -d 'Shared secret to sign or verify with' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l secret -d 'Shared secret to sign or verify with; when verifying (verify, listen, check) repeat it during a key rotation: any one matching is valid' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l secret-file -d 'Read the secret from a file (keeps it out of `ps` and shell history)' -r -F
 complete -c whk -n "__fish_whk_using_subcommand listen" -l signature-header -d 'Header that carries the signature (custom scheme), e.g. X-Signature' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l signature-prefix -d 'Text before the signature value (custom scheme), e.g. sha256=' -r
@@ -174,11 +174,11 @@ complete -c whk -n "__fish_whk_using_subcommand listen" -l key -d 'The private k
 complete -c whk -n "__fish_whk_using_subcommand listen" -l tls-cert-out -d 'Where to write the generated certificate (PEM) for clients\' --cacert [default: a file in the temp directory]' -r -F
 complete -c whk -n "__fish_whk_using_subcommand listen" -l scheme -d 'Signature scheme to verify with [default: detected from each delivery\'s headers; custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
 relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
-github\t'X-Hub-Signature-256: sha256=<hex>'
+github\t'X-Hub-Signature-256: sha256=<hex> (legacy X-Hub-Signature sha1 when alone)'
 stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
-standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64>'
+standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64> (svix-* too)'
 slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
-shopify\t'X-Shopify-Hmac-Sha256: base64 HMAC of the raw body'
+shopify\t'X-Shopify-Hmac-Sha256 (or shopify-hmac-sha256): base64 HMAC of the raw body'
 custom\t'--signature-header NAME with --signature-prefix and --encoding'"
 complete -c whk -n "__fish_whk_using_subcommand listen" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
 always\t''
@@ -194,15 +194,15 @@ complete -c whk -n "__fish_whk_using_subcommand listen" -s v -l verbose -d 'Show
 complete -c whk -n "__fish_whk_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c whk -n "__fish_whk_using_subcommand listen" -s V -l version -d 'Print version'
 complete -c whk -n "__fish_whk_using_subcommand replay" -l url -d 'Endpoint to send them to' -r
-complete -c whk -n "__fish_whk_using_subcommand replay" -l secret -d 'Shared secret to sign or verify with' -r
+complete -c whk -n "__fish_whk_using_subcommand replay" -l secret -d 'Shared secret to sign or verify with; when verifying (verify, listen, check) repeat it during a key rotation: any one matching is valid' -r
 complete -c whk -n "__fish_whk_using_subcommand replay" -l secret-file -d 'Read the secret from a file (keeps it out of `ps` and shell history)' -r -F
 complete -c whk -n "__fish_whk_using_subcommand replay" -l scheme -d 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
 relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
-github\t'X-Hub-Signature-256: sha256=<hex>'
+github\t'X-Hub-Signature-256: sha256=<hex> (legacy X-Hub-Signature sha1 when alone)'
 stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
-standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64>'
+standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64> (svix-* too)'
 slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
-shopify\t'X-Shopify-Hmac-Sha256: base64 HMAC of the raw body'
+shopify\t'X-Shopify-Hmac-Sha256 (or shopify-hmac-sha256): base64 HMAC of the raw body'
 custom\t'--signature-header NAME with --signature-prefix and --encoding'"
 complete -c whk -n "__fish_whk_using_subcommand replay" -l signature-header -d 'Header that carries the signature (custom scheme), e.g. X-Signature' -r
 complete -c whk -n "__fish_whk_using_subcommand replay" -l signature-prefix -d 'Text before the signature value (custom scheme), e.g. sha256=' -r
@@ -230,11 +230,11 @@ complete -c whk -n "__fish_whk_using_subcommand replay" -s h -l help -d 'Print h
 complete -c whk -n "__fish_whk_using_subcommand replay" -s V -l version -d 'Print version'
 complete -c whk -n "__fish_whk_using_subcommand demo" -l scheme -d 'Signature scheme to demonstrate' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
 relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
-github\t'X-Hub-Signature-256: sha256=<hex>'
+github\t'X-Hub-Signature-256: sha256=<hex> (legacy X-Hub-Signature sha1 when alone)'
 stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
-standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64>'
+standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64> (svix-* too)'
 slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
-shopify\t'X-Shopify-Hmac-Sha256: base64 HMAC of the raw body'
+shopify\t'X-Shopify-Hmac-Sha256 (or shopify-hmac-sha256): base64 HMAC of the raw body'
 custom\t'--signature-header NAME with --signature-prefix and --encoding'"
 complete -c whk -n "__fish_whk_using_subcommand demo" -l profile -d 'Payload profile [default: relurl with --scheme relurl, else georedir]' -r -f -a "georedir\t'GeoRedir: {"event", "timestamp", "data"}'
 relurl\t'RELURL: {"event", "event_id", "timestamp", "data"}'"
@@ -247,15 +247,15 @@ complete -c whk -n "__fish_whk_using_subcommand demo" -s q -l quiet -d 'Print on
 complete -c whk -n "__fish_whk_using_subcommand demo" -s v -l verbose -d 'Show more: request and response headers'
 complete -c whk -n "__fish_whk_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c whk -n "__fish_whk_using_subcommand demo" -s V -l version -d 'Print version'
-complete -c whk -n "__fish_whk_using_subcommand check" -l secret -d 'Shared secret to sign or verify with' -r
+complete -c whk -n "__fish_whk_using_subcommand check" -l secret -d 'Shared secret to sign or verify with; when verifying (verify, listen, check) repeat it during a key rotation: any one matching is valid' -r
 complete -c whk -n "__fish_whk_using_subcommand check" -l secret-file -d 'Read the secret from a file (keeps it out of `ps` and shell history)' -r -F
 complete -c whk -n "__fish_whk_using_subcommand check" -l scheme -d 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
 relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
-github\t'X-Hub-Signature-256: sha256=<hex>'
+github\t'X-Hub-Signature-256: sha256=<hex> (legacy X-Hub-Signature sha1 when alone)'
 stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
-standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64>'
+standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64> (svix-* too)'
 slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
-shopify\t'X-Shopify-Hmac-Sha256: base64 HMAC of the raw body'
+shopify\t'X-Shopify-Hmac-Sha256 (or shopify-hmac-sha256): base64 HMAC of the raw body'
 custom\t'--signature-header NAME with --signature-prefix and --encoding'"
 complete -c whk -n "__fish_whk_using_subcommand check" -l signature-header -d 'Header that carries the signature (custom scheme), e.g. X-Signature' -r
 complete -c whk -n "__fish_whk_using_subcommand check" -l signature-prefix -d 'Text before the signature value (custom scheme), e.g. sha256=' -r
@@ -311,11 +311,11 @@ complete -c whk -n "__fish_whk_using_subcommand events" -s h -l help -d 'Print h
 complete -c whk -n "__fish_whk_using_subcommand events" -s V -l version -d 'Print version'
 complete -c whk -n "__fish_whk_using_subcommand secret" -l scheme -d 'Scheme the secret is for (standard gets whsec_ + base64; the others hex)' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
 relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
-github\t'X-Hub-Signature-256: sha256=<hex>'
+github\t'X-Hub-Signature-256: sha256=<hex> (legacy X-Hub-Signature sha1 when alone)'
 stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
-standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64>'
+standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64> (svix-* too)'
 slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
-shopify\t'X-Shopify-Hmac-Sha256: base64 HMAC of the raw body'
+shopify\t'X-Shopify-Hmac-Sha256 (or shopify-hmac-sha256): base64 HMAC of the raw body'
 custom\t'--signature-header NAME with --signature-prefix and --encoding'"
 complete -c whk -n "__fish_whk_using_subcommand secret" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
 always\t''

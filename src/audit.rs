@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::client::{self, NetFailure, Request, Response};
 use crate::error::{Error, Result};
 use crate::events::{self, CATALOGUE, EventType, Profile, SampleContext};
-use crate::scheme::{Header, Signer};
+use crate::scheme::{Freshness, Header, Signer};
 
 /// The scenarios, in the order they run and are reported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -207,6 +207,20 @@ pub struct Audit {
     runtime: tokio::runtime::Runtime,
     /// Every probe sent, for the latency scenario.
     pub probes: Vec<Probe>,
+    /// Whether valid deliveries were accepted (the control a refusal is judged against);
+    /// `None` until one was sent.
+    valid_accepted: Option<Baseline>,
+    /// Whether a forged delivery (tampered, wrong secret, unsigned) was accepted; `None`
+    /// until one was sent.
+    forgery_accepted: Option<bool>,
+}
+
+/// The answer to valid deliveries, the evidence a refusal of a forged one needs.
+#[derive(Clone, Debug)]
+struct Baseline {
+    accepted: bool,
+    /// How the first refused valid delivery was answered.
+    answer: String,
 }
 
 impl Audit {
@@ -231,6 +245,8 @@ impl Audit {
             http,
             runtime,
             probes: Vec::new(),
+            valid_accepted: None,
+            forgery_accepted: None,
         })
     }
 
@@ -259,14 +275,58 @@ impl Audit {
             ScenarioId::Https => self.https(),
             ScenarioId::UnknownEvent => self.unknown_event(),
         };
-        // Whichever scenarios run (--only), a receiver nobody can connect to is not a finding.
+        // Whichever scenarios run (--only), a receiver nobody can connect to is not a finding,
+        // nor is one that never answers.
         if let Some(err) = self.probes[sent_before..]
             .iter()
             .find_map(|probe| self.unreachable(probe))
         {
             return Err(err);
         }
+        if !self.probes.is_empty()
+            && self
+                .probes
+                .iter()
+                .all(|p| matches!(p.outcome, Err(NetFailure::Timeout(_))))
+        {
+            return Err(Error::Network(format!(
+                "no answer from {} within the {} timeout to any of {} requests",
+                self.url,
+                humantime::format_duration(self.timeout),
+                self.probes.len()
+            )));
+        }
         Ok(finding)
+    }
+
+    /// Whether valid deliveries are accepted: the Valid scenario's answer, or one valid
+    /// delivery sent now when it did not run.
+    fn baseline(&mut self) -> Baseline {
+        if let Some(baseline) = &self.valid_accepted {
+            return baseline.clone();
+        }
+        let body = self.sample(None);
+        let headers = self.signed(&body, now());
+        let probe = self.send("valid delivery (control)", headers, body);
+        let baseline = Baseline {
+            accepted: probe.status().is_some_and(is_success),
+            answer: probe.answer(),
+        };
+        self.valid_accepted = Some(baseline.clone());
+        baseline
+    }
+
+    /// Whether the receiver accepts forgeries: from the forgery scenarios, or one unsigned
+    /// delivery sent now when none ran.
+    fn accepts_forgeries(&mut self) -> bool {
+        if let Some(accepted) = self.forgery_accepted {
+            return accepted;
+        }
+        let body = self.sample(None);
+        let probe = self.send("unsigned delivery (control)", json_headers(), body);
+        let accepted = probe.status().is_some_and(is_success);
+        self.forgery_accepted = Some(accepted);
+        accepted
     }
 
     /// The network error for a probe that could not reach the receiver at all.
@@ -349,6 +409,10 @@ impl Audit {
             }
         }
         let accepted = events.len() - refused.len();
+        self.valid_accepted = Some(Baseline {
+            accepted: refused.is_empty(),
+            answer: refused.first().map(Probe::answer).unwrap_or_default(),
+        });
         Ok(match refused.first() {
             None => finding(
                 ScenarioId::Valid,
@@ -394,7 +458,33 @@ impl Audit {
     ) -> Finding {
         let (headers, body) = build(self);
         let probe = self.send(what, headers, body);
-        judge_refusal(id, what, probe)
+        if probe.status().is_some_and(is_success) {
+            self.forgery_accepted = Some(true);
+        } else if probe.status().is_some() {
+            self.forgery_accepted.get_or_insert(false);
+        }
+        self.judged(id, what, probe)
+    }
+
+    /// A refusal judged against the control: refusing a forgery proves nothing when valid
+    /// deliveries are refused too (a wrong path answers 404 to everything).
+    fn judged(&mut self, id: ScenarioId, what: &str, probe: Probe) -> Finding {
+        let finding = judge_refusal(id, what, probe);
+        if finding.verdict != Verdict::Pass {
+            return finding;
+        }
+        let baseline = self.baseline();
+        if baseline.accepted {
+            return finding;
+        }
+        Finding {
+            verdict: Verdict::Skip,
+            summary: format!(
+                "inconclusive: {}, but valid deliveries were refused too ({}); is the URL right?",
+                finding.summary, baseline.answer
+            ),
+            ..finding
+        }
     }
 
     fn stale(&mut self) -> Finding {
@@ -408,42 +498,73 @@ impl Audit {
                 ),
             );
         }
-        // Both directions: a receiver should refuse timestamps too far in the past and in the
-        // future (ARCHITECTURE.md, "Invariants").
+        // Too old always; too far ahead only where the provider's own library refuses it
+        // (Stripe's accept it: `Freshness::PastOnly`).
         let hour = Duration::from_secs(3600);
         let (mut verdicts, mut answers) = (Vec::new(), Vec::new());
-        for (what, at) in [
-            ("delivery signed an hour ago", SystemTime::now() - hour),
-            (
+        let mut probes = vec![("delivery signed an hour ago", SystemTime::now() - hour)];
+        if self.signer.scheme().spec().freshness == Freshness::BothWays {
+            probes.push((
                 "delivery signed an hour in the future",
                 SystemTime::now() + hour,
-            ),
-        ] {
+            ));
+        }
+        for (what, at) in probes {
             let body = self.sample(Some(at));
             let headers = self.signed(&body, events::unix_seconds(at));
             let probe = self.send(what, headers, body);
             answers.push(probe.answer());
-            verdicts.push(judge_refusal(ScenarioId::Stale, what, probe));
+            verdicts.push(self.judged(ScenarioId::Stale, what, probe));
         }
         let worst = verdicts
             .iter()
             .position(|f| f.verdict == Verdict::Fail)
             .or_else(|| verdicts.iter().position(|f| f.verdict == Verdict::Warn))
             .unwrap_or(0);
+        if let Some(skipped) = verdicts.iter().find(|f| f.verdict == Verdict::Skip)
+            && verdicts
+                .iter()
+                .all(|f| matches!(f.verdict, Verdict::Pass | Verdict::Skip))
+        {
+            return skipped.clone();
+        }
         if verdicts.iter().all(|f| f.verdict == Verdict::Pass) {
-            return finding(
-                ScenarioId::Stale,
-                Verdict::Pass,
+            let summary = if verdicts.len() == 2 {
                 format!(
                     "refused deliveries signed an hour ago and an hour ahead ({})",
                     answers.join(", ")
-                ),
-            );
+                )
+            } else {
+                format!(
+                    "refused a delivery signed an hour ago ({}); none from the future was sent, as the {} scheme's library accepts them",
+                    answers.join(", "),
+                    self.signer.scheme().name()
+                )
+            };
+            return finding(ScenarioId::Stale, Verdict::Pass, summary);
         }
         verdicts.swap_remove(worst)
     }
 
     fn reserialised(&mut self) -> Finding {
+        let baseline = self.baseline();
+        if !baseline.accepted {
+            return finding(
+                ScenarioId::Reserialised,
+                Verdict::Skip,
+                format!(
+                    "inconclusive: valid deliveries were refused too ({})",
+                    baseline.answer
+                ),
+            );
+        }
+        if self.accepts_forgeries() {
+            return finding(
+                ScenarioId::Reserialised,
+                Verdict::Skip,
+                "inconclusive: the receiver accepts forgeries too, so accepting this body says nothing about how it verifies".to_string(),
+            );
+        }
         let body = awkward_body(self.profile, &mut self.rng);
         let headers = self.signed(&body, now());
         let probe = self.send("re-serialisation-sensitive body", headers, body);
@@ -656,12 +777,21 @@ fn exposed(id: ScenarioId, verdict: Verdict, summary: String, probe: Probe) -> F
     }
 }
 
-/// 4xx passes; 2xx/3xx is a security failure; 5xx refuses but invites retries.
+/// 4xx passes; 2xx is a security failure; 3xx neither accepts nor refuses; 5xx refuses
+/// but invites retries.
 fn judge_refusal(id: ScenarioId, what: &str, probe: Probe) -> Finding {
     match probe.status() {
         Some(status) if (400..500).contains(&status) => {
             finding(id, Verdict::Pass, format!("refused the {what} ({status})"))
         }
+        Some(status) if (300..400).contains(&status) => exposed(
+            id,
+            Verdict::Warn,
+            format!(
+                "redirected: neither accepted nor rejected the {what} ({status}); providers do not follow redirects, so point whk at the final URL"
+            ),
+            probe,
+        ),
         Some(status) if status < 400 => Finding {
             security: true,
             ..exposed(
@@ -747,6 +877,13 @@ mod tests {
         );
         let accepted = judge_refusal(ScenarioId::Tampered, "t", probe(200));
         assert!(accepted.verdict == Verdict::Fail && accepted.security);
+        let redirected = judge_refusal(ScenarioId::Tampered, "t", probe(302));
+        assert!(redirected.verdict == Verdict::Warn && !redirected.security);
+        assert!(
+            redirected
+                .summary
+                .starts_with("redirected: neither accepted nor rejected")
+        );
         assert_eq!(
             judge_refusal(ScenarioId::Tampered, "t", probe(500)).verdict,
             Verdict::Warn

@@ -139,14 +139,16 @@ pub enum Command {
 /// Where the shared secret comes from: shared by every command that signs or verifies.
 #[derive(Debug, Args)]
 pub struct SecretArgs {
-    /// Shared secret to sign or verify with
+    /// Shared secret to sign or verify with; when verifying (verify, listen, check) repeat it
+    /// during a key rotation: any one matching is valid
     #[arg(
         long,
         env = "WHK_SECRET",
         hide_env_values = true,
-        conflicts_with = "secret_file"
+        conflicts_with = "secret_file",
+        action = clap::ArgAction::Append
     )]
-    pub secret: Option<String>,
+    pub secret: Vec<String>,
     /// Read the secret from a file (keeps it out of `ps` and shell history)
     #[arg(long, value_name = "FILE")]
     pub secret_file: Option<PathBuf>,

@@ -19,6 +19,7 @@ mod load;
 pub mod output;
 mod prompt;
 mod records;
+mod reencode;
 pub mod scheme;
 pub mod secret;
 mod server;

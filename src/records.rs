@@ -14,7 +14,7 @@ use crate::client::{Attempt, Request, StatusExpectation};
 use crate::delivery::Outgoing;
 use crate::output::{self, Printer};
 pub use crate::output::{Record, Render};
-use crate::scheme::Header;
+use crate::scheme::{Header, SchemeName};
 
 /// Headers as a JSON object, in the order they were sent.
 fn headers_object<S: serde::Serializer>(
@@ -47,7 +47,7 @@ fn verdict_label<S: serde::Serializer>(
 /// `whk secret`: a fresh secret.
 #[derive(Debug, Serialize)]
 pub struct GeneratedSecret {
-    pub scheme: &'static str,
+    pub scheme: SchemeName,
     pub secret: String,
 }
 
@@ -64,7 +64,7 @@ impl Render for GeneratedSecret {
 /// `whk sign`: the signature headers for a body.
 #[derive(Debug, Serialize)]
 pub struct Signature {
-    pub scheme: &'static str,
+    pub scheme: SchemeName,
     #[serde(serialize_with = "headers_object")]
     pub headers: Vec<Header>,
 }
@@ -423,13 +423,19 @@ fn write_headers(
 #[derive(Debug, Serialize)]
 pub struct Verification<'a> {
     pub source: &'a str,
-    pub scheme: Option<&'static str>,
+    pub scheme: Option<SchemeName>,
     pub valid: bool,
+    /// Which of several secrets signed it, by position (1 = the first `--secret`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<usize>,
     /// A valid delivery's signed timestamp (null where its scheme has none).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<Option<i64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// What is worth saying about a valid delivery (a future timestamp, a legacy header).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diagnosis: Option<&'a crate::verify::Diagnosis>,
     /// The capture's body_sha256 does not match its body.

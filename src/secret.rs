@@ -6,8 +6,15 @@ use std::path::Path;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
 use crate::error::{Error, Result};
+
+/// Standard base64 that reads a value with or without its `=` padding.
+const PADDING_OPTIONAL: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
 
 /// A shared secret as the user gave it. `Debug` and `Display` redact it.
 #[derive(Clone, PartialEq, Eq)]
@@ -45,11 +52,12 @@ impl Secret {
         self.0.as_bytes().to_vec()
     }
 
-    /// The Standard Webhooks key: base64 after an optional `whsec_` prefix. An empty key is
-    /// refused, since HMAC with an empty key still "works" and would accept forgeries.
+    /// The Standard Webhooks key: base64 after an optional `whsec_` prefix, its `=` padding
+    /// optional (as the Python and JavaScript libraries read it). An empty key is refused,
+    /// since HMAC with an empty key still "works" and would accept forgeries.
     pub fn standard_key(&self) -> Result<Vec<u8>> {
         let encoded = self.0.strip_prefix("whsec_").unwrap_or(&self.0);
-        let key = BASE64.decode(encoded).map_err(|_| {
+        let key = PADDING_OPTIONAL.decode(encoded).map_err(|_| {
             Error::usage(format!(
                 "the standard scheme needs a secret of the form whsec_<base64>, and {} is not valid base64; create one with `whk secret --scheme standard`",
                 self.hint()
@@ -106,6 +114,19 @@ mod tests {
         let bare = Secret::new("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
         assert_eq!(with.standard_key().unwrap(), bare.standard_key().unwrap());
         assert_eq!(with.standard_key().unwrap().len(), 24);
+    }
+
+    /// The Python library (standardwebhooks) and svix's JS library accept a key whose `=`
+    /// padding was dropped; so does whk.
+    #[test]
+    fn standard_key_accepts_missing_padding() {
+        let padded = Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwAA==");
+        let unpadded = Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwAA");
+        assert_eq!(
+            padded.standard_key().unwrap(),
+            unpadded.standard_key().unwrap()
+        );
+        assert_eq!(unpadded.standard_key().unwrap().len(), 25);
     }
 
     #[test]

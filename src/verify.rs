@@ -1,29 +1,38 @@
-//! Checking a delivery's signature: a secret plus a fixed scheme, or the scheme detected
-//! from the headers. Shared by `listen`, `demo` and `verify`.
+//! Checking a delivery's signature: one or more secrets (key rotation) plus a fixed scheme,
+//! or the scheme detected from the headers. Shared by `listen`, `demo` and `verify`.
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::error::Result;
-use crate::scheme::{Header, Scheme, Signer, VerifyError, signature_like_headers};
+use crate::scheme::{
+    self, Header, Note, SCHEMES, Scheme, SchemeName, Signer, Verified, VerifyError,
+    signature_like_headers,
+};
 use crate::secret::Secret;
-
-/// The schemes that can be told from their headers, in detection order.
-const DETECTABLE: [Scheme; 7] = [
-    Scheme::Standard,
-    Scheme::Stripe,
-    Scheme::Slack,
-    Scheme::Github,
-    Scheme::Shopify,
-    Scheme::GeoRedir,
-    Scheme::Relurl,
-];
 
 /// The outcome for one delivery.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verdict {
     /// The scheme that was checked, if one was fixed or detected.
-    pub scheme: Option<&'static str>,
-    pub result: std::result::Result<Option<i64>, VerifyError>,
+    pub scheme: Option<SchemeName>,
+    /// Which of several secrets signed it, by position (1 = the first `--secret`); `None`
+    /// with a single secret or when none matched.
+    pub key: Option<usize>,
+    pub result: std::result::Result<Verified, VerifyError>,
+}
+
+/// A verdict as it appears inside a JSON line.
+#[derive(Serialize)]
+struct VerdictJson {
+    scheme: Option<SchemeName>,
+    valid: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notes: Vec<String>,
 }
 
 impl Verdict {
@@ -35,82 +44,143 @@ impl Verdict {
         self.result.as_ref().err().map(ToString::to_string)
     }
 
+    /// What is worth saying about a valid delivery (a future timestamp, a legacy header).
+    pub fn notes(&self) -> &[Note] {
+        self.result.as_ref().map_or(&[], |v| v.notes.as_slice())
+    }
+
     pub fn to_json(&self) -> Value {
-        match &self.result {
-            Ok(_) => json!({"scheme": self.scheme, "valid": true}),
-            Err(err) => json!({"scheme": self.scheme, "valid": false, "reason": err.to_string()}),
-        }
+        let json = VerdictJson {
+            scheme: self.scheme,
+            valid: self.is_valid(),
+            key: self.key,
+            reason: self.reason(),
+            notes: self.notes().iter().map(ToString::to_string).collect(),
+        };
+        serde_json::to_value(json).expect("a verdict always serialises")
     }
 }
 
-/// Verifies deliveries with one secret. Keyed signers are built once, not per delivery.
+/// Each secret's signer for one scheme, or why the secrets do not fit it.
+type Keyed = std::result::Result<Vec<Signer>, String>;
+
+/// Verifies deliveries with one or more secrets. Keyed signers are built once, not per
+/// delivery.
 pub struct Verifier {
-    fixed: Option<Signer>,
-    /// For detection: each detectable scheme's signer, or why the secret does not fit it.
-    detected: Vec<(Scheme, std::result::Result<Signer, String>)>,
+    secrets: Vec<Secret>,
+    /// The fixed scheme (`fixed`), or every detectable one, with its signers.
+    signers: Vec<(Scheme, Keyed)>,
+    fixed: bool,
     tolerance: Option<u64>,
 }
 
 impl Verifier {
-    /// `scheme: None` detects the scheme per delivery. `tolerance` in seconds each way;
-    /// `None` skips the freshness check.
-    pub fn new(secret: &Secret, scheme: Option<Scheme>, tolerance: Option<u64>) -> Result<Self> {
-        let fixed = scheme.map(|s| Signer::new(s, secret)).transpose()?;
-        let detected = if fixed.is_some() {
-            Vec::new()
-        } else {
-            DETECTABLE
-                .into_iter()
-                .map(|s| (s.clone(), Signer::new(s, secret).map_err(|e| e.to_string())))
-                .collect()
+    /// `scheme: None` detects the scheme per delivery. `tolerance` in seconds, applied as
+    /// each scheme's provider does; `None` skips the freshness check. Any one of `secrets`
+    /// matching makes a delivery valid.
+    pub fn new(secrets: &[Secret], scheme: Option<Scheme>, tolerance: Option<u64>) -> Result<Self> {
+        let fixed = scheme.is_some();
+        let signers = match scheme {
+            Some(scheme) => {
+                let keyed = signers_for(&scheme, secrets)?;
+                vec![(scheme, Ok(keyed))]
+            }
+            None => SCHEMES
+                .iter()
+                .filter(|spec| !spec.signature.is_empty())
+                .map(|spec| {
+                    let scheme = Scheme::known(spec.name);
+                    let keyed = signers_for(&scheme, secrets).map_err(|e| e.to_string());
+                    (scheme, keyed)
+                })
+                .collect(),
         };
         Ok(Verifier {
+            secrets: secrets.to_vec(),
+            signers,
             fixed,
-            detected,
             tolerance,
         })
     }
 
     pub fn check(&self, headers: &[Header], body: &[u8], now: i64) -> Verdict {
-        if let Some(signer) = &self.fixed {
-            return Verdict {
-                scheme: Some(signer.scheme().name()),
-                result: signer.verify(headers, body, now, self.tolerance),
-            };
-        }
-        let Some(scheme) = Scheme::detect(headers) else {
+        let Some((scheme, keyed)) = self.entry(headers) else {
             return Verdict {
                 scheme: None,
+                key: None,
                 result: Err(VerifyError::NoScheme {
                     present: signature_like_headers(headers),
                 }),
             };
         };
-        let (_, signer) = self
-            .detected
-            .iter()
-            .find(|(s, _)| *s == scheme)
-            .expect("every detectable scheme has an entry");
-        let result = match signer {
-            Ok(signer) => signer.verify(headers, body, now, self.tolerance),
-            Err(why) => Err(VerifyError::Malformed(why.clone())),
+        let (key, result) = match keyed {
+            Ok(signers) => self.verify_any(signers, headers, body, now),
+            Err(why) => (None, Err(VerifyError::Malformed(why.clone()))),
         };
         Verdict {
             scheme: Some(scheme.name()),
+            key,
             result,
         }
     }
+
+    /// The scheme to check a delivery with: the fixed one, or the one its headers show.
+    fn entry(&self, headers: &[Header]) -> Option<&(Scheme, Keyed)> {
+        if self.fixed {
+            return self.signers.first();
+        }
+        let detected = Scheme::detect(headers)?;
+        self.signers.iter().find(|(s, _)| *s == detected)
+    }
+
+    /// The first secret whose signature matches; a failure other than a mismatch does not
+    /// depend on the key and is returned at once.
+    fn verify_any(
+        &self,
+        signers: &[Signer],
+        headers: &[Header],
+        body: &[u8],
+        now: i64,
+    ) -> (Option<usize>, std::result::Result<Verified, VerifyError>) {
+        let several = signers.len() > 1;
+        for (at, signer) in signers.iter().enumerate() {
+            let result = signer.verify(headers, body, now, self.tolerance);
+            let key = several.then_some(at + 1);
+            match result {
+                Err(VerifyError::Mismatch) => continue,
+                Ok(_) | Err(VerifyError::Stale { .. }) => return (key, result),
+                Err(_) => return (None, result),
+            }
+        }
+        (None, Err(VerifyError::Mismatch))
+    }
+}
+
+/// A signer per secret, in the order the secrets were given.
+fn signers_for(scheme: &Scheme, secrets: &[Secret]) -> Result<Vec<Signer>> {
+    secrets
+        .iter()
+        .map(|secret| Signer::new(scheme.clone(), secret))
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn detectable() -> Vec<Scheme> {
+        SCHEMES
+            .iter()
+            .filter(|spec| !spec.signature.is_empty())
+            .map(|spec| Scheme::known(spec.name))
+            .collect()
+    }
+
     #[test]
     fn detects_the_scheme_and_checks_it() {
         let secret = Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
-        let verifier = Verifier::new(&secret, None, Some(300)).unwrap();
-        for scheme in DETECTABLE {
+        let verifier = Verifier::new(std::slice::from_ref(&secret), None, Some(300)).unwrap();
+        for scheme in detectable() {
             let headers = Signer::new(scheme.clone(), &secret)
                 .unwrap()
                 .sign(b"{}", 100, "msg_1");
@@ -123,7 +193,7 @@ mod tests {
 
     #[test]
     fn unknown_headers_say_so() {
-        let verifier = Verifier::new(&Secret::new("k"), None, None).unwrap();
+        let verifier = Verifier::new(&[Secret::new("k")], None, None).unwrap();
         let verdict = verifier.check(&[("X-Sig".into(), "abc".into())], b"", 0);
         assert_eq!(verdict.scheme, None);
         assert!(verdict.reason().unwrap().contains("X-Sig"));
@@ -132,14 +202,80 @@ mod tests {
     #[test]
     fn a_plain_secret_fails_standard_deliveries_with_a_reason() {
         let standard = Signer::new(
-            Scheme::Standard,
+            Scheme::known(SchemeName::Standard),
             &Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
         )
         .unwrap();
         let headers = standard.sign(b"{}", 100, "msg_1");
-        let verifier = Verifier::new(&Secret::new("not base64!"), None, None).unwrap();
+        let verifier = Verifier::new(&[Secret::new("not base64!")], None, None).unwrap();
         let verdict = verifier.check(&headers, b"{}", 100);
         assert!(verdict.reason().unwrap().contains("whsec_"));
+    }
+
+    #[test]
+    fn with_several_secrets_any_one_matches_and_is_named_by_position() {
+        let secrets = [Secret::new("old"), Secret::new("new"), Secret::new("next")];
+        let verifier =
+            Verifier::new(&secrets, Some(Scheme::known(SchemeName::Stripe)), Some(300)).unwrap();
+        let headers = Signer::new(Scheme::known(SchemeName::Stripe), &secrets[1])
+            .unwrap()
+            .sign(b"{}", 100, "");
+        let verdict = verifier.check(&headers, b"{}", 100);
+        assert!(verdict.is_valid());
+        assert_eq!(verdict.key, Some(2));
+        let json = verdict.to_json().to_string();
+        assert!(
+            json.contains(r#""key":2"#) && !json.contains("new"),
+            "{json}"
+        );
+        let other = Signer::new(Scheme::known(SchemeName::Stripe), &Secret::new("x"))
+            .unwrap()
+            .sign(b"{}", 100, "");
+        let verdict = verifier.check(&other, b"{}", 100);
+        assert_eq!(
+            (verdict.key, verdict.result),
+            (None, Err(VerifyError::Mismatch))
+        );
+    }
+}
+
+/// The stable names of the mistakes a diagnosis can find (the same words in human output and
+/// `--json`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DiagnosisKind {
+    Reserialised,
+    TrailingNewline,
+    LineEndings,
+    Encoding,
+    OtherScheme,
+    SecretForm,
+    Stale,
+    MissingHeader,
+    Malformed,
+    WrongSecretOrTampered,
+}
+
+impl DiagnosisKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            DiagnosisKind::Reserialised => "reserialised",
+            DiagnosisKind::TrailingNewline => "trailing-newline",
+            DiagnosisKind::LineEndings => "line-endings",
+            DiagnosisKind::Encoding => "encoding",
+            DiagnosisKind::OtherScheme => "other-scheme",
+            DiagnosisKind::SecretForm => "secret-form",
+            DiagnosisKind::Stale => "stale",
+            DiagnosisKind::MissingHeader => "missing-header",
+            DiagnosisKind::Malformed => "malformed",
+            DiagnosisKind::WrongSecretOrTampered => "wrong-secret-or-tampered",
+        }
+    }
+}
+
+impl std::fmt::Display for DiagnosisKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -147,14 +283,12 @@ mod tests {
 /// the usual mistakes and keeping the one that reproduces the presented signature.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnosis {
-    /// A stable name: reserialised, trailing-newline, line-endings, encoding, other-scheme,
-    /// secret-form, stale, missing-header, malformed, wrong-secret-or-tampered.
-    pub kind: &'static str,
+    pub kind: DiagnosisKind,
     pub detail: String,
 }
 
 impl Diagnosis {
-    fn new(kind: &'static str, detail: impl Into<String>) -> Self {
+    fn new(kind: DiagnosisKind, detail: impl Into<String>) -> Self {
         Diagnosis {
             kind,
             detail: detail.into(),
@@ -171,21 +305,18 @@ pub struct Evidence<'a> {
 
 impl Verifier {
     /// Names the mistake behind a failed verdict; `None` for a valid one.
-    pub fn diagnose(
-        &self,
-        secret: &Secret,
-        evidence: &Evidence,
-        verdict: &Verdict,
-    ) -> Option<Diagnosis> {
+    pub fn diagnose(&self, evidence: &Evidence, verdict: &Verdict) -> Option<Diagnosis> {
         let err = verdict.result.as_ref().err()?;
         Some(match err {
             VerifyError::Stale { .. } => Diagnosis::new(
-                "stale",
-                format!("{err}; resend it with `whk replay --resign`, or check it as of its time with --now"),
+                DiagnosisKind::Stale,
+                format!(
+                    "{err}; resend it with `whk replay --resign`, or check it as of its time with --now"
+                ),
             ),
             VerifyError::MissingHeader { header, .. } => match Scheme::detect(evidence.headers) {
                 Some(other) => Diagnosis::new(
-                    "other-scheme",
+                    DiagnosisKind::OtherScheme,
                     format!(
                         "no {header} header, but {} is there: the sender uses the {} scheme (try --scheme {})",
                         other.signature_header(),
@@ -193,227 +324,104 @@ impl Verifier {
                         other.name()
                     ),
                 ),
-                None => Diagnosis::new("missing-header", err.to_string()),
+                None => Diagnosis::new(DiagnosisKind::MissingHeader, err.to_string()),
             },
-            VerifyError::NoScheme { .. } => Diagnosis::new("missing-header", err.to_string()),
+            VerifyError::NoScheme { .. } => {
+                Diagnosis::new(DiagnosisKind::MissingHeader, err.to_string())
+            }
             VerifyError::Mismatch | VerifyError::Malformed(_) => self
-                .signer_for(verdict)
-                .and_then(|signer| changed_body(signer, evidence).or_else(|| other_form(signer, secret, evidence)))
-                .unwrap_or_else(|| match err {
-                    VerifyError::Malformed(_) => Diagnosis::new("malformed", err.to_string()),
-                    _ => Diagnosis::new(
-                        "wrong-secret-or-tampered",
-                        "no usual mistake reproduces the signature: the secret is not the one the sender used, or the body was changed after signing",
-                    ),
-                }),
+                .signers_for(verdict)
+                .and_then(|signers| {
+                    changed_body(signers, evidence)
+                        .or_else(|| other_form(signers[0].scheme(), &self.secrets, evidence))
+                })
+                .unwrap_or_else(|| unexplained(err, evidence.body)),
         })
     }
 
-    fn signer_for(&self, verdict: &Verdict) -> Option<&Signer> {
-        if let Some(signer) = &self.fixed {
-            return Some(signer);
-        }
+    fn signers_for(&self, verdict: &Verdict) -> Option<&[Signer]> {
         let name = verdict.scheme?;
-        self.detected
+        self.signers
             .iter()
             .find(|(s, _)| s.name() == name)
-            .and_then(|(_, signer)| signer.as_ref().ok())
+            .and_then(|(_, keyed)| keyed.as_deref().ok())
+            .filter(|signers| !signers.is_empty())
     }
 
-    /// The expected signature headers and the exact bytes signed, for `--show-expected`.
+    /// The expected signature headers and the exact bytes signed (with the first secret),
+    /// for `--show-expected`.
     pub fn expected(
         &self,
         verdict: &Verdict,
         headers: &[Header],
         body: &[u8],
     ) -> Option<(Vec<Header>, Vec<u8>)> {
-        let signer = self.signer_for(verdict)?;
-        let (timestamp, id) = timestamp_and_id(headers);
+        let signer = self.signers_for(verdict)?.first()?;
+        let (timestamp, id) = scheme::any_timestamp_and_id(headers);
         let t = timestamp.unwrap_or_default();
         let signed = signer.signed_content(body, &t.to_string(), id.unwrap_or(""));
         Some((signer.sign(body, t, id.unwrap_or("")), signed))
     }
 }
 
-/// The signed timestamp and message id a delivery carries, in any scheme's headers.
-fn timestamp_and_id(headers: &[Header]) -> (Option<i64>, Option<&str>) {
-    let stripe_t = crate::scheme::header(headers, "Stripe-Signature")
-        .and_then(|v| v.split(',').find_map(|p| p.trim().strip_prefix("t=")));
-    let timestamp = ["webhook-timestamp", "X-Slack-Request-Timestamp"]
-        .iter()
-        .find_map(|name| crate::scheme::header(headers, name))
-        .or(stripe_t)
-        .and_then(|t| t.trim().parse().ok());
-    (timestamp, crate::scheme::header(headers, "webhook-id"))
+/// A failure no usual mistake reproduces.
+fn unexplained(err: &VerifyError, body: &[u8]) -> Diagnosis {
+    if let VerifyError::Malformed(_) = err {
+        return Diagnosis::new(DiagnosisKind::Malformed, err.to_string());
+    }
+    let mut detail = String::from(
+        "no usual mistake reproduces the signature: the secret is not the one the sender used, or the body was changed after signing",
+    );
+    if let Some(marks) = crate::reencode::reencoding_marks(body) {
+        detail.push_str(&format!(
+            "; likely reserialised: the body is {marks}, which senders rarely sign, so a framework probably parsed and re-encoded it; verify the raw bytes"
+        ));
+    }
+    Diagnosis::new(DiagnosisKind::WrongSecretOrTampered, detail)
 }
 
 /// Does the signature match the body as it looked before some common change?
-fn changed_body(signer: &Signer, evidence: &Evidence) -> Option<Diagnosis> {
-    body_variants(evidence.body).into_iter().find_map(|(kind, how, variant)| {
-        signer
-            .verify(evidence.headers, &variant, evidence.now, None)
-            .is_ok()
-            .then(|| Diagnosis::new(kind, format!(
-                "the signature matches the body {how}: the bytes were changed between signing and here (a framework or proxy re-encoded them, or the sender signed other bytes than it sent); verify the raw bytes"
-            )))
-    })
-}
-
-/// The body as a sender or framework might have re-encoded it.
-fn body_variants(body: &[u8]) -> Vec<(&'static str, &'static str, Vec<u8>)> {
-    let mut variants = Vec::new();
-    let mut with_newline = body.to_vec();
-    with_newline.push(b'\n');
-    variants.push((
-        "trailing-newline",
-        "with a trailing newline added",
-        with_newline,
-    ));
-    if let Some(stripped) = body
-        .strip_suffix(b"\r\n")
-        .or_else(|| body.strip_suffix(b"\n"))
-    {
-        variants.push((
-            "trailing-newline",
-            "without its trailing newline",
-            stripped.to_vec(),
-        ));
-    }
-    if body.windows(2).any(|w| w == b"\r\n") {
-        variants.push((
-            "line-endings",
-            "with CRLF line endings turned into LF",
-            replace(body, b"\r\n", b"\n"),
-        ));
-    } else if body.contains(&b'\n') {
-        variants.push((
-            "line-endings",
-            "with LF line endings turned into CRLF",
-            replace(body, b"\n", b"\r\n"),
-        ));
-    }
-    if let Ok(value) = serde_json::from_slice::<Value>(body) {
-        let compact = serde_json::to_vec(&value).expect("a Value always serialises");
-        let pretty = serde_json::to_vec_pretty(&value).expect("a Value always serialises");
-        variants.push((
-            "reserialised",
-            "re-serialised as compact JSON (JSON.stringify(req.body))",
-            compact.clone(),
-        ));
-        variants.push((
-            "reserialised",
-            "pretty-printed with 2-space indentation",
-            pretty,
-        ));
-        variants.push((
-            "reserialised",
-            "pretty-printed with 4-space indentation",
-            indented(&value, b"    "),
-        ));
-        variants.push((
-            "reserialised",
-            "re-serialised as Python's json.dumps does (\", \" and \": \", non-ASCII escaped)",
-            escape_non_ascii(&python_dumps(&value), false),
-        ));
-        variants.push((
-            "reserialised",
-            "re-serialised as PHP's json_encode does (non-ASCII and / escaped)",
-            escape_non_ascii(&compact, true),
-        ));
-    }
-    variants.retain(|(_, _, variant)| variant != body);
-    variants
-}
-
-fn replace(body: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(body.len() + 16);
-    let mut rest = body;
-    while let Some(at) = rest.windows(from.len()).position(|w| w == from) {
-        out.extend_from_slice(&rest[..at]);
-        out.extend_from_slice(to);
-        rest = &rest[at + from.len()..];
-    }
-    out.extend_from_slice(rest);
-    out
-}
-
-fn indented(value: &Value, indent: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let formatter = serde_json::ser::PrettyFormatter::with_indent(indent);
-    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
-    serde::Serialize::serialize(value, &mut serializer).expect("a Value always serialises");
-    out
-}
-
-/// `json.dumps(value)` with Python's default separators (the ASCII escaping comes after).
-fn python_dumps(value: &Value) -> Vec<u8> {
-    struct Spaced;
-    impl serde_json::ser::Formatter for Spaced {
-        fn begin_array_value<W: ?Sized + std::io::Write>(
-            &mut self,
-            w: &mut W,
-            first: bool,
-        ) -> std::io::Result<()> {
-            if first { Ok(()) } else { w.write_all(b", ") }
-        }
-        fn begin_object_key<W: ?Sized + std::io::Write>(
-            &mut self,
-            w: &mut W,
-            first: bool,
-        ) -> std::io::Result<()> {
-            if first { Ok(()) } else { w.write_all(b", ") }
-        }
-        fn begin_object_value<W: ?Sized + std::io::Write>(
-            &mut self,
-            w: &mut W,
-        ) -> std::io::Result<()> {
-            w.write_all(b": ")
-        }
-    }
-    let mut out = Vec::new();
-    let mut serializer = serde_json::Serializer::with_formatter(&mut out, Spaced);
-    serde::Serialize::serialize(value, &mut serializer).expect("a Value always serialises");
-    out
-}
-
-/// Escapes every non-ASCII character as `\uXXXX` (and `/` as `\/` when asked). Outside
-/// strings JSON is ASCII already, so working on the text is safe.
-fn escape_non_ascii(json: &[u8], slashes: bool) -> Vec<u8> {
-    let text = String::from_utf8_lossy(json);
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '/' if slashes => out.push_str("\\/"),
-            c if c.is_ascii() => out.push(c),
-            c => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
-            }
-        }
-    }
-    out.into_bytes()
+fn changed_body(signers: &[Signer], evidence: &Evidence) -> Option<Diagnosis> {
+    let matches = |variant: &[u8]| {
+        signers.iter().any(|signer| {
+            signer
+                .verify(evidence.headers, variant, evidence.now, None)
+                .is_ok()
+        })
+    };
+    let change = crate::reencode::find_original(evidence.body, matches)?;
+    let kind = match change.kind {
+        crate::reencode::ChangeKind::TrailingNewline => DiagnosisKind::TrailingNewline,
+        crate::reencode::ChangeKind::LineEndings => DiagnosisKind::LineEndings,
+        crate::reencode::ChangeKind::Reserialised => DiagnosisKind::Reserialised,
+    };
+    Some(Diagnosis::new(
+        kind,
+        format!(
+            "the signature matches the body {}: the bytes were changed between signing and here (a framework or proxy re-encoded them, or the sender signed other bytes than it sent); verify the raw bytes",
+            change.how
+        ),
+    ))
 }
 
 /// A way the MAC might have been computed or written.
 struct Form {
     key: &'static str,
-    layout: &'static str,
+    layout: String,
     encoding: &'static str,
     prefix: String,
 }
 
 /// Does the presented signature match another key form, signed layout or encoding?
-fn other_form(signer: &Signer, secret: &Secret, evidence: &Evidence) -> Option<Diagnosis> {
-    let scheme = signer.scheme();
+fn other_form(scheme: &Scheme, secrets: &[Secret], evidence: &Evidence) -> Option<Diagnosis> {
     let expected = expected_form(scheme);
     let presented = presented_tokens(evidence.headers);
-    let (timestamp, id) = timestamp_and_id(evidence.headers);
+    let (timestamp, id) = scheme::any_timestamp_and_id(evidence.headers);
     let t = timestamp.map(|t| t.to_string()).unwrap_or_default();
-    for (key_name, key) in key_forms(secret) {
-        for (layout, content) in layouts(evidence.body, &t, id.unwrap_or("")) {
-            let mac = crate::scheme::hmac_sha256(&key, &content);
+    let layouts = layouts(evidence.body, &t, id.unwrap_or(""));
+    for (key_name, key) in secrets.iter().flat_map(key_forms) {
+        for (layout, content) in &layouts {
+            let mac = scheme::hmac_sha256(&key, content);
             let Some((encoding, prefix, header)) = presented
                 .iter()
                 .find(|(bytes, ..)| *bytes == mac)
@@ -423,7 +431,7 @@ fn other_form(signer: &Signer, secret: &Secret, evidence: &Evidence) -> Option<D
             };
             let found = Form {
                 key: key_name,
-                layout,
+                layout: layout.clone(),
                 encoding,
                 prefix,
             };
@@ -437,7 +445,7 @@ fn describe(scheme: &Scheme, expected: &Form, found: &Form, header: &str) -> Dia
     let name = scheme.name();
     if found.key != expected.key {
         return Diagnosis::new(
-            "secret-form",
+            DiagnosisKind::SecretForm,
             format!(
                 "the signature was made with {} as the HMAC key, but {name} uses {}",
                 found.key, expected.key
@@ -446,7 +454,7 @@ fn describe(scheme: &Scheme, expected: &Form, found: &Form, header: &str) -> Dia
     }
     if found.layout != expected.layout {
         return Diagnosis::new(
-            "other-scheme",
+            DiagnosisKind::OtherScheme,
             format!(
                 "the signature covers {} but {name} signs {}: the sender used another scheme's layout",
                 found.layout, expected.layout
@@ -455,7 +463,7 @@ fn describe(scheme: &Scheme, expected: &Form, found: &Form, header: &str) -> Dia
     }
     if found.encoding != expected.encoding {
         return Diagnosis::new(
-            "encoding",
+            DiagnosisKind::Encoding,
             format!(
                 "the signature is written in {} but {name} uses {}",
                 found.encoding, expected.encoding
@@ -471,7 +479,7 @@ fn describe(scheme: &Scheme, expected: &Form, found: &Form, header: &str) -> Dia
             }
         };
         return Diagnosis::new(
-            "encoding",
+            DiagnosisKind::Encoding,
             format!(
                 "the signature has {} but {name} expects {}",
                 shown(&found.prefix),
@@ -480,7 +488,7 @@ fn describe(scheme: &Scheme, expected: &Form, found: &Form, header: &str) -> Dia
         );
     }
     Diagnosis::new(
-        "other-scheme",
+        DiagnosisKind::OtherScheme,
         format!(
             "a matching signature is in the {header} header, but {name} reads {}",
             scheme.signature_header()
@@ -490,39 +498,28 @@ fn describe(scheme: &Scheme, expected: &Form, found: &Form, header: &str) -> Dia
 
 const RAW_KEY: &str = "the secret's text";
 const DECODED_KEY: &str = "the base64-decoded key after whsec_";
-const BODY: &str = "the raw body";
-const STRIPE_LAYOUT: &str = "\"{timestamp}.{body}\" (Stripe)";
-const STANDARD_LAYOUT: &str = "\"{id}.{timestamp}.{body}\" (Standard Webhooks)";
-const SLACK_LAYOUT: &str = "\"v0:{timestamp}:{body}\" (Slack)";
 
+/// How a scheme computes and writes its MAC, from its entry in `SCHEMES`.
 fn expected_form(scheme: &Scheme) -> Form {
-    let (key, layout, encoding, prefix) = match scheme {
-        Scheme::GeoRedir | Scheme::Relurl => (RAW_KEY, BODY, "hex", ""),
-        Scheme::Github => (RAW_KEY, BODY, "hex", "sha256="),
-        Scheme::Stripe => (RAW_KEY, STRIPE_LAYOUT, "hex", "v1="),
-        Scheme::Standard => (DECODED_KEY, STANDARD_LAYOUT, "base64", "v1,"),
-        Scheme::Slack => (RAW_KEY, SLACK_LAYOUT, "hex", "v0="),
-        Scheme::Shopify => (RAW_KEY, BODY, "base64", ""),
-        Scheme::Custom(custom) => {
-            let encoding = if custom.encoding == crate::scheme::Encoding::Hex {
-                "hex"
-            } else {
-                "base64"
-            };
-            return Form {
-                key: RAW_KEY,
-                layout: BODY,
-                encoding,
-                prefix: custom.prefix.clone(),
-            };
-        }
-    };
+    let spec = scheme.spec();
+    let format = scheme.format();
     Form {
-        key,
-        layout,
-        encoding,
-        prefix: prefix.to_string(),
+        key: match spec.key {
+            scheme::KeyForm::Text => RAW_KEY,
+            scheme::KeyForm::Whsec => DECODED_KEY,
+        },
+        layout: layout_name(spec),
+        encoding: crate::choice::Choice::name(format.encoding()),
+        prefix: format.prefix(),
     }
+}
+
+/// `the raw body`, or a layout with the scheme that signs it: `"{t}.{body}" (stripe)`.
+fn layout_name(spec: &scheme::Spec) -> String {
+    if spec.layout == [scheme::Part::Body] {
+        return "the raw body".to_string();
+    }
+    format!("\"{}\" ({})", spec.layout_text(), spec.provider)
 }
 
 fn key_forms(secret: &Secret) -> Vec<(&'static str, Vec<u8>)> {
@@ -544,17 +541,22 @@ fn key_forms(secret: &Secret) -> Vec<(&'static str, Vec<u8>)> {
     forms
 }
 
-fn layouts(body: &[u8], t: &str, id: &str) -> Vec<(&'static str, Vec<u8>)> {
-    let mut all = vec![(BODY, body.to_vec())];
-    if !t.is_empty() {
-        all.push((STRIPE_LAYOUT, [t.as_bytes(), b".", body].concat()));
-        all.push((SLACK_LAYOUT, [b"v0:", t.as_bytes(), b":", body].concat()));
-        if !id.is_empty() {
-            all.push((
-                STANDARD_LAYOUT,
-                [id.as_bytes(), b".", t.as_bytes(), b".", body].concat(),
-            ));
+/// The raw body, then every distinct layout in `SCHEMES` that the delivery's timestamp and
+/// id can fill.
+fn layouts(body: &[u8], t: &str, id: &str) -> Vec<(String, Vec<u8>)> {
+    let mut seen: Vec<&[scheme::Part]> = Vec::new();
+    let mut all = Vec::new();
+    for spec in SCHEMES.iter() {
+        let needs_t = spec.layout.contains(&scheme::Part::Timestamp);
+        let needs_id = spec.layout.contains(&scheme::Part::Id);
+        if (needs_t && t.is_empty()) || (needs_id && id.is_empty()) || seen.contains(&spec.layout) {
+            continue;
         }
+        seen.push(spec.layout);
+        all.push((
+            layout_name(spec),
+            scheme::signed_bytes(spec.layout, body, t, id),
+        ));
     }
     all
 }
@@ -564,7 +566,7 @@ fn presented_tokens(headers: &[Header]) -> Vec<([u8; 32], &'static str, String, 
     use base64::Engine;
     let mut tokens = Vec::new();
     for name in signature_like_headers(headers) {
-        let value = crate::scheme::header(headers, &name).unwrap_or_default();
+        let value = scheme::header(headers, &name).unwrap_or_default();
         for piece in value.split([' ', ';']).flat_map(split_versioned) {
             let (prefix, payload) = piece;
             let hex = hex::decode(payload)
@@ -619,7 +621,8 @@ mod diagnosis_tests {
 
     fn diagnose(scheme: Scheme, secret: &str, headers: &[Header], body: &[u8]) -> Diagnosis {
         let secret = Secret::new(secret);
-        let verifier = Verifier::new(&secret, Some(scheme), Some(300)).unwrap();
+        let verifier =
+            Verifier::new(std::slice::from_ref(&secret), Some(scheme), Some(300)).unwrap();
         let verdict = verifier.check(headers, body, NOW);
         assert!(!verdict.is_valid(), "expected a failure");
         let evidence = Evidence {
@@ -627,7 +630,7 @@ mod diagnosis_tests {
             body,
             now: NOW,
         };
-        verifier.diagnose(&secret, &evidence, &verdict).unwrap()
+        verifier.diagnose(&evidence, &verdict).unwrap()
     }
 
     fn signed(scheme: Scheme, secret: &str, body: &[u8]) -> Vec<Header> {
@@ -640,12 +643,12 @@ mod diagnosis_tests {
     fn pretty_printed_body_is_diagnosed_as_reserialised() {
         let compact =
             r#"{"event":"click","data":{"city":"Zürich","url":"https://a/b"}}"#.as_bytes();
-        let headers = signed(Scheme::GeoRedir, "k", compact);
+        let headers = signed(Scheme::known(SchemeName::Georedir), "k", compact);
         let value: Value = serde_json::from_slice(compact).unwrap();
         let pretty = serde_json::to_vec_pretty(&value).unwrap();
         assert_eq!(
-            diagnose(Scheme::GeoRedir, "k", &headers, &pretty).kind,
-            "reserialised"
+            diagnose(Scheme::known(SchemeName::Georedir), "k", &headers, &pretty).kind,
+            DiagnosisKind::Reserialised
         );
     }
 
@@ -654,25 +657,37 @@ mod diagnosis_tests {
         let python = br#"{"revenue": 49.99, "city": "S\u00e3o Paulo", "tags": ["a", "b"]}"#;
         let php = br#"{"city":"S\u00e3o Paulo","url":"https:\/\/a.example\/x"}"#;
         for original in [&python[..], &php[..]] {
-            let headers = signed(Scheme::Github, "k", original);
+            let headers = signed(Scheme::known(SchemeName::Github), "k", original);
             let value: Value = serde_json::from_slice(original).unwrap();
             let compact = serde_json::to_vec(&value).unwrap();
-            let d = diagnose(Scheme::Github, "k", &headers, &compact);
-            assert_eq!(d.kind, "reserialised", "{d:?}");
+            let d = diagnose(Scheme::known(SchemeName::Github), "k", &headers, &compact);
+            assert_eq!(d.kind, DiagnosisKind::Reserialised, "{d:?}");
         }
     }
 
     #[test]
     fn newline_and_line_ending_changes_are_named() {
-        let headers = signed(Scheme::Shopify, "k", b"{\"a\":1}");
+        let headers = signed(Scheme::known(SchemeName::Shopify), "k", b"{\"a\":1}");
         assert_eq!(
-            diagnose(Scheme::Shopify, "k", &headers, b"{\"a\":1}\n").kind,
-            "trailing-newline"
+            diagnose(
+                Scheme::known(SchemeName::Shopify),
+                "k",
+                &headers,
+                b"{\"a\":1}\n"
+            )
+            .kind,
+            DiagnosisKind::TrailingNewline
         );
-        let headers = signed(Scheme::GeoRedir, "k", b"line1\nline2");
+        let headers = signed(Scheme::known(SchemeName::Georedir), "k", b"line1\nline2");
         assert_eq!(
-            diagnose(Scheme::GeoRedir, "k", &headers, b"line1\r\nline2").kind,
-            "line-endings"
+            diagnose(
+                Scheme::known(SchemeName::Georedir),
+                "k",
+                &headers,
+                b"line1\r\nline2"
+            )
+            .kind,
+            DiagnosisKind::LineEndings
         );
     }
 
@@ -680,8 +695,8 @@ mod diagnosis_tests {
     fn hex_where_base64_is_expected_is_an_encoding_mistake() {
         let mac = crate::scheme::hmac_sha256(b"k", b"{}");
         let headers = vec![("X-Shopify-Hmac-Sha256".to_string(), hex::encode(mac))];
-        let d = diagnose(Scheme::Shopify, "k", &headers, b"{}");
-        assert_eq!(d.kind, "encoding", "{d:?}");
+        let d = diagnose(Scheme::known(SchemeName::Shopify), "k", &headers, b"{}");
+        assert_eq!(d.kind, DiagnosisKind::Encoding, "{d:?}");
         assert!(d.detail.contains("hex"), "{d:?}");
     }
 
@@ -689,8 +704,8 @@ mod diagnosis_tests {
     fn missing_sha256_prefix_is_an_encoding_mistake() {
         let mac = crate::scheme::hmac_sha256(b"k", b"{}");
         let headers = vec![("X-Hub-Signature-256".to_string(), hex::encode(mac))];
-        let d = diagnose(Scheme::Github, "k", &headers, b"{}");
-        assert_eq!(d.kind, "encoding", "{d:?}");
+        let d = diagnose(Scheme::known(SchemeName::Github), "k", &headers, b"{}");
+        assert_eq!(d.kind, DiagnosisKind::Encoding, "{d:?}");
         assert!(d.detail.contains("sha256="), "{d:?}");
     }
 
@@ -712,8 +727,8 @@ mod diagnosis_tests {
                     ),
                 ),
             ];
-            let d = diagnose(Scheme::Standard, secret, &headers, b"{}");
-            assert_eq!(d.kind, "secret-form", "{d:?}");
+            let d = diagnose(Scheme::known(SchemeName::Standard), secret, &headers, b"{}");
+            assert_eq!(d.kind, DiagnosisKind::SecretForm, "{d:?}");
         }
     }
 
@@ -724,43 +739,53 @@ mod diagnosis_tests {
             ("X-GeoRedir-Signature".to_string(), hex::encode(mac)),
             ("Stripe-Signature".to_string(), format!("t={NOW},v1=00")),
         ];
-        let d = diagnose(Scheme::GeoRedir, "k", &headers, b"{}");
-        assert_eq!(d.kind, "other-scheme", "{d:?}");
+        let d = diagnose(Scheme::known(SchemeName::Georedir), "k", &headers, b"{}");
+        assert_eq!(d.kind, DiagnosisKind::OtherScheme, "{d:?}");
     }
 
     #[test]
     fn stale_missing_and_unknown_failures() {
-        let old = Signer::new(Scheme::Stripe, &Secret::new("k"))
+        let old = Signer::new(Scheme::known(SchemeName::Stripe), &Secret::new("k"))
             .unwrap()
             .sign(b"{}", NOW - 3600, "");
-        let d = diagnose(Scheme::Stripe, "k", &old, b"{}");
-        assert_eq!(d.kind, "stale");
+        let d = diagnose(Scheme::known(SchemeName::Stripe), "k", &old, b"{}");
+        assert_eq!(d.kind, DiagnosisKind::Stale);
         assert!(d.detail.contains("3600s old"), "{d:?}");
-        let github = signed(Scheme::Github, "k", b"{}");
-        let d = diagnose(Scheme::GeoRedir, "k", &github, b"{}");
-        assert_eq!(d.kind, "other-scheme");
+        let github = signed(Scheme::known(SchemeName::Github), "k", b"{}");
+        let d = diagnose(Scheme::known(SchemeName::Georedir), "k", &github, b"{}");
+        assert_eq!(d.kind, DiagnosisKind::OtherScheme);
         assert!(d.detail.contains("--scheme github"), "{d:?}");
         let d = diagnose(
-            Scheme::GeoRedir,
+            Scheme::known(SchemeName::Georedir),
             "k",
             &[("X-Other".into(), "1".into())],
             b"{}",
         );
-        assert_eq!(d.kind, "missing-header");
-        let headers = signed(Scheme::GeoRedir, "right", b"{}");
+        assert_eq!(d.kind, DiagnosisKind::MissingHeader);
+        let headers = signed(Scheme::known(SchemeName::Georedir), "right", b"{}");
         assert_eq!(
-            diagnose(Scheme::GeoRedir, "wrong", &headers, b"{}").kind,
-            "wrong-secret-or-tampered"
+            diagnose(
+                Scheme::known(SchemeName::Georedir),
+                "wrong",
+                &headers,
+                b"{}"
+            )
+            .kind,
+            DiagnosisKind::WrongSecretOrTampered
         );
-        let custom = Scheme::Custom(Custom {
-            header: "X-Sig".into(),
-            prefix: "".into(),
-            encoding: crate::scheme::Encoding::Hex,
-        });
+        let custom = Scheme::from_name(
+            SchemeName::Custom,
+            Some(Custom {
+                header: "X-Sig".into(),
+                prefix: "".into(),
+                encoding: crate::scheme::Encoding::Hex,
+            }),
+        )
+        .unwrap();
         let headers = signed(custom.clone(), "k", b"{\"a\":1}");
         assert_eq!(
             diagnose(custom, "k", &headers, b"{\"a\":2}").kind,
-            "wrong-secret-or-tampered"
+            DiagnosisKind::WrongSecretOrTampered
         );
     }
 }

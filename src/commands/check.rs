@@ -13,18 +13,23 @@ use crate::error::{Error, Result};
 use crate::events::Profile;
 use crate::output::Printer;
 use crate::records::{CheckSummary, Record, Scenario};
-use crate::scheme::{Scheme, Signer};
+use crate::scheme::{Scheme, SchemeName, Signer};
 use crate::secret::{self, Secret};
 
 pub fn run(args: CheckArgs, out: Printer) -> Result<()> {
     let url = client::parse_url(&args.url)?;
-    let secret = resolve::secret_from(&args.secret)?.ok_or_else(|| {
+    // With several secrets (a rotation), the deliveries are signed with the first.
+    let secret = resolve::secrets_from(&args.secret)?.into_iter().next().ok_or_else(|| {
         Error::usage("whk check needs the receiver's secret: pass --secret S or --secret-file FILE, or set WHK_SECRET")
     })?;
-    let scheme = resolve::chosen_scheme(&args.scheme)?.unwrap_or(Scheme::GeoRedir);
+    let scheme = resolve::chosen_scheme(&args.scheme)?
+        .unwrap_or_else(|| Scheme::known(SchemeName::Georedir));
     let profile = Profile::for_scheme(args.profile, args.scheme.scheme);
     let mut rng = delivery::rng_from(args.seed);
-    let wrong = Secret::new(secret::generate(scheme == Scheme::Standard, &mut rng));
+    let wrong = Secret::new(secret::generate(
+        scheme.name() == SchemeName::Standard,
+        &mut rng,
+    ));
     let signer = Signer::new(scheme.clone(), &secret)?;
     let wrong_signer = Signer::new(scheme.clone(), &wrong)?;
     let mut audit = Audit::new(

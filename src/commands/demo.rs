@@ -183,8 +183,12 @@ fn listener_pipeline(secret: &Secret, scheme: &Scheme, out: Printer) -> Result<P
         Responder::new(vec![200], br#"{"received":true}"#.to_vec(), Duration::ZERO),
     );
     // Detect the scheme from the headers, as `whk listen` does, unless it cannot be told.
-    let fixed = matches!(scheme, Scheme::Custom(_)).then(|| scheme.clone());
-    pipeline.verifier = Some(Verifier::new(secret, fixed, Some(300))?);
+    let fixed = (scheme.name() == SchemeName::Custom).then(|| scheme.clone());
+    pipeline.verifier = Some(Verifier::new(
+        std::slice::from_ref(secret),
+        fixed,
+        Some(300),
+    )?);
     pipeline.label = "  ← listen  ";
     Ok(pipeline)
 }

@@ -104,21 +104,21 @@ fn pipeline_from(args: &ListenArgs, out: Printer) -> Result<Pipeline> {
     responder.fail_rate = args.fail_rate;
     responder.rng = std::sync::Mutex::new(delivery::rng_from(args.seed));
     let mut pipeline = Pipeline::new(out, responder);
-    let secret = resolve::secret_from(&args.secret)?;
+    let secrets = resolve::secrets_from(&args.secret)?;
     for (wanted, flag) in [
         (args.require_valid, "--require-valid"),
         (args.reject_invalid, "--reject-invalid"),
     ] {
-        if wanted && secret.is_none() {
+        if wanted && secrets.is_empty() {
             return Err(Error::usage(format!(
                 "{flag} needs the secret to check with: pass --secret or set WHK_SECRET"
             )));
         }
     }
     let tolerance = (!args.tolerance.is_zero()).then_some(args.tolerance.as_secs());
-    if let Some(secret) = secret {
+    if !secrets.is_empty() {
         pipeline.verifier = Some(Verifier::new(
-            &secret,
+            &secrets,
             resolve::chosen_scheme(&args.scheme)?,
             tolerance,
         )?);

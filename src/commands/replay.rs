@@ -44,9 +44,7 @@ impl Resigner {
             .headers
             .iter()
             .filter(|(name, _)| {
-                !scheme::SIGNATURE_HEADERS
-                    .iter()
-                    .any(|h| name.eq_ignore_ascii_case(h))
+                !scheme::table::signature_header_names().any(|h| name.eq_ignore_ascii_case(h))
                     && !name.eq_ignore_ascii_case(scheme.signature_header())
             })
             .cloned()

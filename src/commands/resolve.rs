@@ -24,16 +24,35 @@ pub fn chosen_scheme(args: &SchemeArgs) -> Result<Option<Scheme>> {
     Scheme::from_name(name, custom).map(Some)
 }
 
-/// The secret from `--secret`, `WHK_SECRET` or `--secret-file`, if any.
+/// The one secret to sign with, from `--secret`, `WHK_SECRET` or `--secret-file`, if any.
 pub fn secret_from(args: &SecretArgs) -> Result<Option<Secret>> {
-    match (&args.secret, &args.secret_file) {
-        (Some(value), _) if value.is_empty() => Err(Error::usage(
-            "--secret is empty; pass the shared secret, or create one with `whk secret`",
-        )),
-        (Some(value), _) => Ok(Some(Secret::new(value.clone()))),
-        (None, Some(path)) => Secret::from_file(path).map(Some),
-        (None, None) => Ok(None),
+    let mut secrets = secrets_from(args)?;
+    if secrets.len() > 1 {
+        return Err(Error::usage(format!(
+            "--secret is given {} times, but signing uses one secret; several are for verifying during a key rotation (verify, listen, check)",
+            secrets.len()
+        )));
     }
+    Ok(secrets.pop())
+}
+
+/// Every secret to verify with (key rotation: any one matching is valid), in the order
+/// given; empty when there is none.
+pub fn secrets_from(args: &SecretArgs) -> Result<Vec<Secret>> {
+    if let Some(path) = &args.secret_file {
+        return Ok(vec![Secret::from_file(path)?]);
+    }
+    args.secret
+        .iter()
+        .map(|value| {
+            if value.is_empty() {
+                return Err(Error::usage(
+                    "--secret is empty; pass the shared secret, or create one with `whk secret`",
+                ));
+            }
+            Ok(Secret::new(value.clone()))
+        })
+        .collect()
 }
 
 /// A signer for the flags (georedir unless told otherwise), or `None` without a secret.
@@ -45,8 +64,8 @@ pub fn signer_from(args: &SigningArgs) -> Result<Option<Signer>> {
 /// the payload's profile (RELURL events are signed with X-RELURL-Signature).
 pub fn signer_for_profile(args: &SigningArgs, profile: Profile) -> Result<Option<Signer>> {
     let default = match profile {
-        Profile::Relurl => Scheme::Relurl,
-        Profile::Georedir => Scheme::GeoRedir,
+        Profile::Relurl => Scheme::known(SchemeName::Relurl),
+        Profile::Georedir => Scheme::known(SchemeName::Georedir),
     };
     let scheme = chosen_scheme(&args.scheme)?.unwrap_or(default);
     secret_from(&args.secret)?

@@ -1,6 +1,5 @@
 //! `whk secret`: a fresh random secret in the form the scheme expects.
 
-use crate::choice::Choice;
 use crate::cli::GenerateSecretArgs;
 use crate::error::Result;
 use crate::output::Printer;
@@ -12,7 +11,7 @@ pub fn run(args: GenerateSecretArgs, out: Printer) -> Result<()> {
     let standard = args.scheme == SchemeName::Standard;
     let value = secret::generate(standard, &mut fastrand::Rng::new());
     out.emit(&GeneratedSecret {
-        scheme: args.scheme.name(),
+        scheme: args.scheme,
         secret: value,
     })
 }

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::events;
 use crate::output::Printer;
 use crate::records::{Curl, Signature};
-use crate::scheme::Header;
+use crate::scheme::{Header, SchemeName};
 
 pub fn run(args: SignArgs, out: Printer) -> Result<()> {
     let signer = resolve::signer_from(&args.signing)?.ok_or_else(|| {
@@ -37,7 +37,7 @@ pub fn run(args: SignArgs, out: Printer) -> Result<()> {
     }
 }
 
-fn print_headers(scheme: &'static str, headers: &[Header], out: Printer) -> Result<()> {
+fn print_headers(scheme: SchemeName, headers: &[Header], out: Printer) -> Result<()> {
     out.emit(&Signature {
         scheme,
         headers: headers.to_vec(),

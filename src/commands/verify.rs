@@ -14,7 +14,6 @@ use crate::error::{Error, Result};
 use crate::events;
 use crate::output::{self, Printer};
 use crate::records::{Expected, Record, UnreadableLine, Verification, VerifySummary};
-use crate::secret::Secret;
 use crate::verify::{Evidence, Verdict, Verifier};
 
 /// The clock verification runs against.
@@ -94,26 +93,26 @@ impl Counts {
     }
 }
 
-/// What checks each request: the verifier, the secret its diagnosis compares against, and
-/// the clock.
+/// What checks each request: the verifier (with its secrets) and the clock.
 struct Checker {
     verifier: Verifier,
-    secret: Secret,
     clock: Clock,
     show_expected: bool,
 }
 
 impl Checker {
     fn from_args(args: &VerifyArgs) -> Result<Self> {
-        let secret = resolve::secret_from(&args.secret)?.ok_or_else(|| {
-            Error::usage("whk verify needs the shared secret: pass --secret S or --secret-file FILE, or set WHK_SECRET")
-        })?;
+        let secrets = resolve::secrets_from(&args.secret)?;
+        if secrets.is_empty() {
+            return Err(Error::usage(
+                "whk verify needs the shared secret: pass --secret S (repeat it during a key rotation) or --secret-file FILE, or set WHK_SECRET",
+            ));
+        }
         let tolerance = (!args.tolerance.is_zero()).then_some(args.tolerance.as_secs());
-        let verifier = Verifier::new(&secret, resolve::chosen_scheme(&args.scheme)?, tolerance)?;
+        let verifier = Verifier::new(&secrets, resolve::chosen_scheme(&args.scheme)?, tolerance)?;
         let clock = clock_from(args.now.as_deref())?;
         Ok(Checker {
             verifier,
-            secret,
             clock,
             show_expected: args.show_expected,
         })
@@ -122,7 +121,6 @@ impl Checker {
     fn report<'a>(&self, recorded: &'a Recorded) -> Report<'a> {
         Report::new(
             &self.verifier,
-            &self.secret,
             recorded,
             self.clock.for_request(recorded),
             self.show_expected,
@@ -299,20 +297,14 @@ struct Report<'a> {
 }
 
 impl<'a> Report<'a> {
-    fn new(
-        verifier: &Verifier,
-        secret: &Secret,
-        recorded: &'a Recorded,
-        now: i64,
-        show_expected: bool,
-    ) -> Self {
+    fn new(verifier: &Verifier, recorded: &'a Recorded, now: i64, show_expected: bool) -> Self {
         let verdict = verifier.check(&recorded.headers, &recorded.body, now);
         let evidence = Evidence {
             headers: &recorded.headers,
             body: &recorded.body,
             now,
         };
-        let diagnosis = verifier.diagnose(secret, &evidence, &verdict);
+        let diagnosis = verifier.diagnose(&evidence, &verdict);
         let expected = show_expected
             .then(|| verifier.expected(&verdict, &recorded.headers, &recorded.body))
             .flatten();
@@ -339,14 +331,29 @@ impl<'a> Report<'a> {
     /// `✓ source  scheme  valid`, or the failure with its diagnosis.
     fn write_verdict(&self, writer: &mut impl Write) -> Result<()> {
         let source = output::escape_line(&self.recorded.source);
-        let scheme = self.verdict.scheme.unwrap_or("-");
+        let scheme = self
+            .verdict
+            .scheme
+            .map_or("-".to_string(), |s| s.to_string());
         let Err(err) = &self.verdict.result else {
+            let key = self
+                .verdict
+                .key
+                .map_or(String::new(), |k| format!(" (secret #{k})"));
             writeln!(
                 writer,
                 "{} {source}  {scheme}  {}",
                 "✓".green().bold(),
-                "valid".green()
+                format!("valid{key}").green()
             )?;
+            for note in self.verdict.notes() {
+                writeln!(
+                    writer,
+                    "  {} {}",
+                    "warning:".yellow(),
+                    output::escape_line(&note.to_string())
+                )?;
+            }
             return Ok(());
         };
         // Every failure is named by its diagnosis kind, the same word as in --json.
@@ -417,15 +424,22 @@ impl<'a> Report<'a> {
 
     fn to_record(&self) -> Verification<'_> {
         let (timestamp, reason) = match &self.verdict.result {
-            Ok(timestamp) => (Some(*timestamp), None),
+            Ok(verified) => (Some(verified.timestamp), None),
             Err(err) => (None, Some(err.to_string())),
         };
         Verification {
             source: &self.recorded.source,
             scheme: self.verdict.scheme,
             valid: self.verdict.is_valid(),
+            key: self.verdict.key,
             timestamp,
             reason,
+            notes: self
+                .verdict
+                .notes()
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
             diagnosis: self.diagnosis.as_ref(),
             body_edited: self.recorded.digest_mismatch,
             expected: self.expected.as_ref().map(|(headers, signed)| Expected {

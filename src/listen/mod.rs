@@ -334,8 +334,10 @@ struct EnvelopeData<'a> {
 fn event_and_key(headers: &[Header], body: &[u8]) -> (Option<String>, Option<String>) {
     let envelope: Envelope = serde_json::from_slice(body).unwrap_or_default();
     let event = envelope.event.or(envelope.kind).map(Cow::into_owned);
-    let header_key = ["webhook-id", "X-GitHub-Delivery"]
+    let header_key = crate::scheme::SCHEMES
         .iter()
+        .flat_map(|spec| spec.id)
+        .chain(&["X-GitHub-Delivery"])
         .find_map(|name| crate::scheme::header(headers, name).map(|v| format!("{name}:{v}")));
     let data = envelope.data.unwrap_or_default();
     let body_key = envelope
@@ -646,13 +648,20 @@ impl Pipeline {
         let signature = match &delivery.verdict {
             None => String::new(),
             Some(v) if v.is_valid() => {
-                format!("  {}", format!("✓ {}", v.scheme.unwrap_or("?")).green())
+                let scheme = v.scheme.map_or("?".to_string(), |s| s.to_string());
+                let key = v.key.map_or(String::new(), |k| format!(" (secret #{k})"));
+                let notes: String = v
+                    .notes()
+                    .iter()
+                    .map(|note| format!("  {}", format!("⚠ {note}").yellow()))
+                    .collect();
+                format!("  {}{notes}", format!("✓ {scheme}{key}").green())
             }
             Some(v) => format!(
                 "  {}",
                 format!(
                     "✗ {}: {}",
-                    v.scheme.unwrap_or("unsigned"),
+                    v.scheme.map_or("unsigned".to_string(), |s| s.to_string()),
                     output::escape_line(&v.reason().unwrap_or_default())
                 )
                 .red()
@@ -820,10 +829,11 @@ mod tests {
     #[test]
     fn reject_invalid_answers_401_to_forgeries_and_400_to_stale_signatures() {
         let verdict = |result| Verdict {
-            scheme: Some("georedir"),
+            scheme: Some(crate::scheme::SchemeName::Georedir),
+            key: None,
             result,
         };
-        assert!(rejection(&verdict(Ok(None))).is_none());
+        assert!(rejection(&verdict(Ok(Default::default()))).is_none());
         let stale = rejection(&verdict(Err(VerifyError::Stale {
             timestamp: 0,
             now: 1000,

@@ -8,6 +8,9 @@
 //!   `cli_listen.rs`, `cli_listen_attacks.rs` (listen against hostile or broken clients:
 //!   slow, oversized, malformed, too many, out of descriptors; TLS), `cli_check.rs`,
 //!   `cli_events.rs`, `cli_demo.rs`, `cli_prompt.rs` (interactive prompts on a terminal).
+//!   `cli_schemes.rs` holds what each signature scheme must do across send, listen and
+//!   verify (round trips, the providers' own header and key forms, timestamp policies, key
+//!   rotation).
 //!   What crosses commands (environment variables, secrets never printed, usage errors,
 //!   colour, completions, `whk secret`) goes in `cli_misc.rs`.
 //! - Helpers live in `support/` (its `mod.rs` says which file holds what). A test file keeps
@@ -40,6 +43,7 @@ mod cli_load;
 mod cli_misc;
 mod cli_prompt;
 mod cli_replay;
+mod cli_schemes;
 mod cli_send;
 mod cli_sign;
 mod cli_verify;

@@ -52,10 +52,15 @@ pub struct Behaviour {
     pub checks_timestamp: bool,
     /// Refuse only timestamps in the past (the common half-done check).
     pub past_only: bool,
-    /// Wait this long before answering.
+    /// Wait this long before answering (all but the first `prompt_first` requests).
     pub delay: Duration,
+    /// How many requests are answered at once before `delay` applies.
+    pub prompt_first: usize,
     /// Answer 500 to event types outside the profile's list (instead of acknowledging them).
     pub fails_unknown: bool,
+    /// Answer this status to every request, whatever it carries (a wrong path's 404, a
+    /// redirect's 302).
+    pub answers_all: Option<u16>,
 }
 
 impl Behaviour {
@@ -68,7 +73,17 @@ impl Behaviour {
             checks_timestamp: true,
             past_only: false,
             delay: Duration::ZERO,
+            prompt_first: 0,
             fails_unknown: false,
+            answers_all: None,
+        }
+    }
+
+    /// Answers `status` to everything: 404 for a wrong path, 302 for a redirect.
+    pub fn answers_all(status: u16) -> Self {
+        Behaviour {
+            answers_all: Some(status),
+            ..Behaviour::correct()
         }
     }
 
@@ -143,6 +158,7 @@ impl CheckReceiver {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let (log, secret) = (seen.clone(), secret.to_string());
         let keys: Mutex<Vec<String>> = Mutex::new(Vec::new());
+        let served = std::sync::atomic::AtomicUsize::new(0);
         let server = StubServer::start(move |request| {
             let Recorded { headers, body, .. } = request;
             let parsed: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
@@ -170,7 +186,10 @@ impl CheckReceiver {
                     duplicate,
                 });
             }
-            std::thread::sleep(behaviour.delay);
+            let n = served.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            if n >= behaviour.prompt_first {
+                std::thread::sleep(behaviour.delay);
+            }
             let text = if status == 200 {
                 r#"{"received":true}"#
             } else {
@@ -206,6 +225,9 @@ fn decide(
     headers: &[(String, String)],
     raw: &[u8],
 ) -> u16 {
+    if let Some(status) = behaviour.answers_all {
+        return status;
+    }
     if !behaviour.verifies {
         return 200;
     }
