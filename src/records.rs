@@ -130,3 +130,35 @@ mod tests {
         );
     }
 }
+
+/// `whk config`: one resolved setting of a command.
+#[derive(Debug, Serialize)]
+pub struct ConfigValue {
+    pub command: String,
+    pub key: String,
+    /// The value (a secret only as its hint).
+    pub value: String,
+    /// `flag`, `env NAME`, `FILE:LINE` or `default`.
+    pub source: String,
+}
+
+impl Record for ConfigValue {
+    const TYPE: &'static str = "config_value";
+}
+
+/// `whk config`: one listen route of whk.toml.
+#[derive(Debug, Serialize)]
+pub struct ConfigRoute {
+    pub events: String,
+    pub forward_to: Option<String>,
+    pub scheme: Option<String>,
+    /// Where the secret comes from (`env NAME`, `file PATH`, `inline`), never the secret.
+    pub secret: Option<String>,
+    pub exec: Option<String>,
+    /// `FILE:LINE`
+    pub source: String,
+}
+
+impl Record for ConfigRoute {
+    const TYPE: &'static str = "config_route";
+}
