@@ -40,6 +40,9 @@ _whk() {
             whk,listen)
                 cmd="whk__subcmd__listen"
                 ;;
+            whk,man)
+                cmd="whk__subcmd__man"
+                ;;
             whk,replay)
                 cmd="whk__subcmd__replay"
                 ;;
@@ -79,6 +82,9 @@ _whk() {
             whk__subcmd__help,listen)
                 cmd="whk__subcmd__help__subcmd__listen"
                 ;;
+            whk__subcmd__help,man)
+                cmd="whk__subcmd__help__subcmd__man"
+                ;;
             whk__subcmd__help,replay)
                 cmd="whk__subcmd__help__subcmd__replay"
                 ;;
@@ -101,7 +107,7 @@ _whk() {
 
     case "${cmd}" in
         whk)
-            opts="-q -v -h -V --json --color --quiet --verbose --config --help --version send sign verify listen replay demo check events secret completions init config help"
+            opts="-q -v -h -V --json --color --quiet --verbose --config --help --version send sign verify listen replay demo check events secret completions init config man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -271,7 +277,7 @@ _whk() {
             return 0
             ;;
         whk__subcmd__events)
-            opts="-q -v -h -V --seed --set --timestamp --id --schema --schemas --profile --json --color --quiet --verbose --config --help --version"
+            opts="-q -v -h -V --seed --set --timestamp --id --schema --schemas --profile --json --color --quiet --verbose --config --help --version alert.triggered click conversion link.clicked link.created link.deleted link.expired link.updated"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -317,7 +323,7 @@ _whk() {
             return 0
             ;;
         whk__subcmd__help)
-            opts="send sign verify listen replay demo check events secret completions init config help"
+            opts="send sign verify listen replay demo check events secret completions init config man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -429,6 +435,20 @@ _whk() {
             return 0
             ;;
         whk__subcmd__help__subcmd__listen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        whk__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -696,6 +716,28 @@ _whk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        whk__subcmd__man)
+            opts="-q -v -h -V --json --color --quiet --verbose --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         whk__subcmd__replay)
             opts="-H -k -q -v -h -V --url --to --resign --secret --secret-file --scheme --signature-header --signature-prefix --encoding --header --concurrency --timeout --retries --backoff --retry-schedule --time-scale --expect-status --cacert --insecure --validate --schema-dir --json --color --quiet --verbose --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -821,7 +863,7 @@ _whk() {
             return 0
             ;;
         whk__subcmd__send)
-            opts="-H -k -q -v -h -V --url --to --data --raw --header --timeout --retries --backoff --retry-schedule --time-scale --expect-status --cacert --insecure --dry-run --count --duration --concurrency --rate --profile --seed --set --secret --secret-file --signature-header --signature-prefix --encoding --timestamp --id --scheme --json --color --quiet --verbose --config --help --version"
+            opts="-H -k -q -v -h -V --url --to --data --raw --header --timeout --retries --backoff --retry-schedule --time-scale --expect-status --cacert --insecure --dry-run --count --duration --concurrency --rate --profile --seed --set --secret --secret-file --signature-header --signature-prefix --encoding --timestamp --id --scheme --json --color --quiet --verbose --config --help --version alert.triggered click conversion link.clicked link.created link.deleted link.expired link.updated"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

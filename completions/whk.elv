@@ -41,6 +41,7 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand completions 'Print a shell completion script'
             cand init 'Write a commented starter whk.toml (never over an existing one)'
             cand config 'Show the settings a command would use and where each came from (flag, env, whk.toml, default)'
+            cand man 'Write the man pages (whk.1, whk-COMMAND.1) into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'whk;send'= {
@@ -345,6 +346,19 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'whk;man'= {
+            cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
+            cand --config 'Project file to use [default: the first whk.toml in this directory or above]'
+            cand --json 'Print one JSON object per line on stdout, nothing decorative'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'Show more: request and response headers'
+            cand --verbose 'Show more: request and response headers'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'whk;help'= {
             cand send 'Build a sample delivery for EVENT (or send --data), sign it and POST it'
             cand sign 'Print the signature headers for a body, or a ready curl command'
@@ -358,6 +372,7 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand completions 'Print a shell completion script'
             cand init 'Write a commented starter whk.toml (never over an existing one)'
             cand config 'Show the settings a command would use and where each came from (flag, env, whk.toml, default)'
+            cand man 'Write the man pages (whk.1, whk-COMMAND.1) into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'whk;help;send'= {
@@ -383,6 +398,8 @@ set edit:completion:arg-completer[whk] = {|@words|
         &'whk;help;init'= {
         }
         &'whk;help;config'= {
+        }
+        &'whk;help;man'= {
         }
         &'whk;help;help'= {
         }

@@ -153,6 +153,9 @@ pub enum Command {
     /// Show the settings a command would use and where each came from (flag, env, whk.toml, default)
     #[command(after_long_help = CONFIG_EXAMPLES)]
     Config(ConfigArgs),
+    /// Write the man pages (whk.1, whk-COMMAND.1) into a directory
+    #[command(hide = true)]
+    Man(ManArgs),
 }
 
 const CONFIG_EXAMPLES: &str = "\
@@ -281,6 +284,7 @@ pub struct DeliveryArgs {
 #[derive(Debug, Args)]
 pub struct SendArgs {
     /// Event type to send (see `whk events`); asked for on a terminal when missing
+    #[arg(value_parser = EventName, hide_possible_values = true)]
     pub event: Option<String>,
     /// Endpoint to POST to
     #[arg(help_heading = "Target", long, env = "WHK_URL")]
@@ -802,6 +806,7 @@ pub struct CheckArgs {
 #[derive(Debug, Args)]
 pub struct EventsArgs {
     /// Print a sample payload for this event instead of the list
+    #[arg(value_parser = EventName, hide_possible_values = true)]
     pub event: Option<String>,
     #[command(flatten)]
     pub payload: PayloadArgs,
@@ -817,6 +822,40 @@ pub struct EventsArgs {
     /// Write every event's JSON Schema into DIR (PROFILE.EVENT.schema.json each)
     #[arg(long, value_name = "DIR", conflicts_with = "event")]
     pub schemas: Option<PathBuf>,
+}
+
+/// An event name: any text (the command checks it and suggests the nearest), offering the
+/// catalogue's names to completions.
+#[derive(Clone, Copy, Debug)]
+struct EventName;
+
+impl clap::builder::TypedValueParser for EventName {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        let mut names: Vec<&str> = crate::events::CATALOGUE.iter().map(|e| e.name).collect();
+        names.dedup_by(|a, b| a == b);
+        names.sort_unstable();
+        names.dedup();
+        Some(Box::new(names.into_iter().map(PossibleValue::new)))
+    }
+}
+
+/// `whk man DIR`: the man pages (hidden; scripts/gen-man.sh runs it).
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Directory to write whk.1 and whk-COMMAND.1 into
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]

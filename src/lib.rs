@@ -49,6 +49,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Events(args) => commands::events::run(args, out),
         Command::Secret(args) => commands::secret::run(args, out),
         Command::Completions(args) => commands::completions::run(args),
+        Command::Man(args) => commands::completions::man(args),
         Command::Init(args) => commands::config::init(args, out),
         Command::Config(args) => commands::config::run(args, project, out),
     }
