@@ -22,6 +22,9 @@ _whk() {
             whk,completions)
                 cmd="whk__subcmd__completions"
                 ;;
+            whk,config)
+                cmd="whk__subcmd__config"
+                ;;
             whk,demo)
                 cmd="whk__subcmd__demo"
                 ;;
@@ -31,8 +34,14 @@ _whk() {
             whk,help)
                 cmd="whk__subcmd__help"
                 ;;
+            whk,init)
+                cmd="whk__subcmd__init"
+                ;;
             whk,listen)
                 cmd="whk__subcmd__listen"
+                ;;
+            whk,man)
+                cmd="whk__subcmd__man"
                 ;;
             whk,replay)
                 cmd="whk__subcmd__replay"
@@ -55,6 +64,9 @@ _whk() {
             whk__subcmd__help,completions)
                 cmd="whk__subcmd__help__subcmd__completions"
                 ;;
+            whk__subcmd__help,config)
+                cmd="whk__subcmd__help__subcmd__config"
+                ;;
             whk__subcmd__help,demo)
                 cmd="whk__subcmd__help__subcmd__demo"
                 ;;
@@ -64,8 +76,14 @@ _whk() {
             whk__subcmd__help,help)
                 cmd="whk__subcmd__help__subcmd__help"
                 ;;
+            whk__subcmd__help,init)
+                cmd="whk__subcmd__help__subcmd__init"
+                ;;
             whk__subcmd__help,listen)
                 cmd="whk__subcmd__help__subcmd__listen"
+                ;;
+            whk__subcmd__help,man)
+                cmd="whk__subcmd__help__subcmd__man"
                 ;;
             whk__subcmd__help,replay)
                 cmd="whk__subcmd__help__subcmd__replay"
@@ -89,7 +107,7 @@ _whk() {
 
     case "${cmd}" in
         whk)
-            opts="-q -v -h -V --json --color --quiet --verbose --help --version send sign verify listen replay demo check events secret completions help"
+            opts="-q -v -h -V --json --color --quiet --verbose --config --help --version send sign verify listen replay demo check events secret completions init config man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -97,6 +115,10 @@ _whk() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -107,7 +129,7 @@ _whk() {
             return 0
             ;;
         whk__subcmd__check)
-            opts="-k -q -v -h -V --secret --secret-file --scheme --signature-header --signature-prefix --encoding --profile --timeout --only --skip --seed --cacert --insecure --json --color --quiet --verbose --help --version"
+            opts="-k -q -v -h -V --secret --secret-file --scheme --signature-header --signature-prefix --encoding --profile --timeout --only --skip --seed --cacert --insecure --json --color --quiet --verbose --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -165,6 +187,10 @@ _whk() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -173,7 +199,7 @@ _whk() {
             return 0
             ;;
         whk__subcmd__completions)
-            opts="-q -v -h -V --json --color --quiet --verbose --help --version bash elvish fish powershell zsh"
+            opts="-q -v -h -V --json --color --quiet --verbose --config --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -181,6 +207,32 @@ _whk() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        whk__subcmd__config)
+            opts="-q -v -h -V --json --color --quiet --verbose --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -191,7 +243,7 @@ _whk() {
             return 0
             ;;
         whk__subcmd__demo)
-            opts="-q -v -h -V --scheme --profile --seed --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --scheme --profile --seed --json --color --quiet --verbose --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -213,6 +265,10 @@ _whk() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -221,7 +277,7 @@ _whk() {
             return 0
             ;;
         whk__subcmd__events)
-            opts="-q -v -h -V --seed --set --timestamp --id --profile --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --seed --set --timestamp --id --schema --schemas --profile --json --color --quiet --verbose --config --help --version alert.triggered click conversion link.clicked link.created link.deleted link.expired link.updated"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -243,12 +299,20 @@ _whk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --schemas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -W "georedir relurl" -- "${cur}"))
                     return 0
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -259,7 +323,7 @@ _whk() {
             return 0
             ;;
         whk__subcmd__help)
-            opts="send sign verify listen replay demo check events secret completions help"
+            opts="send sign verify listen replay demo check events secret completions init config man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -287,6 +351,20 @@ _whk() {
             return 0
             ;;
         whk__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        whk__subcmd__help__subcmd__config)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -342,7 +420,35 @@ _whk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        whk__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         whk__subcmd__help__subcmd__listen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        whk__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -426,8 +532,30 @@ _whk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        whk__subcmd__init)
+            opts="-q -v -h -V --json --color --quiet --verbose --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         whk__subcmd__listen)
-            opts="-p -k -q -v -h -V --port --host --secret --secret-file --signature-header --signature-prefix --encoding --tolerance --headers --status --response-body --delay --fail-first --fail-rate --seed --events --save --forward-to --forward-timeout --cacert --insecure --count --timeout --require-valid --max-body --reject-invalid --read-timeout --max-header-bytes --max-headers --max-connections --tls --cert --key --tls-cert-out --scheme --json --color --quiet --verbose --help --version"
+            opts="-p -k -q -v -h -V --port --host --secret --secret-file --signature-header --signature-prefix --encoding --tolerance --headers --status --response-body --delay --fail-first --fail-rate --seed --events --save --forward-to --forward-timeout --cacert --insecure --count --timeout --require-valid --max-body --reject-invalid --read-timeout --max-header-bytes --max-headers --max-connections --tls --cert --key --tls-cert-out --exec --exec-concurrency --exec-timeout --exec-answers --validate --schema-dir --scheme --json --color --quiet --verbose --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -553,12 +681,54 @@ _whk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec-concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --schema-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --scheme)
                     COMPREPLY=($(compgen -W "georedir relurl github stripe standard slack shopify custom" -- "${cur}"))
                     return 0
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        whk__subcmd__man)
+            opts="-q -v -h -V --json --color --quiet --verbose --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -569,13 +739,17 @@ _whk() {
             return 0
             ;;
         whk__subcmd__replay)
-            opts="-H -k -q -v -h -V --url --resign --secret --secret-file --scheme --signature-header --signature-prefix --encoding --header --concurrency --timeout --retries --backoff --retry-schedule --time-scale --expect-status --cacert --insecure --json --color --quiet --verbose --help --version"
+            opts="-H -k -q -v -h -V --url --to --resign --secret --secret-file --scheme --signature-header --signature-prefix --encoding --header --concurrency --timeout --retries --backoff --retry-schedule --time-scale --expect-status --cacert --insecure --validate --schema-dir --json --color --quiet --verbose --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -643,8 +817,16 @@ _whk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --schema-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -655,7 +837,7 @@ _whk() {
             return 0
             ;;
         whk__subcmd__secret)
-            opts="-q -v -h -V --scheme --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --scheme --json --color --quiet --verbose --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -669,6 +851,10 @@ _whk() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -677,13 +863,17 @@ _whk() {
             return 0
             ;;
         whk__subcmd__send)
-            opts="-H -k -q -v -h -V --url --data --raw --header --timeout --retries --backoff --retry-schedule --time-scale --expect-status --cacert --insecure --dry-run --count --duration --concurrency --rate --profile --seed --set --secret --secret-file --signature-header --signature-prefix --encoding --timestamp --id --scheme --json --color --quiet --verbose --help --version"
+            opts="-H -k -q -v -h -V --url --to --data --raw --header --timeout --retries --backoff --retry-schedule --time-scale --expect-status --cacert --insecure --dry-run --count --duration --concurrency --rate --profile --seed --set --secret --secret-file --signature-header --signature-prefix --encoding --timestamp --id --scheme --json --color --quiet --verbose --config --help --version alert.triggered click conversion link.clicked link.created link.deleted link.expired link.updated"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -791,6 +981,10 @@ _whk() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -799,7 +993,7 @@ _whk() {
             return 0
             ;;
         whk__subcmd__sign)
-            opts="-q -v -h -V --curl --url --secret --secret-file --scheme --signature-header --signature-prefix --encoding --timestamp --id --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --curl --url --secret --secret-file --scheme --signature-header --signature-prefix --encoding --timestamp --id --json --color --quiet --verbose --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -845,6 +1039,10 @@ _whk() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -853,7 +1051,7 @@ _whk() {
             return 0
             ;;
         whk__subcmd__verify)
-            opts="-H -q -v -h -V --body --header --secret --secret-file --scheme --signature-header --signature-prefix --encoding --tolerance --now --show-expected --json --color --quiet --verbose --help --version"
+            opts="-H -q -v -h -V --body --header --secret --secret-file --scheme --signature-header --signature-prefix --encoding --tolerance --now --show-expected --validate --schema-dir --json --color --quiet --verbose --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -903,8 +1101,16 @@ _whk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --schema-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

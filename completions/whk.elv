@@ -19,6 +19,7 @@ set edit:completion:arg-completer[whk] = {|@words|
     var completions = [
         &'whk'= {
             cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
+            cand --config 'Project file to use [default: the first whk.toml in this directory or above]'
             cand --json 'Print one JSON object per line on stdout, nothing decorative'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'
@@ -38,10 +39,14 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand events 'List event types, or print one sample payload'
             cand secret 'Print a fresh random secret in the form the scheme expects'
             cand completions 'Print a shell completion script'
+            cand init 'Write a commented starter whk.toml (never over an existing one)'
+            cand config 'Show the settings a command would use and where each came from (flag, env, whk.toml, default)'
+            cand man 'Write the man pages (whk.1, whk-COMMAND.1) into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'whk;send'= {
             cand --url 'Endpoint to POST to'
+            cand --to 'A named endpoint of whk.toml ([endpoints.NAME]): its url, scheme and secret'
             cand --data 'Send this body byte for byte instead of a sample: a file, @FILE, - for stdin, or inline JSON (any text with --raw)'
             cand -H 'Extra request header, repeatable: --header ''X-Env: staging'''
             cand --header 'Extra request header, repeatable: --header ''X-Env: staging'''
@@ -68,6 +73,7 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --id 'Delivery id: webhook-id for the standard scheme, event_id for relurl events [default: random]'
             cand --scheme 'Signature scheme [default: the event''s profile: relurl for RELURL events, else georedir; custom when --signature-header is given]'
             cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
+            cand --config 'Project file to use [default: the first whk.toml in this directory or above]'
             cand --raw 'Allow a --data body that is not JSON (sent as is)'
             cand -k 'Accept any certificate, even self-signed or expired (testing only)'
             cand --insecure 'Accept any certificate, even self-signed or expired (testing only)'
@@ -93,6 +99,7 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --timestamp 'Timestamp to sign with and put in the payload: unix seconds or RFC 3339 [default: now]'
             cand --id 'Delivery id: webhook-id for the standard scheme, event_id for relurl events [default: random]'
             cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
+            cand --config 'Project file to use [default: the first whk.toml in this directory or above]'
             cand --curl 'Print a complete curl command that sends the body with the signature headers'
             cand --json 'Print one JSON object per line on stdout, nothing decorative'
             cand -q 'Print only results and errors'
@@ -116,8 +123,11 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --encoding 'Encoding of the signature value (custom scheme)'
             cand --tolerance 'How far a signed timestamp may be from now, each way ("0" skips the check)'
             cand --now 'Check timestamps as of this time (unix seconds or RFC 3339), or "received" for the time each capture was received'
+            cand --schema-dir 'Your own schemas, one EVENT.json per event, used before whk''s (implies --validate)'
             cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
+            cand --config 'Project file to use [default: the first whk.toml in this directory or above]'
             cand --show-expected 'Also print the expected signature and the exact string that was signed'
+            cand --validate 'Check each payload against its event''s JSON Schema (see `whk events EVENT --schema`) and show the fields that are missing, extra or of the wrong type'
             cand --json 'Print one JSON object per line on stdout, nothing decorative'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'
@@ -159,14 +169,21 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --cert 'Serve HTTPS with this certificate chain (PEM) instead of a generated one'
             cand --key 'The private key (PEM) for --cert'
             cand --tls-cert-out 'Where to write the generated certificate (PEM) for clients'' --cacert [default: a file in the temp directory]'
+            cand --exec 'Run this shell command for each delivery: the raw body on stdin; WHK_EVENT, WHK_ID, WHK_VERDICT (valid|invalid|unchecked), WHK_PATH, WHK_DUPLICATE and WHK_CAPTURE (with --save; written when the command ends) in its environment'
+            cand --exec-concurrency 'Commands running at once; further deliveries wait for one to end'
+            cand --exec-timeout 'Kill a command that runs longer than this (its exit status is recorded as none)'
+            cand --schema-dir 'Your own schemas, one EVENT.json per event, used before whk''s (implies --validate)'
             cand --scheme 'Signature scheme to verify with [default: detected from each delivery''s headers; custom when --signature-header is given]'
             cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
+            cand --config 'Project file to use [default: the first whk.toml in this directory or above]'
             cand --headers 'Show each delivery''s headers'
             cand -k 'Accept any certificate, even self-signed or expired (testing only)'
             cand --insecure 'Accept any certificate, even self-signed or expired (testing only)'
             cand --require-valid 'Exit 1 if any delivery had a missing or bad signature (needs --secret)'
             cand --reject-invalid 'Answer 401 (400 when the timestamp is stale) to a missing or bad signature, and do nothing else with it, as a correct receiver does (needs --secret)'
             cand --tls 'Serve HTTPS with a certificate generated now for localhost, 127.0.0.1 and ::1'
+            cand --exec-answers 'Answer as the command ended: exit 0 → 200, anything else → 500 (script a retry test)'
+            cand --validate 'Check each payload against its event''s JSON Schema (see `whk events EVENT --schema`) and show the fields that are missing, extra or of the wrong type'
             cand --json 'Print one JSON object per line on stdout, nothing decorative'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'
@@ -179,6 +196,7 @@ set edit:completion:arg-completer[whk] = {|@words|
         }
         &'whk;replay'= {
             cand --url 'Endpoint to send them to'
+            cand --to 'A named endpoint of whk.toml ([endpoints.NAME]): its url, scheme and secret'
             cand --secret 'Shared secret to sign or verify with; when verifying (verify, listen, check) repeat it during a key rotation: any one matching is valid'
             cand --secret-file 'Read the secret from a file (keeps it out of `ps` and shell history)'
             cand --scheme 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]'
@@ -195,10 +213,13 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --time-scale 'Multiply every retry wait by this factor (0.001 turns minutes into tens of milliseconds)'
             cand --expect-status 'Succeed only on this status: a code (401), a class (4xx) or a range (400-499)'
             cand --cacert 'Also trust the certificates in this PEM file (e.g. the one `whk listen --tls` writes)'
+            cand --schema-dir 'Your own schemas, one EVENT.json per event, used before whk''s (implies --validate)'
             cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
+            cand --config 'Project file to use [default: the first whk.toml in this directory or above]'
             cand --resign 'Sign each delivery afresh (a new timestamp for timestamped schemes) instead of sending the captured signature'
             cand -k 'Accept any certificate, even self-signed or expired (testing only)'
             cand --insecure 'Accept any certificate, even self-signed or expired (testing only)'
+            cand --validate 'Check each payload against its event''s JSON Schema (see `whk events EVENT --schema`) and show the fields that are missing, extra or of the wrong type'
             cand --json 'Print one JSON object per line on stdout, nothing decorative'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'
@@ -214,6 +235,7 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --profile 'Payload profile [default: relurl with --scheme relurl, else georedir]'
             cand --seed 'Seed for the sample data'
             cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
+            cand --config 'Project file to use [default: the first whk.toml in this directory or above]'
             cand --json 'Print one JSON object per line on stdout, nothing decorative'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'
@@ -238,6 +260,7 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --seed 'Seed for the sample data'
             cand --cacert 'Also trust the certificates in this PEM file (e.g. the one `whk listen --tls` writes)'
             cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
+            cand --config 'Project file to use [default: the first whk.toml in this directory or above]'
             cand -k 'Accept any certificate, even self-signed or expired (testing only)'
             cand --insecure 'Accept any certificate, even self-signed or expired (testing only)'
             cand --json 'Print one JSON object per line on stdout, nothing decorative'
@@ -255,8 +278,11 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --set 'Override one field: --set data.country=DE (the value is parsed as JSON when it parses)'
             cand --timestamp 'Timestamp in the payload: unix seconds or RFC 3339 [default: now]'
             cand --id 'Event id for relurl events [default: random]'
+            cand --schemas 'Write every event''s JSON Schema into DIR (PROFILE.EVENT.schema.json each)'
             cand --profile 'Payload profile [default: the event''s own; link.* events in both profiles default to georedir]'
             cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
+            cand --config 'Project file to use [default: the first whk.toml in this directory or above]'
+            cand --schema 'Print the event''s JSON Schema (draft 2020-12) instead of a sample'
             cand --json 'Print one JSON object per line on stdout, nothing decorative'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'
@@ -270,6 +296,7 @@ set edit:completion:arg-completer[whk] = {|@words|
         &'whk;secret'= {
             cand --scheme 'Scheme the secret is for (standard gets whsec_ + base64; the others hex)'
             cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
+            cand --config 'Project file to use [default: the first whk.toml in this directory or above]'
             cand --json 'Print one JSON object per line on stdout, nothing decorative'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'
@@ -282,6 +309,46 @@ set edit:completion:arg-completer[whk] = {|@words|
         }
         &'whk;completions'= {
             cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
+            cand --config 'Project file to use [default: the first whk.toml in this directory or above]'
+            cand --json 'Print one JSON object per line on stdout, nothing decorative'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'Show more: request and response headers'
+            cand --verbose 'Show more: request and response headers'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'whk;init'= {
+            cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
+            cand --config 'Project file to use [default: the first whk.toml in this directory or above]'
+            cand --json 'Print one JSON object per line on stdout, nothing decorative'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'Show more: request and response headers'
+            cand --verbose 'Show more: request and response headers'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'whk;config'= {
+            cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
+            cand --config 'Project file to use [default: the first whk.toml in this directory or above]'
+            cand --json 'Print one JSON object per line on stdout, nothing decorative'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'Show more: request and response headers'
+            cand --verbose 'Show more: request and response headers'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'whk;man'= {
+            cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
+            cand --config 'Project file to use [default: the first whk.toml in this directory or above]'
             cand --json 'Print one JSON object per line on stdout, nothing decorative'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'
@@ -303,6 +370,9 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand events 'List event types, or print one sample payload'
             cand secret 'Print a fresh random secret in the form the scheme expects'
             cand completions 'Print a shell completion script'
+            cand init 'Write a commented starter whk.toml (never over an existing one)'
+            cand config 'Show the settings a command would use and where each came from (flag, env, whk.toml, default)'
+            cand man 'Write the man pages (whk.1, whk-COMMAND.1) into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'whk;help;send'= {
@@ -324,6 +394,12 @@ set edit:completion:arg-completer[whk] = {|@words|
         &'whk;help;secret'= {
         }
         &'whk;help;completions'= {
+        }
+        &'whk;help;init'= {
+        }
+        &'whk;help;config'= {
+        }
+        &'whk;help;man'= {
         }
         &'whk;help;help'= {
         }

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_whk_global_optspecs
-    string join \n json color= q/quiet v/verbose h/help V/version
+    string join \n json color= q/quiet v/verbose config= h/help V/version
 end
 
 function __fish_whk_needs_command
@@ -27,6 +27,7 @@ end
 complete -c whk -n "__fish_whk_needs_command" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c whk -n "__fish_whk_needs_command" -l config -d 'Project file to use [default: the first whk.toml in this directory or above]' -r -F
 complete -c whk -n "__fish_whk_needs_command" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
 complete -c whk -n "__fish_whk_needs_command" -s q -l quiet -d 'Print only results and errors'
 complete -c whk -n "__fish_whk_needs_command" -s v -l verbose -d 'Show more: request and response headers'
@@ -42,8 +43,12 @@ complete -c whk -n "__fish_whk_needs_command" -f -a "check" -d 'Audit a receiver
 complete -c whk -n "__fish_whk_needs_command" -f -a "events" -d 'List event types, or print one sample payload'
 complete -c whk -n "__fish_whk_needs_command" -f -a "secret" -d 'Print a fresh random secret in the form the scheme expects'
 complete -c whk -n "__fish_whk_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c whk -n "__fish_whk_needs_command" -f -a "init" -d 'Write a commented starter whk.toml (never over an existing one)'
+complete -c whk -n "__fish_whk_needs_command" -f -a "config" -d 'Show the settings a command would use and where each came from (flag, env, whk.toml, default)'
+complete -c whk -n "__fish_whk_needs_command" -f -a "man" -d 'Write the man pages (whk.1, whk-COMMAND.1) into a directory'
 complete -c whk -n "__fish_whk_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c whk -n "__fish_whk_using_subcommand send" -l url -d 'Endpoint to POST to' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l to -d 'A named endpoint of whk.toml ([endpoints.NAME]): its url, scheme and secret' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l data -d 'Send this body byte for byte instead of a sample: a file, @FILE, - for stdin, or inline JSON (any text with --raw)' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -s H -l header -d 'Extra request header, repeatable: --header \'X-Env: staging\'' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l timeout -d 'Time allowed for each attempt' -r
@@ -81,6 +86,7 @@ custom\t'--signature-header NAME with --signature-prefix and --encoding'"
 complete -c whk -n "__fish_whk_using_subcommand send" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c whk -n "__fish_whk_using_subcommand send" -l config -d 'Project file to use [default: the first whk.toml in this directory or above]' -r -F
 complete -c whk -n "__fish_whk_using_subcommand send" -l raw -d 'Allow a --data body that is not JSON (sent as is)'
 complete -c whk -n "__fish_whk_using_subcommand send" -s k -l insecure -d 'Accept any certificate, even self-signed or expired (testing only)'
 complete -c whk -n "__fish_whk_using_subcommand send" -l dry-run -d 'Print the request that would be sent, and send nothing'
@@ -109,6 +115,7 @@ complete -c whk -n "__fish_whk_using_subcommand sign" -l id -d 'Delivery id: web
 complete -c whk -n "__fish_whk_using_subcommand sign" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c whk -n "__fish_whk_using_subcommand sign" -l config -d 'Project file to use [default: the first whk.toml in this directory or above]' -r -F
 complete -c whk -n "__fish_whk_using_subcommand sign" -l curl -d 'Print a complete curl command that sends the body with the signature headers'
 complete -c whk -n "__fish_whk_using_subcommand sign" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
 complete -c whk -n "__fish_whk_using_subcommand sign" -s q -l quiet -d 'Print only results and errors'
@@ -133,10 +140,13 @@ complete -c whk -n "__fish_whk_using_subcommand verify" -l encoding -d 'Encoding
 base64\t''"
 complete -c whk -n "__fish_whk_using_subcommand verify" -l tolerance -d 'How far a signed timestamp may be from now, each way ("0" skips the check)' -r
 complete -c whk -n "__fish_whk_using_subcommand verify" -l now -d 'Check timestamps as of this time (unix seconds or RFC 3339), or "received" for the time each capture was received' -r
+complete -c whk -n "__fish_whk_using_subcommand verify" -l schema-dir -d 'Your own schemas, one EVENT.json per event, used before whk\'s (implies --validate)' -r -F
 complete -c whk -n "__fish_whk_using_subcommand verify" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c whk -n "__fish_whk_using_subcommand verify" -l config -d 'Project file to use [default: the first whk.toml in this directory or above]' -r -F
 complete -c whk -n "__fish_whk_using_subcommand verify" -l show-expected -d 'Also print the expected signature and the exact string that was signed'
+complete -c whk -n "__fish_whk_using_subcommand verify" -l validate -d 'Check each payload against its event\'s JSON Schema (see `whk events EVENT --schema`) and show the fields that are missing, extra or of the wrong type'
 complete -c whk -n "__fish_whk_using_subcommand verify" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
 complete -c whk -n "__fish_whk_using_subcommand verify" -s q -l quiet -d 'Print only results and errors'
 complete -c whk -n "__fish_whk_using_subcommand verify" -s v -l verbose -d 'Show more: request and response headers'
@@ -172,6 +182,10 @@ complete -c whk -n "__fish_whk_using_subcommand listen" -l max-connections -d 'M
 complete -c whk -n "__fish_whk_using_subcommand listen" -l cert -d 'Serve HTTPS with this certificate chain (PEM) instead of a generated one' -r -F
 complete -c whk -n "__fish_whk_using_subcommand listen" -l key -d 'The private key (PEM) for --cert' -r -F
 complete -c whk -n "__fish_whk_using_subcommand listen" -l tls-cert-out -d 'Where to write the generated certificate (PEM) for clients\' --cacert [default: a file in the temp directory]' -r -F
+complete -c whk -n "__fish_whk_using_subcommand listen" -l exec -d 'Run this shell command for each delivery: the raw body on stdin; WHK_EVENT, WHK_ID, WHK_VERDICT (valid|invalid|unchecked), WHK_PATH, WHK_DUPLICATE and WHK_CAPTURE (with --save; written when the command ends) in its environment' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l exec-concurrency -d 'Commands running at once; further deliveries wait for one to end' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l exec-timeout -d 'Kill a command that runs longer than this (its exit status is recorded as none)' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l schema-dir -d 'Your own schemas, one EVENT.json per event, used before whk\'s (implies --validate)' -r -F
 complete -c whk -n "__fish_whk_using_subcommand listen" -l scheme -d 'Signature scheme to verify with [default: detected from each delivery\'s headers; custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
 relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
 github\t'X-Hub-Signature-256: sha256=<hex> (legacy X-Hub-Signature sha1 when alone)'
@@ -183,17 +197,21 @@ custom\t'--signature-header NAME with --signature-prefix and --encoding'"
 complete -c whk -n "__fish_whk_using_subcommand listen" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c whk -n "__fish_whk_using_subcommand listen" -l config -d 'Project file to use [default: the first whk.toml in this directory or above]' -r -F
 complete -c whk -n "__fish_whk_using_subcommand listen" -l headers -d 'Show each delivery\'s headers'
 complete -c whk -n "__fish_whk_using_subcommand listen" -s k -l insecure -d 'Accept any certificate, even self-signed or expired (testing only)'
 complete -c whk -n "__fish_whk_using_subcommand listen" -l require-valid -d 'Exit 1 if any delivery had a missing or bad signature (needs --secret)'
 complete -c whk -n "__fish_whk_using_subcommand listen" -l reject-invalid -d 'Answer 401 (400 when the timestamp is stale) to a missing or bad signature, and do nothing else with it, as a correct receiver does (needs --secret)'
 complete -c whk -n "__fish_whk_using_subcommand listen" -l tls -d 'Serve HTTPS with a certificate generated now for localhost, 127.0.0.1 and ::1'
+complete -c whk -n "__fish_whk_using_subcommand listen" -l exec-answers -d 'Answer as the command ended: exit 0 → 200, anything else → 500 (script a retry test)'
+complete -c whk -n "__fish_whk_using_subcommand listen" -l validate -d 'Check each payload against its event\'s JSON Schema (see `whk events EVENT --schema`) and show the fields that are missing, extra or of the wrong type'
 complete -c whk -n "__fish_whk_using_subcommand listen" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
 complete -c whk -n "__fish_whk_using_subcommand listen" -s q -l quiet -d 'Print only results and errors'
 complete -c whk -n "__fish_whk_using_subcommand listen" -s v -l verbose -d 'Show more: request and response headers'
 complete -c whk -n "__fish_whk_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c whk -n "__fish_whk_using_subcommand listen" -s V -l version -d 'Print version'
 complete -c whk -n "__fish_whk_using_subcommand replay" -l url -d 'Endpoint to send them to' -r
+complete -c whk -n "__fish_whk_using_subcommand replay" -l to -d 'A named endpoint of whk.toml ([endpoints.NAME]): its url, scheme and secret' -r
 complete -c whk -n "__fish_whk_using_subcommand replay" -l secret -d 'Shared secret to sign or verify with; when verifying (verify, listen, check) repeat it during a key rotation: any one matching is valid' -r
 complete -c whk -n "__fish_whk_using_subcommand replay" -l secret-file -d 'Read the secret from a file (keeps it out of `ps` and shell history)' -r -F
 complete -c whk -n "__fish_whk_using_subcommand replay" -l scheme -d 'Signature scheme [default: georedir for signing, detected from the headers for verifying; custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
@@ -218,11 +236,14 @@ relurl\t'RELURL: {"event", "event_id", "timestamp", "data"}'"
 complete -c whk -n "__fish_whk_using_subcommand replay" -l time-scale -d 'Multiply every retry wait by this factor (0.001 turns minutes into tens of milliseconds)' -r
 complete -c whk -n "__fish_whk_using_subcommand replay" -l expect-status -d 'Succeed only on this status: a code (401), a class (4xx) or a range (400-499)' -r
 complete -c whk -n "__fish_whk_using_subcommand replay" -l cacert -d 'Also trust the certificates in this PEM file (e.g. the one `whk listen --tls` writes)' -r -F
+complete -c whk -n "__fish_whk_using_subcommand replay" -l schema-dir -d 'Your own schemas, one EVENT.json per event, used before whk\'s (implies --validate)' -r -F
 complete -c whk -n "__fish_whk_using_subcommand replay" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c whk -n "__fish_whk_using_subcommand replay" -l config -d 'Project file to use [default: the first whk.toml in this directory or above]' -r -F
 complete -c whk -n "__fish_whk_using_subcommand replay" -l resign -d 'Sign each delivery afresh (a new timestamp for timestamped schemes) instead of sending the captured signature'
 complete -c whk -n "__fish_whk_using_subcommand replay" -s k -l insecure -d 'Accept any certificate, even self-signed or expired (testing only)'
+complete -c whk -n "__fish_whk_using_subcommand replay" -l validate -d 'Check each payload against its event\'s JSON Schema (see `whk events EVENT --schema`) and show the fields that are missing, extra or of the wrong type'
 complete -c whk -n "__fish_whk_using_subcommand replay" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
 complete -c whk -n "__fish_whk_using_subcommand replay" -s q -l quiet -d 'Print only results and errors'
 complete -c whk -n "__fish_whk_using_subcommand replay" -s v -l verbose -d 'Show more: request and response headers'
@@ -242,6 +263,7 @@ complete -c whk -n "__fish_whk_using_subcommand demo" -l seed -d 'Seed for the s
 complete -c whk -n "__fish_whk_using_subcommand demo" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c whk -n "__fish_whk_using_subcommand demo" -l config -d 'Project file to use [default: the first whk.toml in this directory or above]' -r -F
 complete -c whk -n "__fish_whk_using_subcommand demo" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
 complete -c whk -n "__fish_whk_using_subcommand demo" -s q -l quiet -d 'Print only results and errors'
 complete -c whk -n "__fish_whk_using_subcommand demo" -s v -l verbose -d 'Show more: request and response headers'
@@ -289,6 +311,7 @@ complete -c whk -n "__fish_whk_using_subcommand check" -l cacert -d 'Also trust 
 complete -c whk -n "__fish_whk_using_subcommand check" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c whk -n "__fish_whk_using_subcommand check" -l config -d 'Project file to use [default: the first whk.toml in this directory or above]' -r -F
 complete -c whk -n "__fish_whk_using_subcommand check" -s k -l insecure -d 'Accept any certificate, even self-signed or expired (testing only)'
 complete -c whk -n "__fish_whk_using_subcommand check" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
 complete -c whk -n "__fish_whk_using_subcommand check" -s q -l quiet -d 'Print only results and errors'
@@ -299,11 +322,14 @@ complete -c whk -n "__fish_whk_using_subcommand events" -l seed -d 'Seed for the
 complete -c whk -n "__fish_whk_using_subcommand events" -l set -d 'Override one field: --set data.country=DE (the value is parsed as JSON when it parses)' -r
 complete -c whk -n "__fish_whk_using_subcommand events" -l timestamp -d 'Timestamp in the payload: unix seconds or RFC 3339 [default: now]' -r
 complete -c whk -n "__fish_whk_using_subcommand events" -l id -d 'Event id for relurl events [default: random]' -r
+complete -c whk -n "__fish_whk_using_subcommand events" -l schemas -d 'Write every event\'s JSON Schema into DIR (PROFILE.EVENT.schema.json each)' -r -F
 complete -c whk -n "__fish_whk_using_subcommand events" -l profile -d 'Payload profile [default: the event\'s own; link.* events in both profiles default to georedir]' -r -f -a "georedir\t'GeoRedir: {"event", "timestamp", "data"}'
 relurl\t'RELURL: {"event", "event_id", "timestamp", "data"}'"
 complete -c whk -n "__fish_whk_using_subcommand events" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c whk -n "__fish_whk_using_subcommand events" -l config -d 'Project file to use [default: the first whk.toml in this directory or above]' -r -F
+complete -c whk -n "__fish_whk_using_subcommand events" -l schema -d 'Print the event\'s JSON Schema (draft 2020-12) instead of a sample'
 complete -c whk -n "__fish_whk_using_subcommand events" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
 complete -c whk -n "__fish_whk_using_subcommand events" -s q -l quiet -d 'Print only results and errors'
 complete -c whk -n "__fish_whk_using_subcommand events" -s v -l verbose -d 'Show more: request and response headers'
@@ -320,6 +346,7 @@ custom\t'--signature-header NAME with --signature-prefix and --encoding'"
 complete -c whk -n "__fish_whk_using_subcommand secret" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c whk -n "__fish_whk_using_subcommand secret" -l config -d 'Project file to use [default: the first whk.toml in this directory or above]' -r -F
 complete -c whk -n "__fish_whk_using_subcommand secret" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
 complete -c whk -n "__fish_whk_using_subcommand secret" -s q -l quiet -d 'Print only results and errors'
 complete -c whk -n "__fish_whk_using_subcommand secret" -s v -l verbose -d 'Show more: request and response headers'
@@ -328,19 +355,50 @@ complete -c whk -n "__fish_whk_using_subcommand secret" -s V -l version -d 'Prin
 complete -c whk -n "__fish_whk_using_subcommand completions" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c whk -n "__fish_whk_using_subcommand completions" -l config -d 'Project file to use [default: the first whk.toml in this directory or above]' -r -F
 complete -c whk -n "__fish_whk_using_subcommand completions" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
 complete -c whk -n "__fish_whk_using_subcommand completions" -s q -l quiet -d 'Print only results and errors'
 complete -c whk -n "__fish_whk_using_subcommand completions" -s v -l verbose -d 'Show more: request and response headers'
 complete -c whk -n "__fish_whk_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c whk -n "__fish_whk_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions help" -f -a "send" -d 'Build a sample delivery for EVENT (or send --data), sign it and POST it'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions help" -f -a "sign" -d 'Print the signature headers for a body, or a ready curl command'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions help" -f -a "verify" -d 'Verify signatures on captured requests, and explain every failure'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions help" -f -a "listen" -d 'Receive deliveries: verify, pretty-print, save, answer as told, forward'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions help" -f -a "replay" -d 'Resend captured deliveries, as they were or signed afresh'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions help" -f -a "demo" -d 'A listener and a sender in one process: every event, signed, sent, received, verified'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions help" -f -a "check" -d 'Audit a receiver: does it accept valid deliveries and reject forged ones?'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions help" -f -a "events" -d 'List event types, or print one sample payload'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions help" -f -a "secret" -d 'Print a fresh random secret in the form the scheme expects'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c whk -n "__fish_whk_using_subcommand init" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c whk -n "__fish_whk_using_subcommand init" -l config -d 'Project file to use [default: the first whk.toml in this directory or above]' -r -F
+complete -c whk -n "__fish_whk_using_subcommand init" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
+complete -c whk -n "__fish_whk_using_subcommand init" -s q -l quiet -d 'Print only results and errors'
+complete -c whk -n "__fish_whk_using_subcommand init" -s v -l verbose -d 'Show more: request and response headers'
+complete -c whk -n "__fish_whk_using_subcommand init" -s h -l help -d 'Print help'
+complete -c whk -n "__fish_whk_using_subcommand init" -s V -l version -d 'Print version'
+complete -c whk -n "__fish_whk_using_subcommand config" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c whk -n "__fish_whk_using_subcommand config" -l config -d 'Project file to use [default: the first whk.toml in this directory or above]' -r -F
+complete -c whk -n "__fish_whk_using_subcommand config" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
+complete -c whk -n "__fish_whk_using_subcommand config" -s q -l quiet -d 'Print only results and errors'
+complete -c whk -n "__fish_whk_using_subcommand config" -s v -l verbose -d 'Show more: request and response headers'
+complete -c whk -n "__fish_whk_using_subcommand config" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c whk -n "__fish_whk_using_subcommand config" -s V -l version -d 'Print version'
+complete -c whk -n "__fish_whk_using_subcommand man" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c whk -n "__fish_whk_using_subcommand man" -l config -d 'Project file to use [default: the first whk.toml in this directory or above]' -r -F
+complete -c whk -n "__fish_whk_using_subcommand man" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
+complete -c whk -n "__fish_whk_using_subcommand man" -s q -l quiet -d 'Print only results and errors'
+complete -c whk -n "__fish_whk_using_subcommand man" -s v -l verbose -d 'Show more: request and response headers'
+complete -c whk -n "__fish_whk_using_subcommand man" -s h -l help -d 'Print help'
+complete -c whk -n "__fish_whk_using_subcommand man" -s V -l version -d 'Print version'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "send" -d 'Build a sample delivery for EVENT (or send --data), sign it and POST it'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "sign" -d 'Print the signature headers for a body, or a ready curl command'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "verify" -d 'Verify signatures on captured requests, and explain every failure'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "listen" -d 'Receive deliveries: verify, pretty-print, save, answer as told, forward'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "replay" -d 'Resend captured deliveries, as they were or signed afresh'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "demo" -d 'A listener and a sender in one process: every event, signed, sent, received, verified'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "check" -d 'Audit a receiver: does it accept valid deliveries and reject forged ones?'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "events" -d 'List event types, or print one sample payload'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "secret" -d 'Print a fresh random secret in the form the scheme expects'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "init" -d 'Write a commented starter whk.toml (never over an existing one)'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "config" -d 'Show the settings a command would use and where each came from (flag, env, whk.toml, default)'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "man" -d 'Write the man pages (whk.1, whk-COMMAND.1) into a directory'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

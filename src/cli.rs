@@ -14,6 +14,9 @@ use crate::events::Profile;
 use crate::output::ColorChoice;
 use crate::scheme::{Encoding, Header, SchemeName};
 
+mod layers;
+pub use layers::{Resolved, resolved};
+
 /// The domain's named choices as clap value enums: the one adapter between them.
 macro_rules! clap_choices {
     ($($choice:ty),*) => {$(
@@ -44,6 +47,9 @@ pub struct Cli {
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
+    /// The whk.toml whose values are under the flags, when there is one.
+    #[arg(skip)]
+    pub project: Option<std::sync::Arc<crate::config::Project>>,
 }
 
 #[derive(Debug, Args)]
@@ -60,6 +66,15 @@ pub struct GlobalArgs {
     /// Show more: request and response headers
     #[arg(help_heading = "Global", short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Project file to use [default: the first whk.toml in this directory or above]
+    #[arg(
+        help_heading = "Global",
+        long,
+        global = true,
+        env = "WHK_CONFIG",
+        value_name = "FILE"
+    )]
+    pub config: Option<PathBuf>,
 }
 
 const SEND_EXAMPLES: &str = "\
@@ -134,6 +149,38 @@ pub enum Command {
     Secret(GenerateSecretArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
+    /// Write a commented starter whk.toml (never over an existing one)
+    Init(InitArgs),
+    /// Show the settings a command would use and where each came from (flag, env, whk.toml, default)
+    #[command(after_long_help = CONFIG_EXAMPLES)]
+    Config(ConfigArgs),
+    /// Write the man pages (whk.1, whk-COMMAND.1) into a directory
+    #[command(hide = true)]
+    Man(ManArgs),
+}
+
+const CONFIG_EXAMPLES: &str = "\
+Examples:
+  whk config                          # send's and listen's settings, and the routes
+  whk config listen --port 9000       # what `whk listen --port 9000` would use
+  whk --config ci/whk.toml config send";
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write it
+    #[arg(value_name = "FILE", default_value = "whk.toml")]
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// A command and its flags, as you would run them [default: send, then listen]
+    #[arg(
+        value_name = "COMMAND [FLAGS]",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub args: Vec<String>,
 }
 
 /// Where the shared secret comes from: shared by every command that signs or verifies.
@@ -240,10 +287,14 @@ pub struct DeliveryArgs {
 #[derive(Debug, Args)]
 pub struct SendArgs {
     /// Event type to send (see `whk events`); asked for on a terminal when missing
+    #[arg(value_parser = EventName, hide_possible_values = true)]
     pub event: Option<String>,
     /// Endpoint to POST to
     #[arg(help_heading = "Target", long, env = "WHK_URL")]
     pub url: Option<String>,
+    /// A named endpoint of whk.toml ([endpoints.NAME]): its url, scheme and secret
+    #[arg(help_heading = "Target", long, value_name = "NAME")]
+    pub to: Option<String>,
     /// Send this body byte for byte instead of a sample: a file, @FILE, - for stdin, or inline JSON (any text with --raw)
     #[arg(help_heading = "Body", long, value_name = "FILE|-|JSON", conflicts_with_all = ["event", "sets", "seed", "profile"])]
     pub data: Option<String>,
@@ -335,6 +386,8 @@ pub struct VerifyArgs {
     /// Also print the expected signature and the exact string that was signed
     #[arg(help_heading = "Output", long)]
     pub show_expected: bool,
+    #[command(flatten, next_help_heading = "Verifying")]
+    pub validate: ValidateArgs,
 }
 
 #[derive(Debug, Args)]
@@ -345,6 +398,9 @@ pub struct ReplayArgs {
     /// Endpoint to send them to
     #[arg(help_heading = "Target", long, env = "WHK_URL")]
     pub url: Option<String>,
+    /// A named endpoint of whk.toml ([endpoints.NAME]): its url, scheme and secret
+    #[arg(help_heading = "Target", long, value_name = "NAME")]
+    pub to: Option<String>,
     /// Sign each delivery afresh (a new timestamp for timestamped schemes) instead of sending
     /// the captured signature
     #[arg(help_heading = "Signing", long)]
@@ -367,6 +423,10 @@ pub struct ReplayArgs {
     pub concurrency: u16,
     #[command(flatten, next_help_heading = "Delivery")]
     pub delivery: DeliveryArgs,
+    /// Check each payload against its event's schema first, and exit 1 if any does not fit
+    /// (the deliveries are sent either way)
+    #[command(flatten, next_help_heading = "Body")]
+    pub validate: ValidateArgs,
 }
 
 #[derive(Debug, Args)]
@@ -457,6 +517,41 @@ pub struct ListenArgs {
     pub limits: ListenLimitArgs,
     #[command(flatten, next_help_heading = "TLS")]
     pub tls: ListenTlsArgs,
+    #[command(flatten, next_help_heading = "Exec")]
+    pub exec: ExecArgs,
+    #[command(flatten, next_help_heading = "Verifying")]
+    pub validate: ValidateArgs,
+}
+
+/// `whk listen --exec`: a command per delivery.
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Run this shell command for each delivery: the raw body on stdin; WHK_EVENT, WHK_ID,
+    /// WHK_VERDICT (valid|invalid|unchecked), WHK_PATH, WHK_DUPLICATE and WHK_CAPTURE (with
+    /// --save; written when the command ends) in its environment
+    #[arg(long, value_name = "CMD")]
+    pub exec: Option<String>,
+    /// Commands running at once; further deliveries wait for one to end
+    #[arg(long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub exec_concurrency: u32,
+    /// Kill a command that runs longer than this (its exit status is recorded as none)
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "30s", value_name = "DUR")]
+    pub exec_timeout: Duration,
+    /// Answer as the command ended: exit 0 → 200, anything else → 500 (script a retry test)
+    #[arg(long)]
+    pub exec_answers: bool,
+}
+
+/// Checking payloads against the events' JSON Schemas: shared by listen, verify and replay.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Check each payload against its event's JSON Schema (see `whk events EVENT --schema`)
+    /// and show the fields that are missing, extra or of the wrong type
+    #[arg(long)]
+    pub validate: bool,
+    /// Your own schemas, one EVENT.json per event, used before whk's (implies --validate)
+    #[arg(long, value_name = "DIR")]
+    pub schema_dir: Option<PathBuf>,
 }
 
 /// What `whk listen` accepts from one client.
@@ -509,19 +604,40 @@ pub struct DemoArgs {
 /// Parses the command line. Help and version go to stdout as clap writes them; every
 /// mistake becomes one line on stderr in whk's style, and exit code 2.
 pub fn parse() -> Cli {
-    use clap::error::ErrorKind;
-    match Cli::try_parse() {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&argv) {
         Ok(cli) => cli,
         Err(err) => match err.kind() {
-            ErrorKind::DisplayHelp
-            | ErrorKind::DisplayVersion
-            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => err.exit(),
-            _ => {
-                crate::output::to_stderr(&format!("error: {}", one_line(&err)));
-                std::process::exit(2);
-            }
+            clap::error::ErrorKind::DisplayHelp
+            | clap::error::ErrorKind::DisplayVersion
+            | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => err.exit(),
+            _ => usage_exit(&one_line(&err)),
         },
+    };
+    with_project(cli, &argv).unwrap_or_else(|err| usage_exit(&err.to_string()))
+}
+
+fn usage_exit(message: &str) -> ! {
+    crate::output::to_stderr(&format!("error: {}", crate::output::escape_line(message)));
+    std::process::exit(2);
+}
+
+/// The command line with the project file's values under it (none for `whk init`).
+fn with_project(cli: Cli, argv: &[std::ffi::OsString]) -> crate::error::Result<Cli> {
+    if matches!(cli.command, Command::Init(_)) {
+        return Ok(cli);
     }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let Some(path) = crate::config::locate(cli.global.config.as_deref(), &cwd) else {
+        return Ok(cli);
+    };
+    let project = crate::config::Project::load(&path)?;
+    let mut cli = match cli.command {
+        Command::Config(_) => cli,
+        _ => layers::parse_layered(argv, &project)?,
+    };
+    cli.project = Some(std::sync::Arc::new(project));
+    Ok(cli)
 }
 
 /// A clap error as one line: its message without clap's tips and usage (which can mislead:
@@ -703,6 +819,7 @@ pub struct CheckArgs {
 #[derive(Debug, Args)]
 pub struct EventsArgs {
     /// Print a sample payload for this event instead of the list
+    #[arg(value_parser = EventName, hide_possible_values = true)]
     pub event: Option<String>,
     #[command(flatten)]
     pub payload: PayloadArgs,
@@ -712,6 +829,46 @@ pub struct EventsArgs {
     /// Event id for relurl events [default: random]
     #[arg(long)]
     pub id: Option<String>,
+    /// Print the event's JSON Schema (draft 2020-12) instead of a sample
+    #[arg(long, requires = "event")]
+    pub schema: bool,
+    /// Write every event's JSON Schema into DIR (PROFILE.EVENT.schema.json each)
+    #[arg(long, value_name = "DIR", conflicts_with = "event")]
+    pub schemas: Option<PathBuf>,
+}
+
+/// An event name: any text (the command checks it and suggests the nearest), offering the
+/// catalogue's names to completions.
+#[derive(Clone, Copy, Debug)]
+struct EventName;
+
+impl clap::builder::TypedValueParser for EventName {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        let mut names: Vec<&str> = crate::events::CATALOGUE.iter().map(|e| e.name).collect();
+        names.dedup_by(|a, b| a == b);
+        names.sort_unstable();
+        names.dedup();
+        Some(Box::new(names.into_iter().map(PossibleValue::new)))
+    }
+}
+
+/// `whk man DIR`: the man pages (hidden; scripts/gen-man.sh runs it).
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Directory to write whk.1 and whk-COMMAND.1 into
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]

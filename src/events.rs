@@ -5,6 +5,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -482,7 +483,8 @@ enum Data {
     Relurl(RelurlLink),
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 struct Click {
     click_id: String,
     link_id: u32,
@@ -500,7 +502,8 @@ struct Click {
     fraud_flags: Vec<&'static str>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 struct Conversion {
     conversion_id: String,
     click_id: String,
@@ -512,7 +515,8 @@ struct Conversion {
     device: &'static str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 struct Alert {
     alert_id: u32,
     alert_name: &'static str,
@@ -525,7 +529,8 @@ struct Alert {
 }
 
 /// link.created, link.updated and link.deleted share their fields.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 struct Link {
     link_id: u32,
     name: &'static str,
@@ -535,7 +540,8 @@ struct Link {
 }
 
 /// RELURL's link metadata, plus the visitor for clicks and the end for expiries.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 struct RelurlLink {
     link_id: String,
     short_url: String,
@@ -549,7 +555,8 @@ struct RelurlLink {
     expiry: Option<Expiry>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 struct Visitor {
     ip: String,
     user_agent: &'static str,
@@ -559,14 +566,16 @@ struct Visitor {
     browser: &'static str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 struct Location {
     country: &'static str,
     region: &'static str,
     city: &'static str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 struct Expiry {
     expired_at: String,
     total_clicks: u32,
@@ -687,6 +696,56 @@ fn relurl_data(event: &str, ctx: &mut SampleContext) -> Data {
         visitor,
         expiry,
     })
+}
+
+/// The JSON Schema (draft 2020-12) of `event`'s `data`, derived from the struct its samples
+/// are built from, so the two cannot drift.
+pub fn data_schema(event: EventType) -> Value {
+    let generator = schemars::generate::SchemaSettings::draft2020_12()
+        .with(|s| s.inline_subschemas = true)
+        .into_generator();
+    let schema = match (event.profile, event.name) {
+        (Profile::Georedir, "click") => generator.into_root_schema_for::<Click>(),
+        (Profile::Georedir, "conversion") => generator.into_root_schema_for::<Conversion>(),
+        (Profile::Georedir, "alert.triggered") => generator.into_root_schema_for::<Alert>(),
+        (Profile::Georedir, _) => generator.into_root_schema_for::<Link>(),
+        (Profile::Relurl, _) => generator.into_root_schema_for::<RelurlLink>(),
+    };
+    let mut schema = schema.to_value();
+    if let Some(object) = schema.as_object_mut() {
+        object.remove("$schema");
+        object.remove("title");
+    }
+    if event.profile == Profile::Relurl {
+        narrow_relurl(&mut schema, event.name);
+    }
+    schema
+}
+
+/// RELURL's link schema with the visitor's fields required for link.clicked, the expiry's for
+/// link.expired, and each absent from the other events (the struct has both as optional).
+fn narrow_relurl(schema: &mut Value, event: &str) {
+    let fields = |root: schemars::Schema| -> Vec<String> {
+        root.get("properties")
+            .and_then(Value::as_object)
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let visitor = fields(schemars::schema_for!(Visitor));
+    let expiry = fields(schemars::schema_for!(Expiry));
+    let (present, absent): (Vec<&String>, Vec<&String>) = match event {
+        "link.clicked" => (visitor.iter().collect(), expiry.iter().collect()),
+        "link.expired" => (expiry.iter().collect(), visitor.iter().collect()),
+        _ => (Vec::new(), visitor.iter().chain(&expiry).collect()),
+    };
+    if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        for name in absent {
+            properties.remove(name);
+        }
+    }
+    if let Some(required) = schema.get_mut("required").and_then(Value::as_array_mut) {
+        required.extend(present.into_iter().map(|n| Value::String(n.clone())));
+    }
 }
 
 /// Applies `--set path=value`: the value is JSON when it parses as JSON, else a string.

@@ -441,6 +441,9 @@ pub struct Verification<'a> {
     /// The capture's body_sha256 does not match its body.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub body_edited: bool,
+    /// With `--validate`: the payload checked against its event's JSON Schema.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub validation: Option<&'a crate::schema::Validation>,
     /// With `--show-expected`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected: Option<Expected<'a>>,
@@ -560,4 +563,36 @@ mod tests {
             "{listen}"
         );
     }
+}
+
+/// `whk config`: one resolved setting of a command.
+#[derive(Debug, Serialize)]
+pub struct ConfigValue {
+    pub command: String,
+    pub key: String,
+    /// The value (a secret only as its hint).
+    pub value: String,
+    /// `flag`, `env NAME`, `FILE:LINE` or `default`.
+    pub source: String,
+}
+
+impl Record for ConfigValue {
+    const TYPE: &'static str = "config_value";
+}
+
+/// `whk config`: one listen route of whk.toml.
+#[derive(Debug, Serialize)]
+pub struct ConfigRoute {
+    pub events: String,
+    pub forward_to: Option<String>,
+    pub scheme: Option<String>,
+    /// Where the secret comes from (`env NAME`, `file PATH`, `inline`), never the secret.
+    pub secret: Option<String>,
+    pub exec: Option<String>,
+    /// `FILE:LINE`
+    pub source: String,
+}
+
+impl Record for ConfigRoute {
+    const TYPE: &'static str = "config_route";
 }

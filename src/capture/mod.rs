@@ -48,6 +48,12 @@ pub struct Capture {
     pub response: CapturedResponse,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub forward: Option<Value>,
+    /// How the `--exec` command ended: exit code, output, duration.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub exec: Option<Value>,
+    /// The `--validate` result: the schema checked and the problems found.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub validation: Option<Value>,
 }
 
 fn delivery_type() -> String {
@@ -98,7 +104,7 @@ pub fn capture_id(received_at: SystemTime, sequence: u64, salt: u16) -> String {
 /// Where captures go: `--save DIR` or `--save FILE.jsonl`.
 pub enum Sink {
     Directory(PathBuf),
-    Lines(Mutex<LineFile>),
+    Lines(PathBuf, Mutex<LineFile>),
 }
 
 impl Sink {
@@ -114,9 +120,10 @@ impl Sink {
             Error::usage(format!("cannot save captures to {}: {err}", path.display()))
         };
         if is_lines {
-            return Ok(Sink::Lines(Mutex::new(
-                LineFile::open(path).map_err(cannot)?,
-            )));
+            return Ok(Sink::Lines(
+                path.to_path_buf(),
+                Mutex::new(LineFile::open(path).map_err(cannot)?),
+            ));
         }
         if extension.is_some_and(|ext| ext.eq_ignore_ascii_case("json")) && !path.is_dir() {
             return Err(Error::usage(format!(
@@ -133,7 +140,7 @@ impl Sink {
     /// or none of them (a failed write is cut off again).
     pub fn write_lines(&self, lines: &[u8]) -> std::io::Result<()> {
         match self {
-            Sink::Lines(file) => file
+            Sink::Lines(_, file) => file
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
                 .append(lines),
@@ -143,9 +150,17 @@ impl Sink {
         }
     }
 
+    /// Where the capture `id` is (or will be) saved.
+    pub fn path_of(&self, id: &str) -> PathBuf {
+        match self {
+            Sink::Lines(path, _) => path.clone(),
+            Sink::Directory(dir) => dir.join(format!("{id}.json")),
+        }
+    }
+
     /// Whether captures are lines of one file (which `write_lines` can batch).
     pub fn is_lines(&self) -> bool {
-        matches!(self, Sink::Lines(_))
+        matches!(self, Sink::Lines(..))
     }
 
     /// Writes one capture completely, or not at all: a whole line (a failed write is cut
@@ -153,8 +168,8 @@ impl Sink {
     /// one line, with or without its newline.
     pub fn write(&self, id: &str, json: &[u8]) -> std::io::Result<()> {
         match self {
-            Sink::Lines(_) if json.ends_with(b"\n") => self.write_lines(json),
-            Sink::Lines(_) => self.write_lines(&[json, b"\n"].concat()),
+            Sink::Lines(..) if json.ends_with(b"\n") => self.write_lines(json),
+            Sink::Lines(..) => self.write_lines(&[json, b"\n"].concat()),
             Sink::Directory(dir) => {
                 let mut temp = tempfile::Builder::new()
                     .prefix(".whk-")
@@ -276,6 +291,8 @@ mod tests {
                 body: String::new(),
             },
             forward: None,
+            exec: None,
+            validation: None,
         };
         let json = serde_json::to_string(&capture).unwrap();
         let back: Capture = serde_json::from_str(&json).unwrap();
@@ -421,7 +438,7 @@ mod tests {
         let path = dir.path().join("caps.jsonl");
         std::fs::write(&path, "{\"a\":1}\n").unwrap();
         let sink = Sink::open(&path).unwrap();
-        let Sink::Lines(file) = &sink else {
+        let Sink::Lines(_, file) = &sink else {
             panic!("a .jsonl path is a JSON Lines sink");
         };
         // Swap in a read-only descriptor of the same file: the OS refuses the write, and

@@ -636,6 +636,8 @@ mod tests {
                 body: String::new(),
             },
             forward: None,
+            exec: None,
+            validation: None,
         };
         format!("{}\n", serde_json::to_string(&capture).unwrap())
     }

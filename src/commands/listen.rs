@@ -8,18 +8,19 @@ use std::time::Duration;
 
 use super::resolve;
 use crate::cli::{ListenArgs, ListenTlsArgs};
+use crate::config::{self, Project};
 use crate::delivery;
 use crate::error::{Error, Result};
 use crate::events;
-use crate::listen::{Forwarder, Pipeline, Responder, Stop};
+use crate::listen::{Exec, Forwarder, Pipeline, Responder, Route, Stop};
 use crate::output::{self, Printer};
 use crate::records::{Listening, ListeningTls, Record};
 use crate::server::{self, Config, Limits, Server};
 use crate::tls::Identity;
 use crate::verify::Verifier;
 
-pub fn run(args: ListenArgs, out: Printer) -> Result<()> {
-    let pipeline = pipeline_from(&args, out)?;
+pub fn run(args: ListenArgs, project: Option<&Project>, out: Printer) -> Result<()> {
+    let pipeline = pipeline_from(&args, project, out)?;
     let identity = identity_from(&args.tls)?;
     let server = Server::bind(&args.host, args.port)?;
     let tls = match identity {
@@ -42,7 +43,8 @@ pub fn run(args: ListenArgs, out: Printer) -> Result<()> {
     let config = Config {
         limits: limits_from(&args),
         tls: tls.as_ref().map(|t| t.config.clone()),
-        blocking_handler: args.forward_to.is_some(),
+        blocking_handler: args.forward_to.is_some()
+            || pipeline.routes.iter().any(|r| r.forwarder.is_some()),
         threads: 0,
     };
     let addr = server.addr;
@@ -86,7 +88,7 @@ fn limits_from(args: &ListenArgs) -> Limits {
 }
 
 /// Checks every flag and builds the pipeline before the port is bound.
-fn pipeline_from(args: &ListenArgs, out: Printer) -> Result<Pipeline> {
+fn pipeline_from(args: &ListenArgs, project: Option<&Project>, out: Printer) -> Result<Pipeline> {
     check_limits(args)?;
     let body = match args.response_body.as_deref() {
         Some(spec) if spec.starts_with('@') => {
@@ -138,7 +140,104 @@ fn pipeline_from(args: &ListenArgs, out: Printer) -> Result<Pipeline> {
         .as_deref()
         .map(crate::capture::Sink::open)
         .transpose()?;
+    // Every command, --exec's and the routes', shares the one --exec-concurrency bound.
+    let permits = Arc::new(tokio::sync::Semaphore::new(
+        args.exec.exec_concurrency as usize,
+    ));
+    let exec_for = |command: &str| {
+        Arc::new(Exec {
+            command: command.to_string(),
+            timeout: args.exec.exec_timeout,
+            permits: permits.clone(),
+        })
+    };
+    pipeline.exec = args.exec.exec.as_deref().map(exec_for);
+    pipeline.exec_answers = args.exec.exec_answers;
+    pipeline.schemas = resolve::schemas_from(&args.validate)?;
+    if let Some(project) = project {
+        add_project_routes(&mut pipeline, args, project, &exec_for)?;
+    }
     Ok(pipeline)
+}
+
+/// whk.toml's routes, each with its own verifier, forward target and command.
+fn add_project_routes(
+    pipeline: &mut Pipeline,
+    args: &ListenArgs,
+    project: &Project,
+    exec_for: &dyn Fn(&str) -> Arc<Exec>,
+) -> Result<()> {
+    let trust = resolve::trust_from(&args.trust)?;
+    let fallback_secrets = resolve::secrets_from(&args.secret)?;
+    let tolerance = (!args.tolerance.is_zero()).then_some(args.tolerance.as_secs());
+    for route in &project.routes {
+        let at = |err: Error| {
+            Error::usage(format!(
+                "{}:{}: route {}: {err}",
+                project.path.display(),
+                route.line,
+                route.events
+            ))
+        };
+        let secrets = match route_secret(route).map_err(at)? {
+            Some(secret) => vec![secret],
+            None => fallback_secrets.clone(),
+        };
+        let scheme = route
+            .scheme
+            .as_deref()
+            .map(resolve::scheme_named)
+            .transpose()
+            .map_err(at)?;
+        let verifier = match (secrets.is_empty(), scheme) {
+            (false, scheme) => Some(
+                crate::verify::Verifier::new(
+                    &secrets,
+                    scheme.or(resolve::chosen_scheme(&args.scheme)?),
+                    tolerance,
+                )
+                .map_err(at)?,
+            ),
+            (true, Some(_)) => {
+                return Err(at(Error::usage(
+                    "a scheme without a secret; add secret_env or secret_file, or pass --secret",
+                )));
+            }
+            (true, None) => None,
+        };
+        let forwarder = match &route.forward_to {
+            Some(url) => {
+                let mut forwarder =
+                    Forwarder::new(url, args.forward_timeout, &trust).map_err(at)?;
+                forwarder.exact = true;
+                Some(forwarder)
+            }
+            None => None,
+        };
+        pipeline.routes.push(Route {
+            events: route.events.clone(),
+            verifier,
+            forwarder,
+            exec: route.exec.as_deref().map(exec_for),
+        });
+    }
+    Ok(())
+}
+
+/// A route's own secret, when it names one.
+fn route_secret(route: &config::Route) -> Result<Option<crate::secret::Secret>> {
+    use crate::secret::Secret;
+    match &route.secret {
+        None => Ok(None),
+        Some(config::SecretSource::Inline(value)) => Ok(Some(Secret::new(value.clone()))),
+        Some(config::SecretSource::File(path)) => Secret::from_file(path).map(Some),
+        Some(config::SecretSource::Env(name)) => match std::env::var(name) {
+            Ok(value) if !value.is_empty() => Ok(Some(Secret::new(value))),
+            _ => Err(Error::usage(format!(
+                "secret_env names {name}, which is not set"
+            ))),
+        },
+    }
 }
 
 /// Bounds on the limits themselves: each must protect something (not 0) and stay within
@@ -267,6 +366,12 @@ fn announce(addr: std::net::SocketAddr, tls: Option<&TlsFacts>, args: &ListenArg
     }
     if let Some(target) = &args.forward_to {
         out.note(&format!("forwarding deliveries to {target}"));
+    }
+    if let Some(command) = &args.exec.exec {
+        out.note(&format!(
+            "running `{}` for each delivery",
+            crate::output::escape_line(command)
+        ));
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod completions;
+pub mod config;
 pub mod demo;
 pub mod events;
 pub mod listen;

@@ -10,7 +10,7 @@ use crate::client::{self, Attempt, Request, RetryPolicy, StatusExpectation};
 use crate::delivery::{self, Outgoing};
 use crate::error::{Error, Result};
 use crate::events;
-use crate::output::Printer;
+use crate::output::{self, Printer};
 use crate::records::Delivery;
 use crate::scheme::{self, Header, Scheme, Signer};
 use crate::secret::Secret;
@@ -69,6 +69,7 @@ pub fn run(args: ReplayArgs, out: Printer) -> Result<()> {
     if recorded.is_empty() {
         return Err(Error::usage("the inputs hold no requests to replay"));
     }
+    let misfits = validate_all(&recorded, &args, out)?;
     let now = events::unix_seconds(SystemTime::now());
     let mut rng = fastrand::Rng::new();
     let mut jobs = Vec::with_capacity(recorded.len());
@@ -94,7 +95,36 @@ pub fn run(args: ReplayArgs, out: Printer) -> Result<()> {
         jobs.push((r.source, outgoing, request));
     }
     let results = send_all(jobs, &args, &policy, expectation, out)?;
-    conclude(&results, expectation)
+    conclude(&results, expectation)?;
+    match misfits {
+        0 => Ok(()),
+        n => Err(Error::Failed(format!(
+            "{n} of {} payloads do not fit their event's schema (--validate)",
+            results.len()
+        ))),
+    }
+}
+
+/// `--validate`: a warning for each payload that does not fit its event's schema; how many.
+fn validate_all(recorded: &[Recorded], args: &ReplayArgs, out: Printer) -> Result<usize> {
+    let Some(schemas) = resolve::schemas_from(&args.validate)? else {
+        return Ok(0);
+    };
+    let mut misfits = 0;
+    for r in recorded {
+        let validation = schemas.check(delivery::event_of(&r.body).as_deref(), &r.body);
+        if !validation.valid {
+            misfits += 1;
+        }
+        if !validation.problems.is_empty() {
+            out.warn(&output::escape_line(&format!(
+                "{}: {}",
+                r.source,
+                validation.text()
+            )));
+        }
+    }
+    Ok(misfits)
 }
 
 fn resigner_from(args: &ReplayArgs) -> Result<Option<Resigner>> {

@@ -1,7 +1,9 @@
 //! Turning flags into domain values: the one place where the command line's structs meet
 //! the domain (schemes, secrets, signers, profiles, trust), so domain modules never see clap.
 
-use crate::cli::{DeliveryArgs, PayloadArgs, SchemeArgs, SecretArgs, SigningArgs, TrustArgs};
+use crate::cli::{
+    DeliveryArgs, PayloadArgs, SchemeArgs, SecretArgs, SigningArgs, TrustArgs, ValidateArgs,
+};
 use crate::client::{RetryPolicy, StatusExpectation, Trust};
 use crate::error::{Error, Result};
 use crate::events::Profile;
@@ -96,4 +98,26 @@ pub fn delivery_rules(args: &DeliveryArgs) -> Result<(StatusExpectation, RetryPo
         args.time_scale,
     )?;
     Ok((expectation, policy))
+}
+
+/// A scheme named in whk.toml (custom schemes need flags, so only the named ones).
+pub fn scheme_named(name: &str) -> Result<Scheme> {
+    use crate::choice::Choice;
+    let found = SchemeName::ALL
+        .iter()
+        .find(|s| Choice::name(**s) == name && **s != SchemeName::Custom);
+    match found {
+        Some(scheme) => Scheme::from_name(*scheme, None),
+        None => Err(Error::usage(format!(
+            "unknown scheme '{name}'; see `whk listen --help` for the list"
+        ))),
+    }
+}
+
+/// The schemas for `--validate` / `--schema-dir`, when asked for.
+pub fn schemas_from(args: &ValidateArgs) -> Result<Option<crate::schema::Schemas>> {
+    if !args.validate && args.schema_dir.is_none() {
+        return Ok(None);
+    }
+    crate::schema::Schemas::load(args.schema_dir.as_deref()).map(Some)
 }

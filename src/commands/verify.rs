@@ -40,6 +40,8 @@ struct Counts {
     valid: u64,
     invalid: u64,
     unreadable: u64,
+    /// Payloads that do not fit their event's schema (`--validate`).
+    schema_invalid: u64,
     /// Where the first few unreadable lines are, for the closing message.
     unreadable_at: Vec<String>,
 }
@@ -96,6 +98,7 @@ impl Counts {
 /// What checks each request: the verifier (with its secrets) and the clock.
 struct Checker {
     verifier: Verifier,
+    schemas: Option<crate::schema::Schemas>,
     clock: Clock,
     show_expected: bool,
 }
@@ -113,18 +116,26 @@ impl Checker {
         let clock = clock_from(args.now.as_deref())?;
         Ok(Checker {
             verifier,
+            schemas: resolve::schemas_from(&args.validate)?,
             clock,
             show_expected: args.show_expected,
         })
     }
 
     fn report<'a>(&self, recorded: &'a Recorded) -> Report<'a> {
-        Report::new(
+        let mut report = Report::new(
             &self.verifier,
             recorded,
             self.clock.for_request(recorded),
             self.show_expected,
-        )
+        );
+        report.validation = self.schemas.as_ref().map(|s| {
+            s.check(
+                delivery::event_of(&recorded.body).as_deref(),
+                &recorded.body,
+            )
+        });
+        report
     }
 }
 
@@ -138,6 +149,8 @@ struct Tally<W: Write> {
 impl<W: Write> Tally<W> {
     fn result(&mut self, report: &Report) -> Result<()> {
         self.counts.count_verdict(&report.verdict);
+        self.counts.schema_invalid +=
+            u64::from(report.validation.as_ref().is_some_and(|v| !v.valid));
         report.write(&mut self.writer, self.out)
     }
 
@@ -233,6 +246,12 @@ fn exit_status(counts: &Counts) -> Result<()> {
             counts.and_skipped()
         )));
     }
+    if counts.schema_invalid > 0 {
+        return Err(Error::Failed(format!(
+            "{} of {total} payloads do not fit their event's schema (--validate)",
+            counts.schema_invalid
+        )));
+    }
     if counts.unreadable > 0 {
         let read = if total == 1 {
             "the 1 request read is valid".to_string()
@@ -294,6 +313,8 @@ struct Report<'a> {
     verdict: Verdict,
     diagnosis: Option<crate::verify::Diagnosis>,
     expected: Option<(Vec<crate::scheme::Header>, Vec<u8>)>,
+    /// `--validate`: the payload against its event's schema.
+    validation: Option<crate::schema::Validation>,
 }
 
 impl<'a> Report<'a> {
@@ -313,6 +334,7 @@ impl<'a> Report<'a> {
             verdict,
             diagnosis,
             expected,
+            validation: None,
         }
     }
 
@@ -324,6 +346,9 @@ impl<'a> Report<'a> {
         // Human output only: everything taken from the input is escaped for the terminal
         // (a header name can carry ESC or bidi controls); --json keeps the exact values.
         self.write_verdict(writer)?;
+        if let Some(validation) = self.validation.as_ref().filter(|v| !v.problems.is_empty()) {
+            writeln!(writer, "  {}", output::escape_line(&validation.text()))?;
+        }
         self.write_edited_note(writer)?;
         self.write_expected(writer)
     }
@@ -442,6 +467,7 @@ impl<'a> Report<'a> {
                 .collect(),
             diagnosis: self.diagnosis.as_ref(),
             body_edited: self.recorded.digest_mismatch,
+            validation: self.validation.as_ref(),
             expected: self.expected.as_ref().map(|(headers, signed)| Expected {
                 headers,
                 signed: String::from_utf8_lossy(signed),

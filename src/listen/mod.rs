@@ -15,9 +15,13 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 mod batch;
+pub mod exec;
+
+pub use exec::Exec;
 
 use crate::capture::{self, Capture, CapturedResponse, Sink};
 use crate::client::{self, NetFailure, Request};
+use crate::config::glob_matches;
 use crate::error::Result;
 use crate::events;
 use crate::output::{self, Printer};
@@ -89,6 +93,8 @@ impl Responder {
 /// Passes deliveries on to the user's app and brings its answer back.
 pub struct Forwarder {
     pub base: reqwest::Url,
+    /// Forward to `base` itself (a whk.toml route) instead of `base` + the delivery's path.
+    pub exact: bool,
     pub timeout: Duration,
     client: reqwest::Client,
     runtime: tokio::runtime::Runtime,
@@ -101,6 +107,7 @@ impl Forwarder {
         let client = client::build_client(timeout, trust)?;
         Ok(Forwarder {
             base,
+            exact: false,
             timeout,
             client,
             runtime,
@@ -111,6 +118,12 @@ impl Forwarder {
     /// and query string.
     fn target(&self, incoming: &Incoming) -> reqwest::Url {
         let mut url = self.base.clone();
+        if self.exact {
+            if url.query().is_none() {
+                url.set_query(incoming.query.as_deref());
+            }
+            return url;
+        }
         let prefix = self.base.path().trim_end_matches('/');
         url.set_path(&format!("{prefix}{}", without_dot_segments(&incoming.path)));
         url.set_query(incoming.query.as_deref());
@@ -278,7 +291,45 @@ struct Recorded {
     verdict: Option<Verdict>,
     rejected: bool,
     forward_line: Option<String>,
+    exec: Option<exec::Outcome>,
     answer: Answer,
+}
+
+/// A delivery whose answer is decided, before its command runs and its capture is built.
+struct Pending {
+    id: String,
+    incoming: Incoming,
+    event: Option<String>,
+    duplicate: bool,
+    verdict: Option<Verdict>,
+    rejected: bool,
+    answer: Answer,
+    forward: Option<(Value, String)>,
+    validation: Option<Value>,
+}
+
+/// A whk.toml route: deliveries whose event matches `events` are verified, forwarded and
+/// handed to a command as the route says (what it leaves out, the listener's flags decide).
+pub struct Route {
+    pub events: String,
+    pub verifier: Option<Verifier>,
+    pub forwarder: Option<Forwarder>,
+    pub exec: Option<Arc<Exec>>,
+}
+
+/// The answer `--exec-answers` gives: 200 when the command exited 0, else 500.
+fn exec_answer(outcome: &exec::Outcome) -> Answer {
+    let (status, body) = if outcome.succeeded() {
+        (200, String::new())
+    } else {
+        (500, format!("whk listen: {}\n", outcome.summary()))
+    };
+    Answer {
+        status,
+        headers: vec![("Content-Type".into(), "text/plain".into())],
+        body: body.into_bytes(),
+        delay: Duration::ZERO,
+    }
 }
 
 /// Everything the listener decides per delivery.
@@ -292,6 +343,14 @@ pub struct Pipeline {
     pub reject_invalid: bool,
     pub responder: Responder,
     pub forwarder: Option<Forwarder>,
+    /// whk.toml routes, first match wins.
+    pub routes: Vec<Route>,
+    /// `--exec`: the command for deliveries no route gives one.
+    pub exec: Option<Arc<Exec>>,
+    /// `--exec-answers`: answer 200 when the command exits 0, else 500.
+    pub exec_answers: bool,
+    /// `--validate`: the schemas payloads are checked against.
+    pub schemas: Option<crate::schema::Schemas>,
     pub sink: Option<Sink>,
     pub count: Option<u64>,
     pub stop: Mutex<Option<Sender<Stop>>>,
@@ -361,6 +420,10 @@ impl Pipeline {
             reject_invalid: false,
             responder,
             forwarder: None,
+            routes: Vec::new(),
+            exec: None,
+            exec_answers: false,
+            schemas: None,
             sink: None,
             count: None,
             stop: Mutex::new(None),
@@ -372,18 +435,22 @@ impl Pipeline {
         }
     }
 
-    /// Handles one delivery: decides the answer, and (unless `--events` hides it) records it.
-    /// The answer is ready once the capture is on disk, so an answered delivery is never lost.
+    /// Handles one delivery: decides the answer, runs its command, and (unless `--events`
+    /// hides it) records it. The answer is ready once the capture is on disk, so an answered
+    /// delivery is never lost.
     pub fn handle(self: &Arc<Self>, incoming: Incoming) -> Reply {
         let (event, key) = event_and_key(&incoming.headers, &incoming.body);
         let shown = self.only_events.is_empty()
             || event
                 .as_ref()
                 .is_some_and(|e| self.only_events.iter().any(|wanted| wanted == e));
+        let route = event
+            .as_deref()
+            .and_then(|e| self.routes.iter().find(|r| glob_matches(&r.events, e)));
         let now = events::unix_seconds(SystemTime::now());
-        let verdict = self
-            .verifier
-            .as_ref()
+        let verdict = route
+            .and_then(|r| r.verifier.as_ref())
+            .or(self.verifier.as_ref())
             .map(|v| v.check(&incoming.headers, &incoming.body, now));
         let rejection = self
             .reject_invalid
@@ -393,7 +460,10 @@ impl Pipeline {
         let duplicate =
             rejection.is_none() && key.is_some_and(|key| lock(&self.seen).seen_before(key));
         let rejected = rejection.is_some();
-        let (answer, forward) = match (rejection, &self.forwarder) {
+        let forwarder = route
+            .and_then(|r| r.forwarder.as_ref())
+            .or(self.forwarder.as_ref());
+        let (answer, forward) = match (rejection, forwarder) {
             (Some(answer), _) => (answer, None),
             (None, Some(forwarder)) => {
                 let (answer, record, line) = forwarder.forward(&incoming);
@@ -404,29 +474,86 @@ impl Pipeline {
         if !shown {
             return Reply::Now(answer);
         }
-        let (record, forward_line) = forward.unzip();
-        let received_at = incoming.received_at;
-        let (capture, body) = self.capture(
+        let command = route
+            .and_then(|r| r.exec.clone())
+            .or_else(|| self.exec.clone())
+            .filter(|_| !rejected);
+        let pending = Pending {
+            id: self.next_id(incoming.received_at),
+            validation: self.validate(event.as_deref(), &incoming.body),
             incoming,
             event,
             duplicate,
-            verdict.as_ref(),
-            &answer,
-            record,
-        );
-        let delivery = Recorded {
+            verdict,
+            rejected,
+            answer,
+            forward,
+        };
+        let pipeline = self.clone();
+        Reply::Later(Box::pin(async move {
+            let outcome = match command {
+                Some(command) => Some(pipeline.run_command(&command, &pending).await),
+                None => None,
+            };
+            let delivery = pipeline.recorded(pending, outcome);
+            let delivery = pipeline.serialise_and_save(delivery);
+            pipeline.commit(delivery).await
+        }))
+    }
+
+    /// Runs `--exec` (or the route's exec) for a delivery.
+    async fn run_command(&self, command: &Exec, pending: &Pending) -> exec::Outcome {
+        let verdict = match pending.verdict.as_ref().map(Verdict::is_valid) {
+            Some(true) => "valid",
+            Some(false) => "invalid",
+            None => "unchecked",
+        };
+        let facts = exec::Facts {
+            event: pending.event.clone(),
+            id: pending.id.clone(),
+            verdict,
+            path: pending.incoming.path.clone(),
+            duplicate: pending.duplicate,
+            capture: self.sink.as_ref().map(|sink| sink.path_of(&pending.id)),
+        };
+        command.run(&pending.incoming.body, &facts).await
+    }
+
+    /// The delivery with its capture, once its command (if any) has ended: with
+    /// `--exec-answers`, the answer follows the command's exit status.
+    fn recorded(&self, mut pending: Pending, outcome: Option<exec::Outcome>) -> Recorded {
+        if let Some(outcome) = outcome.as_ref().filter(|_| self.exec_answers) {
+            pending.answer = exec_answer(outcome);
+        }
+        let (record, forward_line) = pending.forward.take().unzip();
+        let received_at = pending.incoming.received_at;
+        let exec_json = outcome
+            .as_ref()
+            .map(|o| serde_json::to_value(o).expect("an outcome always serialises"));
+        let (mut capture, body) = self.capture(&mut pending, record);
+        capture.exec = exec_json;
+        Recorded {
             json: Vec::new(),
             capture,
             body,
             received_at,
-            verdict,
-            rejected,
+            verdict: pending.verdict,
+            rejected: pending.rejected,
             forward_line,
-            answer,
-        };
-        let pipeline = self.clone();
-        let delivery = pipeline.serialise_and_save(delivery);
-        Reply::Later(Box::pin(async move { pipeline.commit(delivery).await }))
+            exec: outcome,
+            answer: pending.answer,
+        }
+    }
+
+    /// The `--validate` result for a payload, as the capture keeps it.
+    fn validate(&self, event: Option<&str>, body: &[u8]) -> Option<Value> {
+        let result = self.schemas.as_ref()?.check(event, body);
+        Some(serde_json::to_value(result).expect("a validation always serialises"))
+    }
+
+    fn next_id(&self, received_at: SystemTime) -> String {
+        let sequence = self.sequence.fetch_add(1, Ordering::SeqCst) + 1;
+        capture::capture_id(received_at, sequence, self.salt)
     }
 
     /// Serialises the capture on one line and, for a directory sink, writes its file now
@@ -484,40 +611,35 @@ impl Pipeline {
     }
 
     /// The capture of a delivery, and its raw body.
-    fn capture(
-        &self,
-        incoming: Incoming,
-        event: Option<String>,
-        duplicate: bool,
-        verdict: Option<&Verdict>,
-        answer: &Answer,
-        forward: Option<Value>,
-    ) -> (Capture, Vec<u8>) {
-        let sequence = self.sequence.fetch_add(1, Ordering::SeqCst) + 1;
-        let (body, body_base64, body_sha256) = capture::body_fields(&incoming.body);
+    fn capture(&self, pending: &mut Pending, forward: Option<Value>) -> (Capture, Vec<u8>) {
+        let incoming = &mut pending.incoming;
+        let body = std::mem::take(&mut incoming.body);
+        let (text, body_base64, body_sha256) = capture::body_fields(&body);
         let capture = Capture {
             kind: "delivery".into(),
-            id: capture::capture_id(incoming.received_at, sequence, self.salt),
+            id: pending.id.clone(),
             received_at: humantime::format_rfc3339_millis(incoming.received_at).to_string(),
             remote_addr: incoming.remote.map(|a| a.to_string()),
-            method: incoming.method,
-            path: incoming.path,
-            query: incoming.query,
-            headers: incoming.headers,
-            body,
+            method: std::mem::take(&mut incoming.method),
+            path: std::mem::take(&mut incoming.path),
+            query: incoming.query.take(),
+            headers: std::mem::take(&mut incoming.headers),
+            body: text,
             body_base64,
             body_sha256,
-            body_size: incoming.body.len(),
-            event,
-            duplicate,
-            signature: verdict.map(Verdict::to_json),
+            body_size: body.len(),
+            event: pending.event.take(),
+            duplicate: pending.duplicate,
+            signature: pending.verdict.as_ref().map(Verdict::to_json),
             response: CapturedResponse {
-                status: answer.status,
-                body: String::from_utf8_lossy(&answer.body).into_owned(),
+                status: pending.answer.status,
+                body: String::from_utf8_lossy(&pending.answer.body).into_owned(),
             },
             forward,
+            exec: None,
+            validation: pending.validation.take(),
         };
-        (capture, incoming.body)
+        (capture, body)
     }
 
     fn record(&self, capture: &Capture, verdict: Option<&Verdict>, rejected: bool) {
@@ -622,6 +744,23 @@ impl Pipeline {
         }
         if let Some(line) = &delivery.forward_line {
             text.push_str(&format!("{label}  {line}\n"));
+        }
+        if let Some(outcome) = &delivery.exec {
+            text.push_str(&format!(
+                "{label}  {}\n",
+                output::escape_line(&outcome.summary())
+            ));
+            for line in outcome.stdout.lines().chain(outcome.stderr.lines()) {
+                text.push_str(&format!("{label}  │ {}\n", output::escape_line(line)));
+            }
+        }
+        if let Some(problems) = delivery
+            .capture
+            .validation
+            .as_ref()
+            .and_then(crate::schema::problems_text)
+        {
+            text.push_str(&format!("{label}  {}\n", output::escape_line(&problems)));
         }
         if !self.out.quiet {
             for line in body_view(&delivery.body, self.out.color).lines() {

@@ -487,6 +487,53 @@ fn checked_in_completions_match_the_generator() {
 }
 
 #[test]
+fn bash_and_zsh_completions_offer_event_names() {
+    for (shell, file) in [("bash", "whk.bash"), ("zsh", "_whk")] {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let script = std::fs::read_to_string(root.join("completions").join(file)).unwrap();
+        for event in ["alert.triggered", "link.clicked", "conversion"] {
+            assert!(script.contains(event), "{shell} completions lack {event}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------- man pages
+
+#[test]
+fn checked_in_man_pages_match_the_generator() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run(&["man", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let names = |d: &std::path::Path| {
+        let mut names: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let generated = names(dir.path());
+    assert!(
+        generated.contains(&"whk-listen.1".to_string()),
+        "{generated:?}"
+    );
+    assert_eq!(
+        names(&root.join("man")),
+        generated,
+        "regenerate man/ with scripts/gen-man.sh"
+    );
+    for name in generated {
+        let fresh = std::fs::read(dir.path().join(&name)).unwrap();
+        let checked_in = std::fs::read(root.join("man").join(&name)).unwrap();
+        assert!(
+            fresh == checked_in,
+            "man/{name} is out of date; regenerate with scripts/gen-man.sh"
+        );
+    }
+}
+
+#[test]
 fn the_completion_script_regenerates_every_shell() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let script = std::fs::read_to_string(root.join("scripts/gen-completions.sh"))

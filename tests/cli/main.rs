@@ -35,14 +35,17 @@
 mod support;
 
 mod cli_check;
+mod cli_config;
 mod cli_demo;
 mod cli_events;
+mod cli_exec;
 mod cli_listen;
 mod cli_listen_attacks;
 mod cli_load;
 mod cli_misc;
 mod cli_prompt;
 mod cli_replay;
+mod cli_schema;
 mod cli_schemes;
 mod cli_send;
 mod cli_sign;

@@ -18,6 +18,7 @@ pub const SCRUBBED_ENV: &[&str] = &[
     "WHK_SECRET",
     "WHK_SCHEME",
     "WHK_PORT",
+    "WHK_CONFIG",
     "TERM",
     "HTTP_PROXY",
     "HTTPS_PROXY",

@@ -1,0 +1,150 @@
+//! `--exec CMD`: a command per delivery, run by `sh -c` with the raw body on stdin and the
+//! delivery's facts in its environment. It runs on tokio's process driver (the runtime
+//! threads never block on it), at most `--exec-concurrency` at once (the others wait for a
+//! permit, their connections held), and is killed at its timeout.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+use tokio::sync::Semaphore;
+
+/// Output kept per stream; the rest is read and dropped so the command never blocks on it.
+const KEPT_OUTPUT: u64 = 64 * 1024;
+
+/// A command to run for deliveries.
+pub struct Exec {
+    pub command: String,
+    pub timeout: Duration,
+    /// Shared by every route's command: the `--exec-concurrency` bound.
+    pub permits: Arc<Semaphore>,
+}
+
+/// What the command is told about its delivery.
+pub struct Facts {
+    pub event: Option<String>,
+    pub id: String,
+    /// `valid`, `invalid` or `unchecked` (no secret to check with).
+    pub verdict: &'static str,
+    pub path: String,
+    pub duplicate: bool,
+    /// Where the capture is saved (written when the command has ended, with its exit status).
+    pub capture: Option<PathBuf>,
+}
+
+/// How the command ended, as the capture records it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Outcome {
+    pub command: String,
+    /// None when it was killed (timeout, signal) or could not start.
+    pub exit_code: Option<i32>,
+    pub timed_out: bool,
+    pub duration_ms: f64,
+    pub stdout: String,
+    pub stderr: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl Outcome {
+    pub fn succeeded(&self) -> bool {
+        self.exit_code == Some(0)
+    }
+
+    /// One line for the terminal (not yet escaped).
+    pub fn summary(&self) -> String {
+        let ms = self.duration_ms;
+        match (&self.error, self.timed_out, self.exit_code) {
+            (Some(err), _, _) => format!("$ {}: could not run: {err}", self.command),
+            (None, true, _) => format!(
+                "$ {}: killed after {ms:.0} ms (--exec-timeout)",
+                self.command
+            ),
+            (None, false, Some(code)) => format!("$ {} → exit {code} in {ms:.0} ms", self.command),
+            (None, false, None) => format!("$ {} → killed by a signal", self.command),
+        }
+    }
+}
+
+impl Exec {
+    /// Runs the command for one delivery.
+    pub async fn run(&self, body: &[u8], facts: &Facts) -> Outcome {
+        let _permit = self.permits.acquire().await;
+        let started = Instant::now();
+        let mut outcome = Outcome {
+            command: self.command.clone(),
+            exit_code: None,
+            timed_out: false,
+            duration_ms: 0.0,
+            stdout: String::new(),
+            stderr: String::new(),
+            error: None,
+        };
+        match tokio::time::timeout(self.timeout, self.run_to_end(body, facts)).await {
+            Ok(Ok((code, stdout, stderr))) => {
+                outcome.exit_code = code;
+                outcome.stdout = String::from_utf8_lossy(&stdout).into_owned();
+                outcome.stderr = String::from_utf8_lossy(&stderr).into_owned();
+            }
+            Ok(Err(err)) => outcome.error = Some(err.to_string()),
+            Err(_) => outcome.timed_out = true,
+        }
+        outcome.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+        outcome
+    }
+
+    /// Starts the command, feeds it the body, collects its output; the child is killed when
+    /// this future is dropped (at the timeout).
+    async fn run_to_end(
+        &self,
+        body: &[u8],
+        facts: &Facts,
+    ) -> std::io::Result<(Option<i32>, Vec<u8>, Vec<u8>)> {
+        let mut command = tokio::process::Command::new("sh");
+        command
+            .arg("-c")
+            .arg(&self.command)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .env("WHK_EVENT", facts.event.as_deref().unwrap_or(""))
+            .env("WHK_ID", &facts.id)
+            .env("WHK_VERDICT", facts.verdict)
+            .env("WHK_PATH", &facts.path)
+            .env("WHK_DUPLICATE", if facts.duplicate { "1" } else { "0" });
+        match &facts.capture {
+            Some(path) => command.env("WHK_CAPTURE", path),
+            None => command.env_remove("WHK_CAPTURE"),
+        };
+        let mut child = command.spawn()?;
+        let mut stdin = child.stdin.take().expect("piped");
+        let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
+        let feed = async move {
+            // A command that does not read its stdin is not an error.
+            let _ = stdin.write_all(body).await;
+            drop(stdin);
+        };
+        let (_, stdout, stderr, status) = tokio::join!(
+            feed,
+            read_bounded(stdout),
+            read_bounded(stderr),
+            child.wait()
+        );
+        Ok((status?.code(), stdout, stderr))
+    }
+}
+
+/// Reads a stream to its end, keeping the first `KEPT_OUTPUT` bytes.
+async fn read_bounded(stream: Option<impl AsyncRead + Unpin>) -> Vec<u8> {
+    let Some(mut stream) = stream else {
+        return Vec::new();
+    };
+    let mut kept = Vec::new();
+    let _ = (&mut stream).take(KEPT_OUTPUT).read_to_end(&mut kept).await;
+    let _ = tokio::io::copy(&mut stream, &mut tokio::io::sink()).await;
+    kept
+}
