@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify signatures on captured requests, and explain every failure')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive deliveries: verify, pretty-print, save, answer as told, forward')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Resend captured deliveries, as they were or signed afresh')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Browse saved deliveries in a local web page: verdicts, diffs, replay')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A listener and a sender in one process: every event, signed, sent, received, verified')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Audit a receiver: does it accept valid deliveries and reject forged ones?')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'List event types, or print one sample payload')
@@ -166,6 +167,7 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Serve HTTPS with this certificate chain (PEM) instead of a generated one')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The private key (PEM) for --cert')
             [CompletionResult]::new('--tls-cert-out', '--tls-cert-out', [CompletionResultType]::ParameterName, 'Where to write the generated certificate (PEM) for clients'' --cacert [default: a file in the temp directory]')
+            [CompletionResult]::new('--ui-port', '--ui-port', [CompletionResultType]::ParameterName, 'Port for the inspector page, on 127.0.0.1 only (0 picks a free one) [default: 4040]')
             [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Signature scheme to verify with [default: detected from each delivery''s headers; custom when --signature-header is given]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)')
             [CompletionResult]::new('--headers', '--headers', [CompletionResultType]::ParameterName, 'Show each delivery''s headers')
@@ -174,6 +176,8 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             [CompletionResult]::new('--require-valid', '--require-valid', [CompletionResultType]::ParameterName, 'Exit 1 if any delivery had a missing or bad signature (needs --secret)')
             [CompletionResult]::new('--reject-invalid', '--reject-invalid', [CompletionResultType]::ParameterName, 'Answer 401 (400 when the timestamp is stale) to a missing or bad signature, and do nothing else with it, as a correct receiver does (needs --secret)')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Serve HTTPS with a certificate generated now for localhost, 127.0.0.1 and ::1')
+            [CompletionResult]::new('--ui', '--ui', [CompletionResultType]::ParameterName, 'Serve the web inspector: deliveries appear in the browser as they arrive')
+            [CompletionResult]::new('--open', '--open', [CompletionResultType]::ParameterName, 'Open the inspector in the default browser')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per line on stdout, nothing decorative')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
@@ -205,6 +209,31 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Also trust the certificates in this PEM file (e.g. the one `whk listen --tls` writes)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)')
             [CompletionResult]::new('--resign', '--resign', [CompletionResultType]::ParameterName, 'Sign each delivery afresh (a new timestamp for timestamped schemes) instead of sending the captured signature')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Accept any certificate, even self-signed or expired (testing only)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept any certificate, even self-signed or expired (testing only)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per line on stdout, nothing decorative')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show more: request and response headers')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show more: request and response headers')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'whk;inspect' {
+            [CompletionResult]::new('--ui-port', '--ui-port', [CompletionResultType]::ParameterName, 'Port for the inspector page, on 127.0.0.1 only (0 picks a free one) [default: 4040]')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Shared secret to sign or verify with')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from a file (keeps it out of `ps` and shell history)')
+            [CompletionResult]::new('--signature-header', '--signature-header', [CompletionResultType]::ParameterName, 'Header that carries the signature (custom scheme), e.g. X-Signature')
+            [CompletionResult]::new('--signature-prefix', '--signature-prefix', [CompletionResultType]::ParameterName, 'Text before the signature value (custom scheme), e.g. sha256=')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Encoding of the signature value (custom scheme)')
+            [CompletionResult]::new('--forward-to', '--forward-to', [CompletionResultType]::ParameterName, 'Where replays go unless you type a URL on the page (the delivery''s path is added)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Also trust the certificates in this PEM file (e.g. the one `whk listen --tls` writes)')
+            [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Signature scheme to verify and re-sign with [default: detected from each delivery''s headers; custom when --signature-header is given]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)')
+            [CompletionResult]::new('--open', '--open', [CompletionResultType]::ParameterName, 'Open the inspector in the default browser')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Accept any certificate, even self-signed or expired (testing only)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept any certificate, even self-signed or expired (testing only)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per line on stdout, nothing decorative')
@@ -312,6 +341,7 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify signatures on captured requests, and explain every failure')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive deliveries: verify, pretty-print, save, answer as told, forward')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Resend captured deliveries, as they were or signed afresh')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Browse saved deliveries in a local web page: verdicts, diffs, replay')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A listener and a sender in one process: every event, signed, sent, received, verified')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Audit a receiver: does it accept valid deliveries and reject forged ones?')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'List event types, or print one sample payload')
@@ -333,6 +363,9 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             break
         }
         'whk;help;replay' {
+            break
+        }
+        'whk;help;inspect' {
             break
         }
         'whk;help;demo' {

@@ -33,6 +33,7 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand verify 'Verify signatures on captured requests, and explain every failure'
             cand listen 'Receive deliveries: verify, pretty-print, save, answer as told, forward'
             cand replay 'Resend captured deliveries, as they were or signed afresh'
+            cand inspect 'Browse saved deliveries in a local web page: verdicts, diffs, replay'
             cand demo 'A listener and a sender in one process: every event, signed, sent, received, verified'
             cand check 'Audit a receiver: does it accept valid deliveries and reject forged ones?'
             cand events 'List event types, or print one sample payload'
@@ -159,6 +160,7 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --cert 'Serve HTTPS with this certificate chain (PEM) instead of a generated one'
             cand --key 'The private key (PEM) for --cert'
             cand --tls-cert-out 'Where to write the generated certificate (PEM) for clients'' --cacert [default: a file in the temp directory]'
+            cand --ui-port 'Port for the inspector page, on 127.0.0.1 only (0 picks a free one) [default: 4040]'
             cand --scheme 'Signature scheme to verify with [default: detected from each delivery''s headers; custom when --signature-header is given]'
             cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
             cand --headers 'Show each delivery''s headers'
@@ -167,6 +169,8 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --require-valid 'Exit 1 if any delivery had a missing or bad signature (needs --secret)'
             cand --reject-invalid 'Answer 401 (400 when the timestamp is stale) to a missing or bad signature, and do nothing else with it, as a correct receiver does (needs --secret)'
             cand --tls 'Serve HTTPS with a certificate generated now for localhost, 127.0.0.1 and ::1'
+            cand --ui 'Serve the web inspector: deliveries appear in the browser as they arrive'
+            cand --open 'Open the inspector in the default browser'
             cand --json 'Print one JSON object per line on stdout, nothing decorative'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'
@@ -197,6 +201,30 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --cacert 'Also trust the certificates in this PEM file (e.g. the one `whk listen --tls` writes)'
             cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
             cand --resign 'Sign each delivery afresh (a new timestamp for timestamped schemes) instead of sending the captured signature'
+            cand -k 'Accept any certificate, even self-signed or expired (testing only)'
+            cand --insecure 'Accept any certificate, even self-signed or expired (testing only)'
+            cand --json 'Print one JSON object per line on stdout, nothing decorative'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'Show more: request and response headers'
+            cand --verbose 'Show more: request and response headers'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'whk;inspect'= {
+            cand --ui-port 'Port for the inspector page, on 127.0.0.1 only (0 picks a free one) [default: 4040]'
+            cand --secret 'Shared secret to sign or verify with'
+            cand --secret-file 'Read the secret from a file (keeps it out of `ps` and shell history)'
+            cand --signature-header 'Header that carries the signature (custom scheme), e.g. X-Signature'
+            cand --signature-prefix 'Text before the signature value (custom scheme), e.g. sha256='
+            cand --encoding 'Encoding of the signature value (custom scheme)'
+            cand --forward-to 'Where replays go unless you type a URL on the page (the delivery''s path is added)'
+            cand --cacert 'Also trust the certificates in this PEM file (e.g. the one `whk listen --tls` writes)'
+            cand --scheme 'Signature scheme to verify and re-sign with [default: detected from each delivery''s headers; custom when --signature-header is given]'
+            cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
+            cand --open 'Open the inspector in the default browser'
             cand -k 'Accept any certificate, even self-signed or expired (testing only)'
             cand --insecure 'Accept any certificate, even self-signed or expired (testing only)'
             cand --json 'Print one JSON object per line on stdout, nothing decorative'
@@ -298,6 +326,7 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand verify 'Verify signatures on captured requests, and explain every failure'
             cand listen 'Receive deliveries: verify, pretty-print, save, answer as told, forward'
             cand replay 'Resend captured deliveries, as they were or signed afresh'
+            cand inspect 'Browse saved deliveries in a local web page: verdicts, diffs, replay'
             cand demo 'A listener and a sender in one process: every event, signed, sent, received, verified'
             cand check 'Audit a receiver: does it accept valid deliveries and reject forged ones?'
             cand events 'List event types, or print one sample payload'
@@ -314,6 +343,8 @@ set edit:completion:arg-completer[whk] = {|@words|
         &'whk;help;listen'= {
         }
         &'whk;help;replay'= {
+        }
+        &'whk;help;inspect'= {
         }
         &'whk;help;demo'= {
         }

@@ -27,6 +27,21 @@ pub struct Recorded {
     pub received_at: Option<SystemTime>,
     /// Set when a capture's `body_sha256` does not match its body: the file was edited.
     pub digest_mismatch: bool,
+    /// What a whk capture says besides the request (none for raw HTTP and HAR).
+    pub facts: Option<Box<Facts>>,
+}
+
+/// The parts of a whk capture that are not the request: what the listener made of it and
+/// answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Facts {
+    pub id: String,
+    pub remote_addr: Option<String>,
+    pub event: Option<String>,
+    pub duplicate: bool,
+    pub signature: Option<Value>,
+    pub response: super::CapturedResponse,
+    pub forward: Option<Value>,
 }
 
 /// A JSON Lines record that could not be read: which file, which line (from 1), and why.
@@ -339,6 +354,15 @@ fn recorded_from_capture(source: &str, capture: Capture) -> Result<Recorded> {
         Some(query) => format!("{}?{query}", capture.path),
         None => capture.path.clone(),
     };
+    let facts = Facts {
+        id: capture.id,
+        remote_addr: capture.remote_addr,
+        event: capture.event,
+        duplicate: capture.duplicate,
+        signature: capture.signature,
+        response: capture.response,
+        forward: capture.forward,
+    };
     Ok(Recorded {
         source: source.to_string(),
         method: capture.method,
@@ -347,6 +371,7 @@ fn recorded_from_capture(source: &str, capture: Capture) -> Result<Recorded> {
         body,
         received_at: humantime::parse_rfc3339_weak(&capture.received_at).ok(),
         digest_mismatch,
+        facts: Some(Box::new(facts)),
     })
 }
 
@@ -380,6 +405,7 @@ fn har_entry(source: &str, n: usize, entry: &Value) -> Result<Recorded> {
             .as_str()
             .and_then(|t| humantime::parse_rfc3339_weak(t).ok()),
         digest_mismatch: false,
+        facts: None,
     })
 }
 
@@ -509,6 +535,7 @@ fn parse_one_request(source: &str, bytes: &[u8]) -> Result<(Recorded, usize)> {
         body,
         received_at: None,
         digest_mismatch: false,
+        facts: None,
     };
     Ok((recorded, head_len + body_len))
 }

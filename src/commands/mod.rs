@@ -4,6 +4,7 @@ pub mod check;
 pub mod completions;
 pub mod demo;
 pub mod events;
+pub mod inspect;
 pub mod listen;
 pub mod replay;
 pub mod report;

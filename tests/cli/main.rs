@@ -7,7 +7,8 @@
 //!   (send --count/--duration), `cli_sign.rs`, `cli_verify.rs`, `cli_replay.rs`,
 //!   `cli_listen.rs`, `cli_listen_attacks.rs` (listen against hostile or broken clients:
 //!   slow, oversized, malformed, too many, out of descriptors; TLS), `cli_check.rs`,
-//!   `cli_events.rs`, `cli_demo.rs`, `cli_prompt.rs` (interactive prompts on a terminal).
+//!   `cli_events.rs`, `cli_demo.rs`, `cli_inspect.rs` (the web inspector: `whk inspect`,
+//!   `listen --ui`, its API, and the page in a headless chromium), `cli_prompt.rs` (interactive prompts on a terminal).
 //!   What crosses commands (environment variables, secrets never printed, usage errors,
 //!   colour, completions, `whk secret`) goes in `cli_misc.rs`.
 //! - Helpers live in `support/` (its `mod.rs` says which file holds what). A test file keeps
@@ -34,6 +35,7 @@ mod support;
 mod cli_check;
 mod cli_demo;
 mod cli_events;
+mod cli_inspect;
 mod cli_listen;
 mod cli_listen_attacks;
 mod cli_load;
