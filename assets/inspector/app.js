@@ -154,9 +154,11 @@ function choose(seq) {
     openDiff(other, seq);
     return;
   }
+  const showing = state.detail && state.detail.seq === seq && !$("detail").hidden;
   state.selected = seq;
   paint();
-  openDetail(seq);
+  if (showing) document.body.classList.add("showing");
+  else openDetail(seq);
 }
 function move(step) {
   if (state.shown.length === 0) return;
@@ -203,6 +205,8 @@ async function openDetail(seq) {
 function showMessage(text) {
   const detail = $("detail");
   clear(detail);
+  state.detail = null;
+  detail.dataset.seq = "";
   detail.append(el("div", { class: "muted" }, text));
   detail.hidden = false;
   $("placeholder").hidden = true;
@@ -215,6 +219,7 @@ function renderDetail(d) {
   clear(detail);
   $("placeholder").hidden = true;
   detail.hidden = false;
+  detail.dataset.seq = d.seq;
   detail.append(detailHead(d), signatureCard(d), bodyCard(d), headersCard(d));
   if (d.response || d.forward) detail.append(responseCard(d));
   detail.append(replayCard(d));
@@ -247,7 +252,7 @@ function signatureCard(d) {
   const body = el("div", { class: "card-body" });
   const line = el("div", { class: "verdict-line" }, verdictBadge(d));
   if (d.verdict === "invalid" && d.reason) line.append(el("span", { class: "reason" }, d.reason));
-  if (d.verdict === "valid") line.append(el("span", { class: "muted" }, `${d.scheme} signature verified with your secret`));
+  if (d.verdict === "valid") line.append(el("span", { class: "muted" }, "verified with your secret"));
   if (d.verdict === "unchecked") line.append(el("span", { class: "muted" }, "start whk with --secret to verify signatures"));
   body.append(line);
   if (d.diagnosis) body.append(el("div", { class: "diagnosis" }, el("span", { class: "kind" }, d.diagnosis.kind), d.diagnosis.detail));
@@ -457,6 +462,7 @@ async function openDiff(a, b) {
   state.detail = null;
   const detail = $("detail");
   clear(detail);
+  detail.dataset.seq = "diff";
   $("placeholder").hidden = true;
   detail.hidden = false;
   detail.append(el("div", { class: "detail-head" },
@@ -477,7 +483,7 @@ async function openDiff(a, b) {
 function diffBody(body, a, b) {
   if (body.kind === "json") {
     if (body.changes.length === 0) return el("div", { class: "same-note" }, "The bodies hold the same JSON.");
-    const table = el("table", { class: "diff" }, el("tr", {}, el("th", {}, "Path"), el("th", {}, `#${a}`), el("th", {}, `#${b}`)));
+    const table = el("table", { class: "diff", "data-diff": "body" }, el("tr", {}, el("th", {}, "Path"), el("th", {}, `#${a}`), el("th", {}, `#${b}`)));
     const show = (v) => (v === null || v === undefined ? "—" : JSON.stringify(v, null, 1));
     for (const c of body.changes) table.append(el("tr", { class: `diff-row ${c.kind}` }, el("td", {}, c.path || "(whole body)"), el("td", {}, c.kind === "added" ? "—" : show(c.left)), el("td", {}, c.kind === "removed" ? "—" : show(c.right))));
     return table;
@@ -514,11 +520,13 @@ $("help-close").addEventListener("click", () => $("help").close());
 
 // ---- theme: system, light, dark ----
 const themes = ["system", "light", "dark"];
+const systemDark = window.matchMedia("(prefers-color-scheme: dark)");
 function applyTheme(theme) {
-  if (theme === "system") document.documentElement.removeAttribute("data-theme");
-  else document.documentElement.setAttribute("data-theme", theme);
+  const dark = theme === "dark" || (theme === "system" && systemDark.matches);
+  document.documentElement.setAttribute("data-theme", dark ? "dark" : "light");
   $("theme").title = `Theme: ${theme === "system" ? "follows the system" : theme} (click to change)`;
 }
+systemDark.addEventListener("change", () => applyTheme(theme));
 let theme = localStorage.getItem("whk-theme") || "system";
 if (!themes.includes(theme)) theme = "system";
 applyTheme(theme);

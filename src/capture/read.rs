@@ -44,6 +44,25 @@ pub struct Facts {
     pub forward: Option<Value>,
 }
 
+impl Facts {
+    /// Takes the parts that are not the request out of `capture`.
+    pub fn take_from(capture: &mut Capture) -> Facts {
+        let unanswered = super::CapturedResponse {
+            status: 0,
+            body: String::new(),
+        };
+        Facts {
+            id: std::mem::take(&mut capture.id),
+            remote_addr: capture.remote_addr.take(),
+            event: capture.event.take(),
+            duplicate: capture.duplicate,
+            signature: capture.signature.take(),
+            response: std::mem::replace(&mut capture.response, unanswered),
+            forward: capture.forward.take(),
+        }
+    }
+}
+
 /// A JSON Lines record that could not be read: which file, which line (from 1), and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unreadable {
@@ -344,7 +363,7 @@ fn read_value(
     each(recorded_from_capture(source, capture)?)
 }
 
-fn recorded_from_capture(source: &str, capture: Capture) -> Result<Recorded> {
+fn recorded_from_capture(source: &str, mut capture: Capture) -> Result<Recorded> {
     let body = capture
         .body_bytes()
         .map_err(|err| Error::usage(format!("{source}: {err}")))?;
@@ -354,15 +373,7 @@ fn recorded_from_capture(source: &str, capture: Capture) -> Result<Recorded> {
         Some(query) => format!("{}?{query}", capture.path),
         None => capture.path.clone(),
     };
-    let facts = Facts {
-        id: capture.id,
-        remote_addr: capture.remote_addr,
-        event: capture.event,
-        duplicate: capture.duplicate,
-        signature: capture.signature,
-        response: capture.response,
-        forward: capture.forward,
-    };
+    let facts = Facts::take_from(&mut capture);
     Ok(Recorded {
         source: source.to_string(),
         method: capture.method,

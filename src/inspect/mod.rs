@@ -130,19 +130,11 @@ impl Inspector {
     }
 
     /// A delivery the listener received and saved.
-    pub fn add_capture(&self, capture: Capture, body: Vec<u8>) {
+    pub fn add_capture(&self, mut capture: Capture, body: Vec<u8>) {
+        let facts = Facts::take_from(&mut capture);
         let target = match &capture.query {
             Some(query) => format!("{}?{query}", capture.path),
             None => capture.path,
-        };
-        let facts = Facts {
-            id: capture.id,
-            remote_addr: capture.remote_addr,
-            event: capture.event,
-            duplicate: capture.duplicate,
-            signature: capture.signature,
-            response: capture.response,
-            forward: capture.forward,
         };
         self.push(Entry {
             seq: 0,

@@ -341,6 +341,7 @@ fn the_inspector_in_a_real_browser() {
     });
 
     edited_replay_is_resigned(&browser, &receiver);
+    search_filters_keys_and_diff(&browser, &listener);
     if let Ok(dir) = std::env::var("INSPECTOR_SCREENSHOTS") {
         screenshots(&browser, &listener, std::path::Path::new(&dir));
     }
@@ -403,7 +404,7 @@ fn edited_replay_is_resigned(browser: &Browser, receiver: &Receiver) {
             .click()
             .await
             .unwrap();
-        wait_for(c, r#"[data-path="data.amount"]"#).await;
+        wait_for(c, r#"#detail[data-seq="1"] [data-path="data.amount"]"#).await;
         wait_for(c, r#"input[name="replay-mode"][value="edited"]"#)
             .await
             .click()
@@ -444,6 +445,74 @@ fn edited_replay_is_resigned(browser: &Browser, receiver: &Receiver) {
         (unix_now() - t).abs() < 300,
         "signed with a fresh timestamp"
     );
+}
+
+/// A second delivery: the search finds it by a body value, the verdict filter hides both,
+/// `j` moves the selection, and `d` then a click diffs the two by JSON path.
+fn search_filters_keys_and_diff(browser: &Browser, listener: &Listener) {
+    let c = &browser.client;
+    send_standard(
+        &listener.url("/shop/orders"),
+        r#"{"event":"order.paid","data":{"amount":4300}}"#,
+    );
+    let key = |k: &'static str| {
+        c.execute(
+            "document.dispatchEvent(new KeyboardEvent('keydown', {key: arguments[0]}))",
+            vec![json!(k)],
+        )
+    };
+    let rows = || {
+        c.execute(
+            "return [...document.querySelectorAll('.row')].map(r => Number(r.dataset.seq))",
+            vec![],
+        )
+    };
+    browser.run(async {
+        wait_for(c, r#".row[data-seq="2"]"#).await;
+        key("/").await.unwrap();
+        let search = wait_for(c, "#search:focus").await;
+        search.send_keys("4300").await.unwrap();
+        wait_for(c, ".count").await;
+        while rows().await.unwrap() != json!([2]) {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        search.clear().await.unwrap();
+        search.send_keys("\u{e00c}").await.unwrap(); // Escape leaves the search
+        c.execute(
+            "document.getElementById('search').dispatchEvent(new Event('input'))",
+            vec![],
+        )
+        .await
+        .unwrap();
+        while rows().await.unwrap() != json!([2, 1]) {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let verdict = wait_for(c, "#filter-verdict").await;
+        verdict.select_by_value("invalid").await.unwrap();
+        assert_eq!(rows().await.unwrap(), json!([]));
+        assert!(text_of(c, "#empty").await.contains("No delivery matches"));
+        verdict.select_by_value("").await.unwrap();
+
+        wait_for(c, r#".row[data-seq="2"]"#)
+            .await
+            .click()
+            .await
+            .unwrap();
+        key("j").await.unwrap();
+        wait_for(c, r#"#detail[data-seq="1"]"#).await;
+        key("d").await.unwrap();
+        wait_for(c, "#picking:not([hidden])").await;
+        wait_for(c, r#".row[data-seq="2"]"#)
+            .await
+            .click()
+            .await
+            .unwrap();
+        let diff = text_of(c, r#"table[data-diff="body"]"#).await;
+        assert!(
+            diff.contains("data.amount") && diff.contains("4200") && diff.contains("4300"),
+            "{diff}"
+        );
+    });
 }
 
 /// Sizes the window so the page itself (the viewport) is `width`×`height`.
@@ -496,12 +565,17 @@ fn screenshots(browser: &Browser, listener: &Listener, dir: &std::path::Path) {
         tokio::time::sleep(Duration::from_millis(1600)).await;
         viewport(c, 1280, 800).await;
         std::fs::write(dir.join("inspector.png"), c.screenshot().await.unwrap()).unwrap();
-        viewport(c, 390, 844).await;
+        // The theme button goes system → light → dark.
+        for _ in 0..2 {
+            wait_for(c, "#theme").await.click().await.unwrap();
+        }
         std::fs::write(
-            dir.join("inspector-narrow-detail.png"),
+            dir.join("inspector-dark.png"),
             c.screenshot().await.unwrap(),
         )
         .unwrap();
+        wait_for(c, "#theme").await.click().await.unwrap();
+        viewport(c, 390, 844).await;
         c.execute("document.body.classList.remove('showing')", vec![])
             .await
             .unwrap();
