@@ -71,8 +71,10 @@ function verdictBadge(row) {
 }
 
 // ---- the list (only the visible rows are in the DOM) ----
+let cachedRowHeight = 0;
 function rowHeight() {
-  return parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--row")) || 34;
+  if (!cachedRowHeight) cachedRowHeight = parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--row")) || 34;
+  return cachedRowHeight;
 }
 function matchesFilters(row) {
   const event = $("filter-event").value;
@@ -91,7 +93,8 @@ function refilter() {
     if (matchesFilters(state.rows[i])) state.shown.push(state.rows[i]);
   }
   const total = state.rows.length;
-  $("count").textContent = state.shown.length === total ? `${total} deliveries` : `${state.shown.length} of ${total} deliveries`;
+  const noun = total === 1 ? "delivery" : "deliveries";
+  $("count").textContent = state.shown.length === total ? `${total} ${noun}` : `${state.shown.length} of ${total} ${noun}`;
   $("empty").hidden = state.shown.length > 0;
   if (total > 0 && state.shown.length === 0) {
     document.querySelector(".empty-title").textContent = "No delivery matches";
@@ -100,7 +103,10 @@ function refilter() {
   paint();
 }
 let painting = false;
-function paint() {
+let version = 0;       // bumped when the rows or the selection change
+let drawn = "";        // what the DOM holds: first row, last row, version
+function paint(changed = true) {
+  if (changed) version++;
   if (painting) return;
   painting = true;
   requestAnimationFrame(() => { painting = false; paintNow(); });
@@ -109,11 +115,18 @@ function paintNow() {
   const list = $("list");
   const spacer = $("list-spacer");
   const height = rowHeight();
-  spacer.style.height = `${state.shown.length * height}px`;
   const first = Math.max(0, Math.floor(list.scrollTop / height) - 10);
   const last = Math.min(state.shown.length, Math.ceil((list.scrollTop + list.clientHeight) / height) + 10);
+  // Scrolling within the rows already drawn (10 either side) needs no new DOM.
+  const key = `${Math.floor(first / 8)}-${last}-${version}`;
+  if (key === drawn) return;
+  drawn = key;
+  const start = Math.max(0, Math.floor(first / 8) * 8 - 8);
+  spacer.style.height = `${state.shown.length * height}px`;
+  const rows = document.createDocumentFragment();
+  for (let i = start; i < last; i++) rows.append(rowElement(state.shown[i], i * height));
   clear(spacer);
-  for (let i = first; i < last; i++) spacer.append(rowElement(state.shown[i], i * height));
+  spacer.append(rows);
 }
 function rowElement(row, top) {
   const classes = ["row"];
@@ -513,8 +526,8 @@ async function runSearch() {
   refilter();
 }
 for (const id of ["filter-event", "filter-verdict", "filter-status"]) $(id).addEventListener("change", refilter);
-$("list").addEventListener("scroll", paint, { passive: true });
-window.addEventListener("resize", paint);
+$("list").addEventListener("scroll", () => paint(false), { passive: true });
+window.addEventListener("resize", () => { cachedRowHeight = 0; paint(); });
 $("help-button").addEventListener("click", () => $("help").showModal());
 $("help-close").addEventListener("click", () => $("help").close());
 
@@ -543,6 +556,16 @@ async function loadList() {
   state.rows.sort((x, y) => x.seq - y.seq);
   refilter();
 }
+// Deliveries that arrive in a burst (a load test) are filtered and drawn once per frame, and
+// searched at most every half second, not once each.
+let arrivalPending = false;
+let searchPending = null;
+function arrived() {
+  if (state.found && !searchPending) searchPending = setTimeout(() => { searchPending = null; runSearch(); }, 500);
+  if (arrivalPending) return;
+  arrivalPending = true;
+  requestAnimationFrame(() => { arrivalPending = false; refilter(); });
+}
 function connect() {
   const live = $("live");
   const stream = new EventSource("/api/stream");
@@ -553,7 +576,7 @@ function connect() {
     if (!addRow(row)) return;
     state.fresh.add(row.seq);
     setTimeout(() => state.fresh.delete(row.seq), 1500);
-    if (state.found) runSearch(); else refilter();
+    arrived();
   });
   stream.addEventListener("resync", () => loadList());
 }

@@ -241,7 +241,8 @@ fn inspect_without_requests_or_with_a_busy_port_says_so() {
 
 #[test]
 fn listen_ui_streams_each_delivery_to_open_pages() {
-    let listener = Listener::start(&["--ui", "--ui-port", "0", "--json"]);
+    let listener = Listener::start(&["--ui", "--ui-port", "0"]);
+    // The human announcement: `inspector on http://127.0.0.1:N/` after the listening line.
     let ui = listener.ui_port();
     let mut stream = connect(ui, IO_TIMEOUT);
     stream

@@ -213,17 +213,24 @@ impl Listener {
     /// The inspector's port (`--ui`): from `ui_url` in the JSON announcement, or the
     /// `inspector on http://…` line.
     pub fn ui_port(&self) -> u16 {
-        let stderr = self.stderr_text();
-        stderr
-            .lines()
-            .find_map(|line| {
+        let started = Instant::now();
+        loop {
+            let stderr = self.stderr_text();
+            let found = stderr.lines().find_map(|line| {
                 if let Ok(value) = serde_json::from_str::<Value>(line.trim()) {
                     let url = value["ui_url"].as_str()?;
                     return port_of_authority(url.strip_prefix("http://")?);
                 }
                 port_of_authority(line.strip_prefix("inspector on http://")?)
-            })
-            .unwrap_or_else(|| panic!("no inspector URL announced; stderr:\n{stderr}"))
+            });
+            match found {
+                Some(port) => return port,
+                None if started.elapsed() > DEADLINE => {
+                    panic!("no inspector URL announced; stderr:\n{stderr}")
+                }
+                None => std::thread::sleep(Duration::from_millis(10)),
+            }
+        }
     }
 
     /// Whether the listener is still running.
