@@ -173,7 +173,7 @@ complete -c whk -n "__fish_whk_using_subcommand listen" -l max-connections -d 'M
 complete -c whk -n "__fish_whk_using_subcommand listen" -l cert -d 'Serve HTTPS with this certificate chain (PEM) instead of a generated one' -r -F
 complete -c whk -n "__fish_whk_using_subcommand listen" -l key -d 'The private key (PEM) for --cert' -r -F
 complete -c whk -n "__fish_whk_using_subcommand listen" -l tls-cert-out -d 'Where to write the generated certificate (PEM) for clients\' --cacert [default: a file in the temp directory]' -r -F
-complete -c whk -n "__fish_whk_using_subcommand listen" -l ui-port -d 'Port for the inspector page, on 127.0.0.1 only (0 picks a free one) [default: 4040]' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l ui-port -d 'Port for the inspector page, on 127.0.0.1 only (0 picks a free one; for listen, implies --ui) [default: 4040]' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l scheme -d 'Signature scheme to verify with [default: detected from each delivery\'s headers; custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
 relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
 github\t'X-Hub-Signature-256: sha256=<hex>'
@@ -191,7 +191,7 @@ complete -c whk -n "__fish_whk_using_subcommand listen" -l require-valid -d 'Exi
 complete -c whk -n "__fish_whk_using_subcommand listen" -l reject-invalid -d 'Answer 401 (400 when the timestamp is stale) to a missing or bad signature, and do nothing else with it, as a correct receiver does (needs --secret)'
 complete -c whk -n "__fish_whk_using_subcommand listen" -l tls -d 'Serve HTTPS with a certificate generated now for localhost, 127.0.0.1 and ::1'
 complete -c whk -n "__fish_whk_using_subcommand listen" -l ui -d 'Serve the web inspector: deliveries appear in the browser as they arrive'
-complete -c whk -n "__fish_whk_using_subcommand listen" -l open -d 'Open the inspector in the default browser'
+complete -c whk -n "__fish_whk_using_subcommand listen" -l open -d 'Open the inspector in the default browser (for listen, implies --ui)'
 complete -c whk -n "__fish_whk_using_subcommand listen" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
 complete -c whk -n "__fish_whk_using_subcommand listen" -s q -l quiet -d 'Print only results and errors'
 complete -c whk -n "__fish_whk_using_subcommand listen" -s v -l verbose -d 'Show more: request and response headers'
@@ -232,7 +232,7 @@ complete -c whk -n "__fish_whk_using_subcommand replay" -s q -l quiet -d 'Print 
 complete -c whk -n "__fish_whk_using_subcommand replay" -s v -l verbose -d 'Show more: request and response headers'
 complete -c whk -n "__fish_whk_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c whk -n "__fish_whk_using_subcommand replay" -s V -l version -d 'Print version'
-complete -c whk -n "__fish_whk_using_subcommand inspect" -l ui-port -d 'Port for the inspector page, on 127.0.0.1 only (0 picks a free one) [default: 4040]' -r
+complete -c whk -n "__fish_whk_using_subcommand inspect" -l ui-port -d 'Port for the inspector page, on 127.0.0.1 only (0 picks a free one; for listen, implies --ui) [default: 4040]' -r
 complete -c whk -n "__fish_whk_using_subcommand inspect" -l secret -d 'Shared secret to sign or verify with' -r
 complete -c whk -n "__fish_whk_using_subcommand inspect" -l secret-file -d 'Read the secret from a file (keeps it out of `ps` and shell history)' -r -F
 complete -c whk -n "__fish_whk_using_subcommand inspect" -l signature-header -d 'Header that carries the signature (custom scheme), e.g. X-Signature' -r
@@ -252,7 +252,7 @@ custom\t'--signature-header NAME with --signature-prefix and --encoding'"
 complete -c whk -n "__fish_whk_using_subcommand inspect" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c whk -n "__fish_whk_using_subcommand inspect" -l open -d 'Open the inspector in the default browser'
+complete -c whk -n "__fish_whk_using_subcommand inspect" -l open -d 'Open the inspector in the default browser (for listen, implies --ui)'
 complete -c whk -n "__fish_whk_using_subcommand inspect" -s k -l insecure -d 'Accept any certificate, even self-signed or expired (testing only)'
 complete -c whk -n "__fish_whk_using_subcommand inspect" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
 complete -c whk -n "__fish_whk_using_subcommand inspect" -s q -l quiet -d 'Print only results and errors'

@@ -477,10 +477,11 @@ pub struct ListenArgs {
 /// Where the web inspector is served: shared by `listen --ui` and `inspect`.
 #[derive(Debug, Args)]
 pub struct InspectorArgs {
-    /// Port for the inspector page, on 127.0.0.1 only (0 picks a free one) [default: 4040]
+    /// Port for the inspector page, on 127.0.0.1 only (0 picks a free one; for listen, implies
+    /// --ui) [default: 4040]
     #[arg(long, value_name = "PORT")]
     pub ui_port: Option<u16>,
-    /// Open the inspector in the default browser
+    /// Open the inspector in the default browser (for listen, implies --ui)
     #[arg(long)]
     pub open: bool,
 }

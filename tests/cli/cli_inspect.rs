@@ -117,6 +117,71 @@ fn inspect_lists_saved_captures_with_verdicts_and_details() {
 }
 
 #[test]
+fn inspect_reads_raw_http_and_har_and_shows_binary_bodies_as_hex() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut binary = Req::post(&[0x00, 0xff, 0x1b, b'A'], vec![]);
+    binary.path = "/upload".into();
+    let raw = dir.path().join("request.http");
+    write(&raw, binary.raw_http(None));
+    let har_file = dir.path().join("site.har");
+    let signed = Req::signed("github", br#"{"action":"opened"}"#);
+    write(&har_file, crate::support::captures::har(&[signed]));
+    let inspector = inspect(&[
+        raw.to_str().unwrap(),
+        har_file.to_str().unwrap(),
+        "--secret",
+        SECRET,
+    ]);
+    let rows = get_json(inspector.port, "/api/deliveries");
+    assert_eq!(rows[0]["target"], "/upload");
+    assert_eq!(rows[0]["status"], Value::Null, "raw HTTP holds no answer");
+    assert_eq!(rows[1]["verdict"], "valid");
+    assert_eq!(rows[1]["scheme"], "github");
+    let detail = get_json(inspector.port, "/api/deliveries/1");
+    assert_eq!(detail["body"]["text"], Value::Null);
+    assert_eq!(detail["body"]["base64"], "AP8bQQ==");
+    assert!(
+        detail["body"]["hex"]
+            .as_str()
+            .unwrap()
+            .starts_with("00000000  00 ff 1b 41")
+    );
+}
+
+#[test]
+fn listen_ui_shows_the_forwarded_apps_answer() {
+    let app = Receiver::start(vec![Reply::status(202).with_body(r#"{"queued":true}"#)]);
+    let listener = Listener::start(&["--ui", "--ui-port", "0", "--forward-to", &app.url("/app")]);
+    post(
+        listener.port,
+        "/hooks/x",
+        &[("Content-Type", "application/json")],
+        br#"{"event":"ping"}"#,
+    );
+    let ui = listener.ui_port();
+    let started = Instant::now();
+    while get_json(ui, "/api/deliveries")
+        .as_array()
+        .unwrap()
+        .is_empty()
+    {
+        assert!(
+            started.elapsed() < DEADLINE,
+            "the delivery never reached the inspector"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let detail = get_json(ui, "/api/deliveries/1");
+    assert_eq!(detail["status"], 202);
+    assert_eq!(detail["forward"]["status"], 202);
+    assert_eq!(detail["forward"]["body"], r#"{"queued":true}"#);
+    assert_eq!(detail["forward"]["url"], app.url("/app/hooks/x"));
+    let info = get_json(ui, "/api/info");
+    assert_eq!(info["live"], true);
+    assert_eq!(info["forward_to"], app.url("/app"));
+}
+
+#[test]
 fn no_response_of_the_inspector_holds_the_secret() {
     let dir = tempfile::tempdir().unwrap();
     let file = saved_captures(dir.path());
