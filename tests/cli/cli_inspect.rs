@@ -126,12 +126,19 @@ fn inspect_reads_raw_http_and_har_and_shows_binary_bodies_as_hex() {
     let har_file = dir.path().join("site.har");
     let signed = Req::signed("github", br#"{"action":"opened"}"#);
     write(&har_file, crate::support::captures::har(&[signed]));
+    // With --json, the page's address comes as an `inspecting` record.
     let inspector = inspect(&[
         raw.to_str().unwrap(),
         har_file.to_str().unwrap(),
         "--secret",
         SECRET,
+        "--json",
     ]);
+    let announced = inspector.stderr_text();
+    assert!(
+        announced.contains(r#""type":"inspecting""#) && announced.contains(r#""deliveries":2"#),
+        "{announced}"
+    );
     let rows = get_json(inspector.port, "/api/deliveries");
     assert_eq!(rows[0]["target"], "/upload");
     assert_eq!(rows[0]["status"], Value::Null, "raw HTTP holds no answer");
