@@ -284,6 +284,39 @@ fn replay_needs_the_token_and_the_page_origin() {
     );
 }
 
+/// `--open` hands the page's URL to the system's opener (here a stand-in `xdg-open` first on
+/// PATH that writes down what it was given).
+#[test]
+fn open_hands_the_page_url_to_the_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let opened = dir.path().join("opened.txt");
+    let opener = dir.path().join("xdg-open");
+    write(
+        &opener,
+        format!("#!/bin/sh\necho \"$1\" > '{}'\n", opened.display()),
+    );
+    std::fs::set_permissions(&opener, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        dir.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut cmd = command(WHK);
+    cmd.env("PATH", path)
+        .args(["inspect", saved_captures(dir.path()).to_str().unwrap()])
+        .args(["--ui-port", "0", "--open"]);
+    let inspector = Listener::spawn(cmd);
+    let started = Instant::now();
+    let url = loop {
+        match std::fs::read_to_string(&opened) {
+            Ok(text) if text.ends_with('\n') => break text.trim().to_string(),
+            _ if started.elapsed() > DEADLINE => panic!("--open never ran the opener"),
+            _ => std::thread::sleep(Duration::from_millis(20)),
+        }
+    };
+    assert_eq!(url, format!("http://127.0.0.1:{}/", inspector.port));
+}
+
 #[test]
 fn the_inspector_answers_only_to_its_own_host_name() {
     let dir = tempfile::tempdir().unwrap();
