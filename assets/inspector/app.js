@@ -334,13 +334,23 @@ function treeNode(key, value, path, depth, last) {
     const [open, close] = isArray ? ["[", "]"] : ["{", "}"];
     if (entries.length === 0) return el("div", { class: "leaf" }, ...label, el("span", { class: "p" }, open + close), comma);
     const details = el("details", { "data-path": path });
-    if (depth < 4 && entries.length <= 200) details.open = true;
     details.append(el("summary", {}, ...label, el("span", { class: "p" }, open), el("span", { class: "hint" }, ` ${entries.length} ${isArray ? "items" : "keys"} `)));
-    entries.forEach(([k, v], i) => {
-      const child = isArray ? `${path}[${k}]` : path ? `${path}.${k}` : String(k);
-      details.append(treeNode(isArray ? i : k, v, child, depth + 1, i === entries.length - 1));
-    });
-    details.append(el("div", { class: "closer" }, el("span", { class: "p" }, close), comma));
+    const closer = el("div", { class: "closer" }, el("span", { class: "p" }, close), comma);
+    // Children are built when first opened, so a huge payload costs nothing until looked at.
+    let built = false;
+    const build = () => {
+      if (built) return;
+      built = true;
+      const children = document.createDocumentFragment();
+      entries.forEach(([k, v], i) => {
+        const child = isArray ? `${path}[${k}]` : path ? `${path}.${k}` : String(k);
+        children.append(treeNode(isArray ? i : k, v, child, depth + 1, i === entries.length - 1));
+      });
+      details.insertBefore(children, closer);
+    };
+    details.append(closer);
+    details.addEventListener("toggle", () => { if (details.open) build(); });
+    if (depth < 4 && entries.length <= 200) { build(); details.open = true; }
     return details;
   }
   let cls = "z";

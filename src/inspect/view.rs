@@ -63,13 +63,18 @@ pub struct BodyView {
     pub json: Option<Value>,
 }
 
+/// Bodies above this are shown as text only: a tree of them would be too big for the page.
+const TREE_LIMIT: usize = 2 << 20;
+
 pub fn body_view(body: &[u8]) -> BodyView {
     match std::str::from_utf8(body) {
         Ok(text) => BodyView {
             text: Some(text.to_string()),
             base64: None,
             hex: None,
-            json: serde_json::from_str(text).ok(),
+            json: (body.len() <= TREE_LIMIT)
+                .then(|| serde_json::from_str(text).ok())
+                .flatten(),
         },
         Err(_) => BodyView {
             text: None,
