@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify signatures on captured requests, and explain every failure')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive deliveries: verify, pretty-print, save, answer as told, forward')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Resend captured deliveries, as they were or signed afresh')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Browse saved deliveries in a local web page: verdicts, diffs, replay')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A listener and a sender in one process: every event, signed, sent, received, verified')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Audit a receiver: does it accept valid deliveries and reject forged ones?')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'List event types, or print one sample payload')
@@ -180,6 +181,7 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             [CompletionResult]::new('--exec-concurrency', '--exec-concurrency', [CompletionResultType]::ParameterName, 'Commands running at once; further deliveries wait for one to end')
             [CompletionResult]::new('--exec-timeout', '--exec-timeout', [CompletionResultType]::ParameterName, 'Kill a command that runs longer than this (its exit status is recorded as none)')
             [CompletionResult]::new('--schema-dir', '--schema-dir', [CompletionResultType]::ParameterName, 'Your own schemas, one EVENT.json per event, used before whk''s (implies --validate)')
+            [CompletionResult]::new('--ui-port', '--ui-port', [CompletionResultType]::ParameterName, 'Port for the inspector page, on 127.0.0.1 only (0 picks a free one; for listen, implies --ui) [default: 4040]')
             [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Signature scheme to verify with [default: detected from each delivery''s headers; custom when --signature-header is given]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Project file to use [default: the first whk.toml in this directory or above]')
@@ -191,6 +193,8 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Serve HTTPS with a certificate generated now for localhost, 127.0.0.1 and ::1')
             [CompletionResult]::new('--exec-answers', '--exec-answers', [CompletionResultType]::ParameterName, 'Answer as the command ended: exit 0 → 200, anything else → 500 (script a retry test)')
             [CompletionResult]::new('--validate', '--validate', [CompletionResultType]::ParameterName, 'Check each payload against its event''s JSON Schema (see `whk events EVENT --schema`) and show the fields that are missing, extra or of the wrong type')
+            [CompletionResult]::new('--ui', '--ui', [CompletionResultType]::ParameterName, 'Serve the web inspector: deliveries appear in the browser as they arrive')
+            [CompletionResult]::new('--open', '--open', [CompletionResultType]::ParameterName, 'Open the inspector in the default browser (for listen, implies --ui)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per line on stdout, nothing decorative')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
@@ -228,6 +232,32 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Accept any certificate, even self-signed or expired (testing only)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept any certificate, even self-signed or expired (testing only)')
             [CompletionResult]::new('--validate', '--validate', [CompletionResultType]::ParameterName, 'Check each payload against its event''s JSON Schema (see `whk events EVENT --schema`) and show the fields that are missing, extra or of the wrong type')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per line on stdout, nothing decorative')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show more: request and response headers')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show more: request and response headers')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'whk;inspect' {
+            [CompletionResult]::new('--ui-port', '--ui-port', [CompletionResultType]::ParameterName, 'Port for the inspector page, on 127.0.0.1 only (0 picks a free one; for listen, implies --ui) [default: 4040]')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Shared secret to sign or verify with; when verifying (verify, listen, check) repeat it during a key rotation: any one matching is valid')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from a file (keeps it out of `ps` and shell history)')
+            [CompletionResult]::new('--signature-header', '--signature-header', [CompletionResultType]::ParameterName, 'Header that carries the signature (custom scheme), e.g. X-Signature')
+            [CompletionResult]::new('--signature-prefix', '--signature-prefix', [CompletionResultType]::ParameterName, 'Text before the signature value (custom scheme), e.g. sha256=')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Encoding of the signature value (custom scheme)')
+            [CompletionResult]::new('--forward-to', '--forward-to', [CompletionResultType]::ParameterName, 'Where replays go unless you type a URL on the page (the delivery''s path is added)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Also trust the certificates in this PEM file (e.g. the one `whk listen --tls` writes)')
+            [CompletionResult]::new('--scheme', '--scheme', [CompletionResultType]::ParameterName, 'Signature scheme to verify and re-sign with [default: detected from each delivery''s headers; custom when --signature-header is given]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Project file to use [default: the first whk.toml in this directory or above]')
+            [CompletionResult]::new('--open', '--open', [CompletionResultType]::ParameterName, 'Open the inspector in the default browser (for listen, implies --ui)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Accept any certificate, even self-signed or expired (testing only)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept any certificate, even self-signed or expired (testing only)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per line on stdout, nothing decorative')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
@@ -382,6 +412,7 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Verify signatures on captured requests, and explain every failure')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive deliveries: verify, pretty-print, save, answer as told, forward')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Resend captured deliveries, as they were or signed afresh')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Browse saved deliveries in a local web page: verdicts, diffs, replay')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A listener and a sender in one process: every event, signed, sent, received, verified')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Audit a receiver: does it accept valid deliveries and reject forged ones?')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'List event types, or print one sample payload')
@@ -406,6 +437,9 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             break
         }
         'whk;help;replay' {
+            break
+        }
+        'whk;help;inspect' {
             break
         }
         'whk;help;demo' {

@@ -37,6 +37,9 @@ _whk() {
             whk,init)
                 cmd="whk__subcmd__init"
                 ;;
+            whk,inspect)
+                cmd="whk__subcmd__inspect"
+                ;;
             whk,listen)
                 cmd="whk__subcmd__listen"
                 ;;
@@ -79,6 +82,9 @@ _whk() {
             whk__subcmd__help,init)
                 cmd="whk__subcmd__help__subcmd__init"
                 ;;
+            whk__subcmd__help,inspect)
+                cmd="whk__subcmd__help__subcmd__inspect"
+                ;;
             whk__subcmd__help,listen)
                 cmd="whk__subcmd__help__subcmd__listen"
                 ;;
@@ -107,7 +113,7 @@ _whk() {
 
     case "${cmd}" in
         whk)
-            opts="-q -v -h -V --json --color --quiet --verbose --config --help --version send sign verify listen replay demo check events secret completions init config man help"
+            opts="-q -v -h -V --json --color --quiet --verbose --config --help --version send sign verify listen replay inspect demo check events secret completions init config man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -323,7 +329,7 @@ _whk() {
             return 0
             ;;
         whk__subcmd__help)
-            opts="send sign verify listen replay demo check events secret completions init config man help"
+            opts="send sign verify listen replay inspect demo check events secret completions init config man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -421,6 +427,20 @@ _whk() {
             return 0
             ;;
         whk__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        whk__subcmd__help__subcmd__inspect)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -554,8 +574,66 @@ _whk() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        whk__subcmd__inspect)
+            opts="-k -q -v -h -V --ui-port --open --secret --secret-file --signature-header --signature-prefix --encoding --forward-to --cacert --insecure --scheme --json --color --quiet --verbose --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ui-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature-header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -W "hex base64" -- "${cur}"))
+                    return 0
+                    ;;
+                --forward-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scheme)
+                    COMPREPLY=($(compgen -W "georedir relurl github stripe standard slack shopify custom" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         whk__subcmd__listen)
-            opts="-p -k -q -v -h -V --port --host --secret --secret-file --signature-header --signature-prefix --encoding --tolerance --headers --status --response-body --delay --fail-first --fail-rate --seed --events --save --forward-to --forward-timeout --cacert --insecure --count --timeout --require-valid --max-body --reject-invalid --read-timeout --max-header-bytes --max-headers --max-connections --tls --cert --key --tls-cert-out --exec --exec-concurrency --exec-timeout --exec-answers --validate --schema-dir --scheme --json --color --quiet --verbose --config --help --version"
+            opts="-p -k -q -v -h -V --port --host --secret --secret-file --signature-header --signature-prefix --encoding --tolerance --headers --status --response-body --delay --fail-first --fail-rate --seed --events --save --forward-to --forward-timeout --cacert --insecure --count --timeout --require-valid --max-body --reject-invalid --read-timeout --max-header-bytes --max-headers --max-connections --tls --cert --key --tls-cert-out --exec --exec-concurrency --exec-timeout --exec-answers --validate --schema-dir --ui --ui-port --open --scheme --json --color --quiet --verbose --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -694,6 +772,10 @@ _whk() {
                     return 0
                     ;;
                 --schema-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ui-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

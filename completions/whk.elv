@@ -34,6 +34,7 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand verify 'Verify signatures on captured requests, and explain every failure'
             cand listen 'Receive deliveries: verify, pretty-print, save, answer as told, forward'
             cand replay 'Resend captured deliveries, as they were or signed afresh'
+            cand inspect 'Browse saved deliveries in a local web page: verdicts, diffs, replay'
             cand demo 'A listener and a sender in one process: every event, signed, sent, received, verified'
             cand check 'Audit a receiver: does it accept valid deliveries and reject forged ones?'
             cand events 'List event types, or print one sample payload'
@@ -173,6 +174,7 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --exec-concurrency 'Commands running at once; further deliveries wait for one to end'
             cand --exec-timeout 'Kill a command that runs longer than this (its exit status is recorded as none)'
             cand --schema-dir 'Your own schemas, one EVENT.json per event, used before whk''s (implies --validate)'
+            cand --ui-port 'Port for the inspector page, on 127.0.0.1 only (0 picks a free one; for listen, implies --ui) [default: 4040]'
             cand --scheme 'Signature scheme to verify with [default: detected from each delivery''s headers; custom when --signature-header is given]'
             cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
             cand --config 'Project file to use [default: the first whk.toml in this directory or above]'
@@ -184,6 +186,8 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --tls 'Serve HTTPS with a certificate generated now for localhost, 127.0.0.1 and ::1'
             cand --exec-answers 'Answer as the command ended: exit 0 → 200, anything else → 500 (script a retry test)'
             cand --validate 'Check each payload against its event''s JSON Schema (see `whk events EVENT --schema`) and show the fields that are missing, extra or of the wrong type'
+            cand --ui 'Serve the web inspector: deliveries appear in the browser as they arrive'
+            cand --open 'Open the inspector in the default browser (for listen, implies --ui)'
             cand --json 'Print one JSON object per line on stdout, nothing decorative'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'
@@ -220,6 +224,31 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand -k 'Accept any certificate, even self-signed or expired (testing only)'
             cand --insecure 'Accept any certificate, even self-signed or expired (testing only)'
             cand --validate 'Check each payload against its event''s JSON Schema (see `whk events EVENT --schema`) and show the fields that are missing, extra or of the wrong type'
+            cand --json 'Print one JSON object per line on stdout, nothing decorative'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'Show more: request and response headers'
+            cand --verbose 'Show more: request and response headers'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'whk;inspect'= {
+            cand --ui-port 'Port for the inspector page, on 127.0.0.1 only (0 picks a free one; for listen, implies --ui) [default: 4040]'
+            cand --secret 'Shared secret to sign or verify with; when verifying (verify, listen, check) repeat it during a key rotation: any one matching is valid'
+            cand --secret-file 'Read the secret from a file (keeps it out of `ps` and shell history)'
+            cand --signature-header 'Header that carries the signature (custom scheme), e.g. X-Signature'
+            cand --signature-prefix 'Text before the signature value (custom scheme), e.g. sha256='
+            cand --encoding 'Encoding of the signature value (custom scheme)'
+            cand --forward-to 'Where replays go unless you type a URL on the page (the delivery''s path is added)'
+            cand --cacert 'Also trust the certificates in this PEM file (e.g. the one `whk listen --tls` writes)'
+            cand --scheme 'Signature scheme to verify and re-sign with [default: detected from each delivery''s headers; custom when --signature-header is given]'
+            cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
+            cand --config 'Project file to use [default: the first whk.toml in this directory or above]'
+            cand --open 'Open the inspector in the default browser (for listen, implies --ui)'
+            cand -k 'Accept any certificate, even self-signed or expired (testing only)'
+            cand --insecure 'Accept any certificate, even self-signed or expired (testing only)'
             cand --json 'Print one JSON object per line on stdout, nothing decorative'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'
@@ -365,6 +394,7 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand verify 'Verify signatures on captured requests, and explain every failure'
             cand listen 'Receive deliveries: verify, pretty-print, save, answer as told, forward'
             cand replay 'Resend captured deliveries, as they were or signed afresh'
+            cand inspect 'Browse saved deliveries in a local web page: verdicts, diffs, replay'
             cand demo 'A listener and a sender in one process: every event, signed, sent, received, verified'
             cand check 'Audit a receiver: does it accept valid deliveries and reject forged ones?'
             cand events 'List event types, or print one sample payload'
@@ -384,6 +414,8 @@ set edit:completion:arg-completer[whk] = {|@words|
         &'whk;help;listen'= {
         }
         &'whk;help;replay'= {
+        }
+        &'whk;help;inspect'= {
         }
         &'whk;help;demo'= {
         }

@@ -38,6 +38,7 @@ complete -c whk -n "__fish_whk_needs_command" -f -a "sign" -d 'Print the signatu
 complete -c whk -n "__fish_whk_needs_command" -f -a "verify" -d 'Verify signatures on captured requests, and explain every failure'
 complete -c whk -n "__fish_whk_needs_command" -f -a "listen" -d 'Receive deliveries: verify, pretty-print, save, answer as told, forward'
 complete -c whk -n "__fish_whk_needs_command" -f -a "replay" -d 'Resend captured deliveries, as they were or signed afresh'
+complete -c whk -n "__fish_whk_needs_command" -f -a "inspect" -d 'Browse saved deliveries in a local web page: verdicts, diffs, replay'
 complete -c whk -n "__fish_whk_needs_command" -f -a "demo" -d 'A listener and a sender in one process: every event, signed, sent, received, verified'
 complete -c whk -n "__fish_whk_needs_command" -f -a "check" -d 'Audit a receiver: does it accept valid deliveries and reject forged ones?'
 complete -c whk -n "__fish_whk_needs_command" -f -a "events" -d 'List event types, or print one sample payload'
@@ -186,6 +187,7 @@ complete -c whk -n "__fish_whk_using_subcommand listen" -l exec -d 'Run this she
 complete -c whk -n "__fish_whk_using_subcommand listen" -l exec-concurrency -d 'Commands running at once; further deliveries wait for one to end' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l exec-timeout -d 'Kill a command that runs longer than this (its exit status is recorded as none)' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l schema-dir -d 'Your own schemas, one EVENT.json per event, used before whk\'s (implies --validate)' -r -F
+complete -c whk -n "__fish_whk_using_subcommand listen" -l ui-port -d 'Port for the inspector page, on 127.0.0.1 only (0 picks a free one; for listen, implies --ui) [default: 4040]' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l scheme -d 'Signature scheme to verify with [default: detected from each delivery\'s headers; custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
 relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
 github\t'X-Hub-Signature-256: sha256=<hex> (legacy X-Hub-Signature sha1 when alone)'
@@ -205,6 +207,8 @@ complete -c whk -n "__fish_whk_using_subcommand listen" -l reject-invalid -d 'An
 complete -c whk -n "__fish_whk_using_subcommand listen" -l tls -d 'Serve HTTPS with a certificate generated now for localhost, 127.0.0.1 and ::1'
 complete -c whk -n "__fish_whk_using_subcommand listen" -l exec-answers -d 'Answer as the command ended: exit 0 → 200, anything else → 500 (script a retry test)'
 complete -c whk -n "__fish_whk_using_subcommand listen" -l validate -d 'Check each payload against its event\'s JSON Schema (see `whk events EVENT --schema`) and show the fields that are missing, extra or of the wrong type'
+complete -c whk -n "__fish_whk_using_subcommand listen" -l ui -d 'Serve the web inspector: deliveries appear in the browser as they arrive'
+complete -c whk -n "__fish_whk_using_subcommand listen" -l open -d 'Open the inspector in the default browser (for listen, implies --ui)'
 complete -c whk -n "__fish_whk_using_subcommand listen" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
 complete -c whk -n "__fish_whk_using_subcommand listen" -s q -l quiet -d 'Print only results and errors'
 complete -c whk -n "__fish_whk_using_subcommand listen" -s v -l verbose -d 'Show more: request and response headers'
@@ -249,6 +253,34 @@ complete -c whk -n "__fish_whk_using_subcommand replay" -s q -l quiet -d 'Print 
 complete -c whk -n "__fish_whk_using_subcommand replay" -s v -l verbose -d 'Show more: request and response headers'
 complete -c whk -n "__fish_whk_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c whk -n "__fish_whk_using_subcommand replay" -s V -l version -d 'Print version'
+complete -c whk -n "__fish_whk_using_subcommand inspect" -l ui-port -d 'Port for the inspector page, on 127.0.0.1 only (0 picks a free one; for listen, implies --ui) [default: 4040]' -r
+complete -c whk -n "__fish_whk_using_subcommand inspect" -l secret -d 'Shared secret to sign or verify with; when verifying (verify, listen, check) repeat it during a key rotation: any one matching is valid' -r
+complete -c whk -n "__fish_whk_using_subcommand inspect" -l secret-file -d 'Read the secret from a file (keeps it out of `ps` and shell history)' -r -F
+complete -c whk -n "__fish_whk_using_subcommand inspect" -l signature-header -d 'Header that carries the signature (custom scheme), e.g. X-Signature' -r
+complete -c whk -n "__fish_whk_using_subcommand inspect" -l signature-prefix -d 'Text before the signature value (custom scheme), e.g. sha256=' -r
+complete -c whk -n "__fish_whk_using_subcommand inspect" -l encoding -d 'Encoding of the signature value (custom scheme)' -r -f -a "hex\t''
+base64\t''"
+complete -c whk -n "__fish_whk_using_subcommand inspect" -l forward-to -d 'Where replays go unless you type a URL on the page (the delivery\'s path is added)' -r
+complete -c whk -n "__fish_whk_using_subcommand inspect" -l cacert -d 'Also trust the certificates in this PEM file (e.g. the one `whk listen --tls` writes)' -r -F
+complete -c whk -n "__fish_whk_using_subcommand inspect" -l scheme -d 'Signature scheme to verify and re-sign with [default: detected from each delivery\'s headers; custom when --signature-header is given]' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
+relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
+github\t'X-Hub-Signature-256: sha256=<hex> (legacy X-Hub-Signature sha1 when alone)'
+stripe\t'Stripe-Signature: t=<unix>,v1=<hex> over "{t}.{body}"'
+standard\t'Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature v1,<base64> (svix-* too)'
+slack\t'X-Slack-Signature: v0=<hex> over "v0:{ts}:{body}"'
+shopify\t'X-Shopify-Hmac-Sha256 (or shopify-hmac-sha256): base64 HMAC of the raw body'
+custom\t'--signature-header NAME with --signature-prefix and --encoding'"
+complete -c whk -n "__fish_whk_using_subcommand inspect" -l color -d 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c whk -n "__fish_whk_using_subcommand inspect" -l config -d 'Project file to use [default: the first whk.toml in this directory or above]' -r -F
+complete -c whk -n "__fish_whk_using_subcommand inspect" -l open -d 'Open the inspector in the default browser (for listen, implies --ui)'
+complete -c whk -n "__fish_whk_using_subcommand inspect" -s k -l insecure -d 'Accept any certificate, even self-signed or expired (testing only)'
+complete -c whk -n "__fish_whk_using_subcommand inspect" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
+complete -c whk -n "__fish_whk_using_subcommand inspect" -s q -l quiet -d 'Print only results and errors'
+complete -c whk -n "__fish_whk_using_subcommand inspect" -s v -l verbose -d 'Show more: request and response headers'
+complete -c whk -n "__fish_whk_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c whk -n "__fish_whk_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c whk -n "__fish_whk_using_subcommand demo" -l scheme -d 'Signature scheme to demonstrate' -r -f -a "georedir\t'X-GeoRedir-Signature: hex HMAC of the raw body'
 relurl\t'X-RELURL-Signature: hex HMAC of the raw body'
 github\t'X-Hub-Signature-256: sha256=<hex> (legacy X-Hub-Signature sha1 when alone)'
@@ -388,17 +420,18 @@ complete -c whk -n "__fish_whk_using_subcommand man" -s q -l quiet -d 'Print onl
 complete -c whk -n "__fish_whk_using_subcommand man" -s v -l verbose -d 'Show more: request and response headers'
 complete -c whk -n "__fish_whk_using_subcommand man" -s h -l help -d 'Print help'
 complete -c whk -n "__fish_whk_using_subcommand man" -s V -l version -d 'Print version'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "send" -d 'Build a sample delivery for EVENT (or send --data), sign it and POST it'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "sign" -d 'Print the signature headers for a body, or a ready curl command'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "verify" -d 'Verify signatures on captured requests, and explain every failure'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "listen" -d 'Receive deliveries: verify, pretty-print, save, answer as told, forward'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "replay" -d 'Resend captured deliveries, as they were or signed afresh'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "demo" -d 'A listener and a sender in one process: every event, signed, sent, received, verified'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "check" -d 'Audit a receiver: does it accept valid deliveries and reject forged ones?'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "events" -d 'List event types, or print one sample payload'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "secret" -d 'Print a fresh random secret in the form the scheme expects'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "init" -d 'Write a commented starter whk.toml (never over an existing one)'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "config" -d 'Show the settings a command would use and where each came from (flag, env, whk.toml, default)'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "man" -d 'Write the man pages (whk.1, whk-COMMAND.1) into a directory'
-complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay demo check events secret completions init config man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay inspect demo check events secret completions init config man help" -f -a "send" -d 'Build a sample delivery for EVENT (or send --data), sign it and POST it'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay inspect demo check events secret completions init config man help" -f -a "sign" -d 'Print the signature headers for a body, or a ready curl command'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay inspect demo check events secret completions init config man help" -f -a "verify" -d 'Verify signatures on captured requests, and explain every failure'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay inspect demo check events secret completions init config man help" -f -a "listen" -d 'Receive deliveries: verify, pretty-print, save, answer as told, forward'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay inspect demo check events secret completions init config man help" -f -a "replay" -d 'Resend captured deliveries, as they were or signed afresh'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay inspect demo check events secret completions init config man help" -f -a "inspect" -d 'Browse saved deliveries in a local web page: verdicts, diffs, replay'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay inspect demo check events secret completions init config man help" -f -a "demo" -d 'A listener and a sender in one process: every event, signed, sent, received, verified'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay inspect demo check events secret completions init config man help" -f -a "check" -d 'Audit a receiver: does it accept valid deliveries and reject forged ones?'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay inspect demo check events secret completions init config man help" -f -a "events" -d 'List event types, or print one sample payload'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay inspect demo check events secret completions init config man help" -f -a "secret" -d 'Print a fresh random secret in the form the scheme expects'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay inspect demo check events secret completions init config man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay inspect demo check events secret completions init config man help" -f -a "init" -d 'Write a commented starter whk.toml (never over an existing one)'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay inspect demo check events secret completions init config man help" -f -a "config" -d 'Show the settings a command would use and where each came from (flag, env, whk.toml, default)'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay inspect demo check events secret completions init config man help" -f -a "man" -d 'Write the man pages (whk.1, whk-COMMAND.1) into a directory'
+complete -c whk -n "__fish_whk_using_subcommand help; and not __fish_seen_subcommand_from send sign verify listen replay inspect demo check events secret completions init config man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

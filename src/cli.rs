@@ -95,7 +95,14 @@ Examples:
   whk listen --status 500,500,200                   # make the sender retry twice
   whk listen --forward-to http://127.0.0.1:8080     # pass deliveries on to your app
   whk listen --tls --tls-cert-out cert.pem          # HTTPS; trust it with --cacert cert.pem
-  whk listen --port 0 --count 6 --timeout 30s --secret s3cret --require-valid   # CI";
+  whk listen --port 0 --count 6 --timeout 30s --secret s3cret --require-valid   # CI
+  whk listen --ui --secret s3cret --open            # and watch them in the browser (127.0.0.1:4040)";
+
+const INSPECT_EXAMPLES: &str = "\
+Examples:
+  whk inspect deliveries.jsonl --open               # browse saved deliveries on 127.0.0.1:4040
+  whk inspect captures/ --secret s3cret             # with verdicts, diagnoses and re-signed replay
+  whk inspect ci-artefact.har --forward-to http://127.0.0.1:8080 --ui-port 4041";
 
 const VERIFY_EXAMPLES: &str = "\
 Examples:
@@ -137,6 +144,12 @@ pub enum Command {
     /// Resend captured deliveries, as they were or signed afresh
     #[command(after_long_help = REPLAY_EXAMPLES)]
     Replay(ReplayArgs),
+    /// Browse saved deliveries in a local web page: verdicts, diffs, replay
+    #[command(
+        after_long_help = INSPECT_EXAMPLES,
+        mut_arg("scheme", |a| a.help("Signature scheme to verify and re-sign with [default: detected from each delivery's headers; custom when --signature-header is given]"))
+    )]
+    Inspect(InspectArgs),
     /// A listener and a sender in one process: every event, signed, sent, received, verified
     Demo(DemoArgs),
     /// Audit a receiver: does it accept valid deliveries and reject forged ones?
@@ -521,6 +534,11 @@ pub struct ListenArgs {
     pub exec: ExecArgs,
     #[command(flatten, next_help_heading = "Verifying")]
     pub validate: ValidateArgs,
+    /// Serve the web inspector: deliveries appear in the browser as they arrive
+    #[arg(help_heading = "Inspector", long)]
+    pub ui: bool,
+    #[command(flatten, next_help_heading = "Inspector")]
+    pub inspector: InspectorArgs,
 }
 
 /// `whk listen --exec`: a command per delivery.
@@ -552,6 +570,38 @@ pub struct ValidateArgs {
     /// Your own schemas, one EVENT.json per event, used before whk's (implies --validate)
     #[arg(long, value_name = "DIR")]
     pub schema_dir: Option<PathBuf>,
+}
+
+/// Where the web inspector is served: shared by `listen --ui` and `inspect`.
+#[derive(Debug, Args)]
+pub struct InspectorArgs {
+    /// Port for the inspector page, on 127.0.0.1 only (0 picks a free one; for listen, implies
+    /// --ui) [default: 4040]
+    #[arg(long, value_name = "PORT")]
+    pub ui_port: Option<u16>,
+    /// Open the inspector in the default browser (for listen, implies --ui)
+    #[arg(long)]
+    pub open: bool,
+}
+
+/// `whk inspect`: saved deliveries in the web inspector.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Captured requests to show (same formats as `whk verify`: a directory, JSON Lines, HAR,
+    /// raw HTTP); - for stdin
+    #[arg(value_name = "CAPTURE", required = true)]
+    pub inputs: Vec<String>,
+    #[command(flatten, next_help_heading = "Inspector")]
+    pub inspector: InspectorArgs,
+    #[command(flatten, next_help_heading = "Verifying")]
+    pub secret: SecretArgs,
+    #[command(flatten, next_help_heading = "Verifying")]
+    pub scheme: SchemeArgs,
+    /// Where replays go unless you type a URL on the page (the delivery's path is added)
+    #[arg(help_heading = "Replay", long, value_name = "URL")]
+    pub forward_to: Option<String>,
+    #[command(flatten, next_help_heading = "Replay")]
+    pub trust: TrustArgs,
 }
 
 /// What `whk listen` accepts from one client.

@@ -8,7 +8,8 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::events::{self, EventType, SampleContext};
-use crate::scheme::{Header, Signer};
+use crate::scheme::{self, Header, Scheme, Signer};
+use crate::secret::Secret;
 
 /// The timestamp to sign with and to put in sample payloads: `--timestamp` or now.
 pub fn timestamp_from(flag: Option<SystemTime>) -> SystemTime {
@@ -205,6 +206,46 @@ impl Composer {
             body,
             headers,
         })
+    }
+}
+
+/// How to sign a captured delivery afresh (`whk replay --resign`, the inspector's replay).
+pub struct Resigner {
+    pub secret: Secret,
+    /// `--scheme`; `None` re-signs with the scheme the delivery was signed with.
+    pub scheme: Option<Scheme>,
+}
+
+impl Resigner {
+    /// `headers` without any signature, then a new signature over `body` made at `now`.
+    /// `source` names the delivery in errors.
+    pub fn headers(
+        &self,
+        source: &str,
+        headers: &[Header],
+        body: &[u8],
+        now: i64,
+        rng: &mut fastrand::Rng,
+    ) -> Result<Vec<Header>> {
+        let scheme = self.scheme.clone().or_else(|| Scheme::detect(headers)).ok_or_else(|| {
+            Error::usage(format!(
+                "{source}: no known signature header, so the scheme to re-sign with is unknown; pass --scheme"
+            ))
+        })?;
+        let signer = Signer::new(scheme.clone(), &self.secret)?;
+        let id = scheme::header(headers, "webhook-id")
+            .map(str::to_string)
+            .unwrap_or_else(|| events::message_id(rng));
+        let mut signed: Vec<Header> = headers
+            .iter()
+            .filter(|(name, _)| {
+                !scheme::table::signature_header_names().any(|h| name.eq_ignore_ascii_case(h))
+                    && !name.eq_ignore_ascii_case(scheme.signature_header())
+            })
+            .cloned()
+            .collect();
+        signed.extend(signer.sign(body, now, &id));
+        Ok(signed)
     }
 }
 

@@ -15,6 +15,7 @@ mod curl;
 pub mod delivery;
 pub mod error;
 pub mod events;
+mod inspect;
 mod listen;
 mod load;
 pub mod output;
@@ -45,6 +46,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Verify(args) => commands::verify::run(args, out),
         Command::Listen(args) => commands::listen::run(args, project, out),
         Command::Replay(args) => commands::replay::run(args, out),
+        Command::Inspect(args) => commands::inspect::run(args, out),
         Command::Demo(args) => commands::demo::run(args, out),
         Command::Check(args) => commands::check::run(args, out),
         Command::Events(args) => commands::events::run(args, out),

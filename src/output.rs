@@ -293,6 +293,33 @@ fn escape_unsafe(text: &str, keep_newline_and_tab: bool) -> String {
     safe
 }
 
+/// A hex dump of the first `shown` bytes, `offset  hex bytes  ascii` per 16, and how many
+/// more there are.
+pub fn hex_dump(body: &[u8], shown: usize) -> String {
+    let mut lines: Vec<String> = body[..body.len().min(shown)]
+        .chunks(16)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+            let ascii: String = chunk
+                .iter()
+                .map(|&b| {
+                    if b.is_ascii_graphic() || b == b' ' {
+                        char::from(b)
+                    } else {
+                        '.'
+                    }
+                })
+                .collect();
+            format!("{:08x}  {:<47}  {ascii}", i * 16, hex.join(" "))
+        })
+        .collect();
+    if body.len() > shown {
+        lines.push(format!("… {} more bytes", body.len() - shown));
+    }
+    lines.join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

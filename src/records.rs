@@ -466,6 +466,8 @@ pub struct Listening {
     pub url: String,
     pub port: u16,
     pub tls: Option<ListeningTls>,
+    /// The inspector's page with `--ui`.
+    pub ui_url: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -473,6 +475,18 @@ pub struct ListeningTls {
     pub fingerprint_sha256: String,
     /// Where the generated certificate was written (none for `--cert`).
     pub cert: Option<std::path::PathBuf>,
+}
+
+/// `whk inspect` when its page is served (on stderr).
+#[derive(Debug, Serialize)]
+pub struct Inspecting {
+    pub url: String,
+    pub port: u16,
+    pub deliveries: usize,
+}
+
+impl Record for Inspecting {
+    const TYPE: &'static str = "inspecting";
 }
 
 impl Record for Listening {

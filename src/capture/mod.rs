@@ -60,7 +60,7 @@ fn delivery_type() -> String {
     "delivery".to_string()
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct CapturedResponse {
     pub status: u16,
     pub body: String,

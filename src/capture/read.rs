@@ -27,6 +27,44 @@ pub struct Recorded {
     pub received_at: Option<SystemTime>,
     /// Set when a capture's `body_sha256` does not match its body: the file was edited.
     pub digest_mismatch: bool,
+    /// What a whk capture says besides the request (none for raw HTTP and HAR).
+    pub facts: Option<Box<Facts>>,
+}
+
+/// The parts of a whk capture that are not the request: what the listener made of it and
+/// answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Facts {
+    pub id: String,
+    pub remote_addr: Option<String>,
+    pub event: Option<String>,
+    pub duplicate: bool,
+    pub signature: Option<Value>,
+    pub response: super::CapturedResponse,
+    pub forward: Option<Value>,
+    pub exec: Option<Value>,
+    pub validation: Option<Value>,
+}
+
+impl Facts {
+    /// Takes the parts that are not the request out of `capture`.
+    pub fn take_from(capture: &mut Capture) -> Facts {
+        let unanswered = super::CapturedResponse {
+            status: 0,
+            body: String::new(),
+        };
+        Facts {
+            id: std::mem::take(&mut capture.id),
+            remote_addr: capture.remote_addr.take(),
+            event: capture.event.take(),
+            duplicate: capture.duplicate,
+            signature: capture.signature.take(),
+            response: std::mem::replace(&mut capture.response, unanswered),
+            forward: capture.forward.take(),
+            exec: capture.exec.take(),
+            validation: capture.validation.take(),
+        }
+    }
 }
 
 /// A JSON Lines record that could not be read: which file, which line (from 1), and why.
@@ -329,7 +367,7 @@ fn read_value(
     each(recorded_from_capture(source, capture)?)
 }
 
-fn recorded_from_capture(source: &str, capture: Capture) -> Result<Recorded> {
+fn recorded_from_capture(source: &str, mut capture: Capture) -> Result<Recorded> {
     let body = capture
         .body_bytes()
         .map_err(|err| Error::usage(format!("{source}: {err}")))?;
@@ -339,6 +377,7 @@ fn recorded_from_capture(source: &str, capture: Capture) -> Result<Recorded> {
         Some(query) => format!("{}?{query}", capture.path),
         None => capture.path.clone(),
     };
+    let facts = Facts::take_from(&mut capture);
     Ok(Recorded {
         source: source.to_string(),
         method: capture.method,
@@ -347,6 +386,7 @@ fn recorded_from_capture(source: &str, capture: Capture) -> Result<Recorded> {
         body,
         received_at: humantime::parse_rfc3339_weak(&capture.received_at).ok(),
         digest_mismatch,
+        facts: Some(Box::new(facts)),
     })
 }
 
@@ -380,6 +420,7 @@ fn har_entry(source: &str, n: usize, entry: &Value) -> Result<Recorded> {
             .as_str()
             .and_then(|t| humantime::parse_rfc3339_weak(t).ok()),
         digest_mismatch: false,
+        facts: None,
     })
 }
 
@@ -509,6 +550,7 @@ fn parse_one_request(source: &str, bytes: &[u8]) -> Result<(Recorded, usize)> {
         body,
         received_at: None,
         digest_mismatch: false,
+        facts: None,
     };
     Ok((recorded, head_len + body_len))
 }

@@ -12,6 +12,7 @@ use crate::config::{self, Project};
 use crate::delivery;
 use crate::error::{Error, Result};
 use crate::events;
+use crate::inspect::{Inspector, Settings};
 use crate::listen::{Exec, Forwarder, Pipeline, Responder, Route, Stop};
 use crate::output::{self, Printer};
 use crate::records::{Listening, ListeningTls, Record};
@@ -20,12 +21,22 @@ use crate::tls::Identity;
 use crate::verify::Verifier;
 
 pub fn run(args: ListenArgs, project: Option<&Project>, out: Printer) -> Result<()> {
-    let pipeline = pipeline_from(&args, project, out)?;
+    let mut pipeline = pipeline_from(&args, project, out)?;
     let identity = identity_from(&args.tls)?;
     let server = Server::bind(&args.host, args.port)?;
     let tls = match identity {
         Some(identity) => Some(TlsFacts::publish(identity, &args.tls, server.addr.port())?),
         None => None,
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let listen_url = format!("{scheme}://{}", server.addr);
+    let ui = match wants_ui(&args) {
+        true => {
+            let inspector = live_inspector(&args, &listen_url)?;
+            pipeline.inspector = Some(inspector.clone());
+            Some(super::inspect::start_live(inspector, &args.inspector)?)
+        }
+        false => None,
     };
     if !server.addr.ip().is_loopback() {
         out.warn(&format!(
@@ -50,7 +61,11 @@ pub fn run(args: ListenArgs, project: Option<&Project>, out: Printer) -> Result<
     let addr = server.addr;
     let running = serve_pipeline(server, config, &pipeline)?;
     // Only now: a script that waits for this line may signal or send at once.
-    announce(addr, tls.as_ref(), &args, out);
+    let ui_url = ui.as_ref().map(|running| running.url.clone());
+    announce(addr, tls.as_ref(), ui_url.as_deref(), &args, out);
+    if let Some(url) = &ui_url {
+        super::inspect::open_if_asked(&args.inspector, url, out);
+    }
     let stop = match args.timeout {
         Some(limit) => stop_rx.recv_timeout(limit).unwrap_or(Stop::Timeout),
         None => stop_rx.recv().unwrap_or(Stop::Signal),
@@ -75,6 +90,23 @@ pub fn serve_pipeline(
         Arc::new(move |refusal| refused.refused(refusal)),
         Arc::new(move |problem| trouble.accept_trouble(problem)),
     )
+}
+
+/// `--ui`, or a flag that only makes sense with it.
+fn wants_ui(args: &ListenArgs) -> bool {
+    args.ui || args.inspector.ui_port.is_some() || args.inspector.open
+}
+
+/// The inspector the pipeline feeds: the listener's secret and `--forward-to`.
+fn live_inspector(args: &ListenArgs, listen_url: &str) -> Result<Arc<Inspector>> {
+    let tolerance = (!args.tolerance.is_zero()).then_some(args.tolerance.as_secs());
+    Ok(Inspector::new(Settings {
+        live: true,
+        checker: super::inspect::checker_from(&args.secret, &args.scheme, tolerance)?,
+        replay: super::inspect::replay_target(args.forward_to.as_deref(), &args.trust)?,
+        curl_base: listen_url.to_string(),
+        title: format!("listening on {listen_url}"),
+    }))
 }
 
 fn limits_from(args: &ListenArgs) -> Limits {
@@ -335,7 +367,13 @@ fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Says where the listener is, on stderr, so a script can wait for it. Printed even with
 /// -q: with --port 0 it is the only way to learn the port.
-fn announce(addr: std::net::SocketAddr, tls: Option<&TlsFacts>, args: &ListenArgs, out: Printer) {
+fn announce(
+    addr: std::net::SocketAddr,
+    tls: Option<&TlsFacts>,
+    ui_url: Option<&str>,
+    args: &ListenArgs,
+    out: Printer,
+) {
     let scheme = if tls.is_some() { "https" } else { "http" };
     let url = format!("{scheme}://{addr}");
     if out.json {
@@ -347,11 +385,17 @@ fn announce(addr: std::net::SocketAddr, tls: Option<&TlsFacts>, args: &ListenArg
             url,
             port: addr.port(),
             tls,
+            ui_url: ui_url.map(str::to_string),
         };
         output::to_stderr(&listening.to_line());
         return;
     }
     output::to_stderr(&format!("listening on {url}  (any path; Ctrl-C to stop)"));
+    if let Some(ui_url) = ui_url {
+        output::to_stderr(&format!(
+            "inspector on {ui_url}  (deliveries appear there as they arrive)"
+        ));
+    }
     if let Some(tls) = tls {
         out.note(&format!("TLS certificate SHA-256 {}", tls.fingerprint));
         if let Some(path) = &tls.cert_path {

@@ -5,6 +5,7 @@ pub mod completions;
 pub mod config;
 pub mod demo;
 pub mod events;
+pub mod inspect;
 pub mod listen;
 pub mod replay;
 pub mod resolve;

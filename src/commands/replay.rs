@@ -7,52 +7,12 @@ use super::resolve;
 use crate::capture::read::{Recorded, read_inputs};
 use crate::cli::ReplayArgs;
 use crate::client::{self, Attempt, Request, RetryPolicy, StatusExpectation};
-use crate::delivery::{self, Outgoing};
+use crate::delivery::{self, Outgoing, Resigner};
 use crate::error::{Error, Result};
 use crate::events;
 use crate::output::{self, Printer};
 use crate::records::Delivery;
-use crate::scheme::{self, Header, Scheme, Signer};
-use crate::secret::Secret;
-
-/// How to sign a delivery afresh.
-struct Resigner {
-    secret: Secret,
-    scheme: Option<Scheme>,
-}
-
-impl Resigner {
-    /// The captured headers without any signature, then a new signature made now. The
-    /// scheme is `--scheme`, or the one the capture was signed with.
-    fn headers(
-        &self,
-        recorded: &Recorded,
-        now: i64,
-        rng: &mut fastrand::Rng,
-    ) -> Result<Vec<Header>> {
-        let scheme = self.scheme.clone().or_else(|| Scheme::detect(&recorded.headers)).ok_or_else(|| {
-            Error::usage(format!(
-                "{}: no known signature header, so the scheme to re-sign with is unknown; pass --scheme",
-                recorded.source
-            ))
-        })?;
-        let signer = Signer::new(scheme.clone(), &self.secret)?;
-        let id = scheme::header(&recorded.headers, "webhook-id")
-            .map(str::to_string)
-            .unwrap_or_else(|| events::message_id(rng));
-        let mut headers: Vec<Header> = recorded
-            .headers
-            .iter()
-            .filter(|(name, _)| {
-                !scheme::table::signature_header_names().any(|h| name.eq_ignore_ascii_case(h))
-                    && !name.eq_ignore_ascii_case(scheme.signature_header())
-            })
-            .cloned()
-            .collect();
-        headers.extend(signer.sign(&recorded.body, now, &id));
-        Ok(headers)
-    }
-}
+use crate::scheme::Header;
 
 pub fn run(args: ReplayArgs, out: Printer) -> Result<()> {
     let (expectation, policy) = resolve::delivery_rules(&args.delivery)?;
@@ -75,7 +35,7 @@ pub fn run(args: ReplayArgs, out: Printer) -> Result<()> {
     let mut jobs = Vec::with_capacity(recorded.len());
     for r in recorded {
         let headers = match &resigner {
-            Some(resigner) => resigner.headers(&r, now, &mut rng)?,
+            Some(resigner) => resigner.headers(&r.source, &r.headers, &r.body, now, &mut rng)?,
             None => r.headers.clone(),
         };
         let headers = delivery::merge_headers(client::copyable_headers(&headers), extra.clone());

@@ -304,6 +304,7 @@ fn body_request(file: &str, headers: &[crate::scheme::Header]) -> Result<Recorde
         body: delivery::read_source(file, "--body")?,
         received_at: None,
         digest_mismatch: false,
+        facts: None,
     })
 }
 

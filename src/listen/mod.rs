@@ -358,6 +358,8 @@ pub struct Pipeline {
     pub label: &'static str,
     pub seen: Mutex<RecentKeys>,
     pub tally: Mutex<Tally>,
+    /// `--ui`: the web inspector every recorded delivery is shown in.
+    pub inspector: Option<Arc<crate::inspect::Inspector>>,
     sequence: AtomicU64,
     salt: u16,
 }
@@ -430,6 +432,7 @@ impl Pipeline {
             label: "",
             seen: Mutex::new(RecentKeys::default()),
             tally: Mutex::new(Tally::default()),
+            inspector: None,
             sequence: AtomicU64::new(0),
             salt: fastrand::u16(..),
         }
@@ -593,6 +596,9 @@ impl Pipeline {
             delivery.verdict.as_ref(),
             delivery.rejected,
         );
+        if let Some(inspector) = &self.inspector {
+            inspector.add_capture(delivery.capture, delivery.body);
+        }
         delivery.answer
     }
 
@@ -874,34 +880,8 @@ fn body_view(body: &[u8], color: bool) -> String {
     }
     match std::str::from_utf8(body) {
         Ok(text) => output::escape_controls(text),
-        Err(_) => hex_preview(body),
+        Err(_) => output::hex_dump(body, 64),
     }
-}
-
-fn hex_preview(body: &[u8]) -> String {
-    const SHOWN: usize = 64;
-    let mut lines: Vec<String> = body[..body.len().min(SHOWN)]
-        .chunks(16)
-        .enumerate()
-        .map(|(i, chunk)| {
-            let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
-            let ascii: String = chunk
-                .iter()
-                .map(|&b| {
-                    if b.is_ascii_graphic() || b == b' ' {
-                        char::from(b)
-                    } else {
-                        '.'
-                    }
-                })
-                .collect();
-            format!("{:08x}  {:<47}  {ascii}", i * 16, hex.join(" "))
-        })
-        .collect();
-    if body.len() > SHOWN {
-        lines.push(format!("… {} more bytes", body.len() - SHOWN));
-    }
-    lines.join("\n")
 }
 
 fn human_size(bytes: usize) -> String {

@@ -7,7 +7,8 @@
 //!   (send --count/--duration), `cli_sign.rs`, `cli_verify.rs`, `cli_replay.rs`,
 //!   `cli_listen.rs`, `cli_listen_attacks.rs` (listen against hostile or broken clients:
 //!   slow, oversized, malformed, too many, out of descriptors; TLS), `cli_check.rs`,
-//!   `cli_events.rs`, `cli_demo.rs`, `cli_prompt.rs` (interactive prompts on a terminal).
+//!   `cli_events.rs`, `cli_demo.rs`, `cli_inspect.rs` (the web inspector: `whk inspect`,
+//!   `listen --ui`, its API, and the page in a headless chromium), `cli_prompt.rs` (interactive prompts on a terminal).
 //!   `cli_schemes.rs` holds what each signature scheme must do across send, listen and
 //!   verify (round trips, the providers' own header and key forms, timestamp policies, key
 //!   rotation).
@@ -39,6 +40,7 @@ mod cli_config;
 mod cli_demo;
 mod cli_events;
 mod cli_exec;
+mod cli_inspect;
 mod cli_listen;
 mod cli_listen_attacks;
 mod cli_load;

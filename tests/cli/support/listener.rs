@@ -210,6 +210,29 @@ impl Listener {
         }
     }
 
+    /// The inspector's port (`--ui`): from `ui_url` in the JSON announcement, or the
+    /// `inspector on http://…` line.
+    pub fn ui_port(&self) -> u16 {
+        let started = Instant::now();
+        loop {
+            let stderr = self.stderr_text();
+            let found = stderr.lines().find_map(|line| {
+                if let Ok(value) = serde_json::from_str::<Value>(line.trim()) {
+                    let url = value["ui_url"].as_str()?;
+                    return port_of_authority(url.strip_prefix("http://")?);
+                }
+                port_of_authority(line.strip_prefix("inspector on http://")?)
+            });
+            match found {
+                Some(port) => return port,
+                None if started.elapsed() > DEADLINE => {
+                    panic!("no inspector URL announced; stderr:\n{stderr}")
+                }
+                None => std::thread::sleep(Duration::from_millis(10)),
+            }
+        }
+    }
+
     /// Whether the listener is still running.
     pub fn is_running(&mut self) -> bool {
         self.child.try_wait().expect("try_wait works").is_none()
@@ -258,16 +281,25 @@ impl Drop for Listener {
     }
 }
 
-/// The port in `{"type":"listening","port":N}` or in `listening on http://HOST:N  (…)`.
+/// The port in `{"type":"listening","port":N}` or in `listening on http://HOST:N  (…)`; for
+/// `whk inspect`, the page's port in `{"type":"inspecting","port":N}` or `inspector on …`.
 fn port_from_announcement(line: &str) -> Option<u16> {
     if let Ok(value) = serde_json::from_str::<Value>(line.trim()) {
-        if value["type"] == "listening" {
+        if value["type"] == "listening" || value["type"] == "inspecting" {
             return value["port"].as_u64().and_then(|p| u16::try_from(p).ok());
         }
         return None;
     }
-    let rest = line.split("listening on http://").nth(1)?;
-    let authority = rest.split_whitespace().next()?;
+    let rest = line
+        .split("listening on http://")
+        .nth(1)
+        .or_else(|| line.strip_prefix("inspector on http://"))?;
+    port_of_authority(rest)
+}
+
+/// N in `HOST:N/…  (…)`.
+fn port_of_authority(rest: &str) -> Option<u16> {
+    let authority = rest.split_whitespace().next()?.trim_end_matches('/');
     authority.rsplit(':').next()?.parse().ok()
 }
 

@@ -13,7 +13,9 @@
 //! - `events`: the documented event catalogue
 //! - [`captures`]: captured requests and the formats verify and replay read (HAR, JSONL, …)
 //! - [`check_receiver`]: the configurable receiver `whk check` is tested against
+//! - [`browser`]: headless chromium through chromedriver, for the inspector's page
 
+pub mod browser;
 pub mod captures;
 pub mod check_receiver;
 mod command;
