@@ -257,3 +257,62 @@ fn verdict_of(signature: Option<&Value>) -> &'static str {
         None => "unchecked",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inspector() -> Arc<Inspector> {
+        Inspector::new(Settings {
+            live: false,
+            checker: None,
+            replay: ReplayTarget {
+                forward_to: None,
+                client: reqwest::Client::new(),
+            },
+            curl_base: "http://127.0.0.1:3001".into(),
+            title: "test".into(),
+        })
+    }
+
+    fn recorded(n: usize) -> Recorded {
+        Recorded {
+            source: format!("test:{n}"),
+            method: "POST".into(),
+            target: "/hooks".into(),
+            headers: Vec::new(),
+            body: format!(r#"{{"event":"e{n}"}}"#).into_bytes(),
+            received_at: None,
+            digest_mismatch: false,
+            facts: None,
+        }
+    }
+
+    #[test]
+    fn the_oldest_deliveries_are_dropped_beyond_the_bound() {
+        let inspector = inspector();
+        for n in 0..KEPT_DELIVERIES + 5 {
+            inspector.add_recorded(recorded(n));
+        }
+        assert_eq!(inspector.len(), KEPT_DELIVERIES);
+        assert!(inspector.get(5).is_none(), "dropped");
+        let first = inspector.get(6).expect("kept");
+        assert_eq!(first.facts.event.as_deref(), Some("e5"));
+        let last = inspector.get((KEPT_DELIVERIES + 5) as u64).expect("kept");
+        assert_eq!(last.seq, (KEPT_DELIVERIES + 5) as u64);
+        assert!(inspector.get(0).is_none());
+        assert!(inspector.get(u64::MAX).is_none());
+    }
+
+    #[test]
+    fn every_new_delivery_is_announced_to_open_pages() {
+        let inspector = inspector();
+        let mut news = inspector.subscribe();
+        inspector.add_recorded(recorded(1));
+        let summary: Value = serde_json::from_str(&news.try_recv().unwrap()).unwrap();
+        assert_eq!(summary["seq"], 1);
+        assert_eq!(summary["event"], "e1");
+        assert_eq!(summary["verdict"], "unchecked");
+        assert_eq!(summary["status"], Value::Null);
+    }
+}
