@@ -130,3 +130,16 @@ mod tests {
         );
     }
 }
+
+/// `whk secret --json`: a fresh secret, and the public key of an asymmetric pair.
+#[derive(Debug, Serialize)]
+pub struct GeneratedSecret {
+    pub scheme: crate::scheme::SchemeName,
+    pub secret: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
+}
+
+impl Record for GeneratedSecret {
+    const TYPE: &'static str = "secret";
+}

@@ -356,7 +356,10 @@ impl Verifier {
         headers: &[Header],
         body: &[u8],
     ) -> Option<(Vec<Header>, Vec<u8>)> {
-        let signer = self.signers_for(verdict)?.first()?;
+        let signer = self
+            .signers_for(verdict)?
+            .iter()
+            .find(|signer| signer.can_sign())?;
         let (timestamp, id) = scheme::any_timestamp_and_id(headers);
         let t = timestamp.unwrap_or_default();
         let signed = signer.signed_content(body, &t.to_string(), id.unwrap_or(""));

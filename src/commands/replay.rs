@@ -39,7 +39,7 @@ impl Resigner {
                 recorded.source
             ))
         })?;
-        let signer = Signer::new(scheme.clone(), &self.secret)?;
+        let signer = Signer::signing(scheme.clone(), &self.secret)?;
         let id = scheme::header(&recorded.headers, "webhook-id")
             .map(str::to_string)
             .unwrap_or_else(|| events::message_id(rng));
