@@ -40,7 +40,9 @@ impl Resigner {
             ))
         })?;
         let signer = Signer::signing(scheme.clone(), &self.secret)?;
-        let id = scheme::header(&recorded.headers, "webhook-id")
+        // The captured message id (webhook-id, svix-id), kept: it is the idempotency key.
+        let id = scheme::any_timestamp_and_id(&recorded.headers)
+            .1
             .map(str::to_string)
             .unwrap_or_else(|| events::message_id(rng));
         let mut headers: Vec<Header> = recorded

@@ -255,6 +255,17 @@ fn future_timestamps_follow_each_providers_policy_and_are_always_mentioned() {
         "{verification}"
     );
     assert!(output.contains("warning: timestamp"), "{output}");
+    // listen says so too, on the delivery's line.
+    let listener = Listener::start(&["--secret", SECRET, "--color", "never"]);
+    let header_refs: Vec<(&str, &str)> = stripe
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        post(listener.port, "/future", &header_refs, &body).status,
+        200
+    );
+    listener.wait_for_stdout("✓ stripe  ⚠ timestamp".as_bytes());
     for scheme in ["standard", "slack"] {
         let headers = sign(scheme, SECRET, &body, future, "msg_future");
         let (code, verification, output) = verify_body(&body, &headers, &["--secret", SECRET]);
