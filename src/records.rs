@@ -143,3 +143,45 @@ pub struct GeneratedSecret {
 impl Record for GeneratedSecret {
     const TYPE: &'static str = "secret";
 }
+
+/// `whk verify`: the verdict on one request.
+#[derive(Debug, Serialize)]
+pub struct Verification<'a> {
+    pub source: &'a str,
+    pub scheme: Option<crate::scheme::SchemeName>,
+    pub valid: bool,
+    /// Which of several secrets matched, by position (1 = the first `--secret`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<usize>,
+    /// For a valid request: its signed timestamp (null when the scheme has none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<Option<i64>>,
+    /// Warnings about a valid request (a future timestamp, a legacy header).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diagnosis: Option<VerificationDiagnosis<'a>>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub body_edited: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<Expected>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VerificationDiagnosis<'a> {
+    pub kind: crate::verify::DiagnosisKind,
+    pub detail: &'a str,
+}
+
+/// With `--show-expected`: the signature headers and the exact bytes signed.
+#[derive(Debug, Serialize)]
+pub struct Expected {
+    pub headers: serde_json::Value,
+    pub signed: String,
+}
+
+impl Record for Verification<'_> {
+    const TYPE: &'static str = "verification";
+}
