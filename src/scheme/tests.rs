@@ -662,3 +662,30 @@ fn public_keys_only_verify_and_bad_keys_say_what_they_should_be() {
         assert!(err.to_string().contains(says), "{key}: {err}");
     }
 }
+
+/// stripe/stripe-node, test/Webhook.spec.ts: `EVENT_PAYLOAD_STRING` (the event as
+/// `JSON.stringify(…, null, 2)`) under `whsec_test_secret` at timestamp 12345 (the value
+/// computed with Python's hmac module), and the suite's cases: "at least one valid
+/// signature" (`,v1=potato` appended), "timestamp is off but no tolerance is provided",
+/// within / outside a tolerance of 10 s. src/Webhooks.ts refuses only
+/// `timestampAge > tolerance` (the past), so 15 s ahead is accepted, with a note.
+#[test]
+fn stripe_node_cases() {
+    let body = b"{\n  \"id\": \"evt_test_webhook\",\n  \"object\": \"event\"\n}";
+    let good = "t=12345,v1=2672d138c9a412830f3bfe2ecc5bfb3277cf6f5b49d0119d77dd6cb64da1257e";
+    let s = signer(Scheme::known(SchemeName::Stripe), "whsec_test_secret");
+    assert_eq!(value_of(&s.sign(body, 12345, ""), "Stripe-Signature"), good);
+    let header = |value: &str| pairs(&[("Stripe-Signature", value)]);
+    assert!(
+        s.verify(&header(&format!("{good},v1=potato")), body, 12345, Some(10))
+            .is_ok()
+    );
+    assert!(s.verify(&header(good), body, NOW, None).is_ok());
+    assert!(s.verify(&header(good), body, 12345 + 9, Some(10)).is_ok());
+    assert!(matches!(
+        s.verify(&header(good), body, 12345 + 15, Some(10)),
+        Err(VerifyError::Stale { .. })
+    ));
+    let ahead = s.verify(&header(good), body, 12345 - 15, Some(10)).unwrap();
+    assert!(matches!(ahead.notes[..], [Note::Future { .. }]));
+}
