@@ -377,7 +377,7 @@ fn unexplained(err: &VerifyError, body: &[u8]) -> Diagnosis {
     );
     if let Some(marks) = crate::reencode::reencoding_marks(body) {
         detail.push_str(&format!(
-            "; likely reserialised: the body is {marks}, which senders rarely sign, so a framework probably parsed and re-encoded it; verify the raw bytes"
+            "; likely reserialised: the body is {marks}, which most senders do not send; if yours sends compact JSON, a framework parsed and re-encoded the body before this check, so verify the raw bytes"
         ));
     }
     Diagnosis::new(DiagnosisKind::WrongSecretOrTampered, detail)

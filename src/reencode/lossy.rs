@@ -51,9 +51,16 @@ pub fn find(body: &[u8], matches: impl Fn(&[u8]) -> bool) -> Option<String> {
     let assignments = assignments(&leaves);
     for style in styles(body) {
         for assignment in &assignments {
-            let bytes = render(&value, style, &leaves, assignment);
+            let mut bytes = render(&value, style, &leaves, assignment);
             if bytes != body && matches(&bytes) {
-                return Some(describe(style, &leaves, assignment));
+                return Some(describe(style, &leaves, assignment, false));
+            }
+            // A pretty-printed file usually ends with a newline.
+            if let Spacing::Pretty(_) = style.spacing {
+                bytes.push(b'\n');
+                if matches(&bytes) {
+                    return Some(describe(style, &leaves, assignment, true));
+                }
             }
         }
     }
@@ -315,7 +322,7 @@ impl Writer<'_> {
 }
 
 /// What the re-encoding changed, original → received, and how the original was written.
-fn describe(style: Style, leaves: &[NumberLeaf], assignment: &[usize]) -> String {
+fn describe(style: Style, leaves: &[NumberLeaf], assignment: &[usize], newline: bool) -> String {
     let mut parts: Vec<String> = leaves
         .iter()
         .zip(assignment)
@@ -344,7 +351,8 @@ fn describe(style: Style, leaves: &[NumberLeaf], assignment: &[usize]) -> String
         Spacing::Pretty("  ") => "pretty-printed with 2-space indentation",
         Spacing::Pretty(_) => "pretty-printed with 4-space indentation",
     };
-    parts.push(format!("the original was {spacing}"));
+    let newline = if newline { ", ending in a newline" } else { "" };
+    parts.push(format!("the original was {spacing}{newline}"));
     parts.join("; ")
 }
 
@@ -398,6 +406,15 @@ mod tests {
         let changes = finds(original, received).unwrap();
         assert!(changes.contains("a: 1.50 → 1.5"), "{changes}");
         assert!(changes.contains("sorted"), "{changes}");
+    }
+
+    /// shared/examples/georedir-conversion.json as a file: pretty, 50.00, a final newline.
+    #[test]
+    fn a_pretty_file_with_its_final_newline_is_found() {
+        let original = b"{\n  \"data\": {\n    \"revenue\": 50.00\n  }\n}\n";
+        let changes = finds(original, br#"{"data":{"revenue":50.0}}"#).unwrap();
+        assert!(changes.contains("50.00 → 50.0"), "{changes}");
+        assert!(changes.ends_with("ending in a newline"), "{changes}");
     }
 
     #[test]
