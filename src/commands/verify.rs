@@ -5,7 +5,7 @@ use std::io::{BufWriter, IsTerminal, Write};
 use std::time::SystemTime;
 
 use colored::Colorize;
-use serde_json::json;
+use serde_json::{Map, Value, json};
 
 use super::resolve;
 use crate::capture::read::{Recorded, Unreadable, read_inputs_skipping};
@@ -14,7 +14,7 @@ use crate::delivery;
 use crate::error::{Error, Result};
 use crate::events;
 use crate::output::{self, Printer};
-use crate::records::{Expected, Record, Verification, VerificationDiagnosis, VerifySummary};
+use crate::records::{Record, VerifySummary};
 use crate::verify::{Evidence, Verdict, Verifier};
 
 /// The clock verification runs against.
@@ -318,7 +318,7 @@ impl<'a> Report<'a> {
 
     fn write(&self, writer: &mut impl Write, out: Printer) -> Result<()> {
         if out.json {
-            writeln!(writer, "{}", self.record().to_line())?;
+            writeln!(writer, "{}", self.to_json())?;
             return Ok(());
         }
         // Human output only: everything taken from the input is escaped for the terminal
@@ -422,33 +422,44 @@ impl<'a> Report<'a> {
         Ok(())
     }
 
-    fn record(&self) -> Verification<'_> {
-        let (timestamp, notes, reason) = match &self.verdict.result {
-            Ok(verified) => (
-                Some(verified.timestamp),
-                verified.notes.iter().map(ToString::to_string).collect(),
-                None,
-            ),
-            Err(err) => (None, Vec::new(), Some(err.to_string())),
-        };
-        Verification {
-            source: &self.recorded.source,
-            scheme: self.verdict.scheme,
-            valid: self.verdict.is_valid(),
-            key: self.verdict.key,
-            timestamp,
-            notes,
-            reason,
-            diagnosis: self.diagnosis.as_ref().map(|d| VerificationDiagnosis {
-                kind: d.kind,
-                detail: &d.detail,
-            }),
-            body_edited: self.recorded.digest_mismatch,
-            expected: self.expected.as_ref().map(|(headers, signed)| Expected {
-                headers: output::headers_json(headers),
-                signed: String::from_utf8_lossy(signed).into_owned(),
-            }),
+    fn to_json(&self) -> Value {
+        let mut fields = Map::new();
+        fields.insert("type".into(), json!("verification"));
+        fields.insert("source".into(), json!(self.recorded.source));
+        fields.insert("scheme".into(), json!(self.verdict.scheme));
+        fields.insert("valid".into(), json!(self.verdict.is_valid()));
+        if let Some(key) = self.verdict.key {
+            fields.insert("key".into(), json!(key));
         }
+        match &self.verdict.result {
+            Ok(verified) => {
+                fields.insert("timestamp".into(), json!(verified.timestamp));
+                if !verified.notes.is_empty() {
+                    let notes: Vec<String> =
+                        verified.notes.iter().map(ToString::to_string).collect();
+                    fields.insert("notes".into(), json!(notes));
+                }
+            }
+            Err(err) => {
+                fields.insert("reason".into(), json!(err.to_string()));
+            }
+        };
+        if let Some(d) = &self.diagnosis {
+            fields.insert(
+                "diagnosis".into(),
+                json!({"kind": d.kind, "detail": d.detail}),
+            );
+        }
+        if self.recorded.digest_mismatch {
+            fields.insert("body_edited".into(), json!(true));
+        }
+        if let Some((headers, signed)) = &self.expected {
+            fields.insert(
+                "expected".into(),
+                json!({"headers": output::headers_json(headers), "signed": String::from_utf8_lossy(signed)}),
+            );
+        }
+        Value::Object(fields)
     }
 }
 

@@ -569,7 +569,7 @@ impl Signer {
 
     fn presented(&self, headers: &[Header]) -> Result<Presented, VerifyError> {
         let spec = self.scheme.spec;
-        let Some((name, value)) = first_header(headers, &self.scheme.signature_names()) else {
+        let Some((name, value)) = first_header(headers, &self.signature_names()) else {
             return self.legacy_presented(headers).unwrap_or_else(|| {
                 Err(VerifyError::MissingHeader {
                     header: self.scheme.signature_header().to_string(),
@@ -585,6 +585,10 @@ impl Signer {
             presented.id = Some(required_header(headers, spec.id)?.to_string());
         }
         Ok(presented)
+    }
+
+    fn signature_names(&self) -> Vec<&str> {
+        self.scheme.signature_names()
     }
 
     /// The legacy header's signature, when the scheme has one and it is present.
