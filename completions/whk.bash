@@ -919,7 +919,7 @@ _whk() {
             return 0
             ;;
         whk__subcmd__secret)
-            opts="-q -v -h -V --scheme --json --color --quiet --verbose --config --help --version"
+            opts="-q -v -h -V --scheme --asymmetric --json --color --quiet --verbose --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -326,6 +326,7 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --scheme 'Scheme the secret is for (standard gets whsec_ + base64; the others hex)'
             cand --color 'When to colour the output (auto: only on a terminal; NO_COLOR and CLICOLOR_FORCE honoured)'
             cand --config 'Project file to use [default: the first whk.toml in this directory or above]'
+            cand --asymmetric 'An ed25519 key pair instead (standard only): the whsk_ signing key, then on the next line the whpk_ public key a receiver verifies with'
             cand --json 'Print one JSON object per line on stdout, nothing decorative'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'

@@ -379,6 +379,7 @@ complete -c whk -n "__fish_whk_using_subcommand secret" -l color -d 'When to col
 always\t''
 never\t''"
 complete -c whk -n "__fish_whk_using_subcommand secret" -l config -d 'Project file to use [default: the first whk.toml in this directory or above]' -r -F
+complete -c whk -n "__fish_whk_using_subcommand secret" -l asymmetric -d 'An ed25519 key pair instead (standard only): the whsk_ signing key, then on the next line the whpk_ public key a receiver verifies with'
 complete -c whk -n "__fish_whk_using_subcommand secret" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
 complete -c whk -n "__fish_whk_using_subcommand secret" -s q -l quiet -d 'Print only results and errors'
 complete -c whk -n "__fish_whk_using_subcommand secret" -s v -l verbose -d 'Show more: request and response headers'

@@ -926,6 +926,10 @@ pub struct GenerateSecretArgs {
     /// Scheme the secret is for (standard gets whsec_ + base64; the others hex)
     #[arg(long, env = "WHK_SCHEME", value_enum, default_value_t = SchemeName::Georedir)]
     pub scheme: SchemeName,
+    /// An ed25519 key pair instead (standard only): the whsk_ signing key, then on the next
+    /// line the whpk_ public key a receiver verifies with
+    #[arg(long)]
+    pub asymmetric: bool,
 }
 
 #[derive(Debug, Args)]

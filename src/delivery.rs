@@ -232,8 +232,10 @@ impl Resigner {
                 "{source}: no known signature header, so the scheme to re-sign with is unknown; pass --scheme"
             ))
         })?;
-        let signer = Signer::new(scheme.clone(), &self.secret)?;
-        let id = scheme::header(headers, "webhook-id")
+        let signer = Signer::signing(scheme.clone(), &self.secret)?;
+        // The captured message id (webhook-id, svix-id), kept: it is the idempotency key.
+        let id = scheme::any_timestamp_and_id(headers)
+            .1
             .map(str::to_string)
             .unwrap_or_else(|| events::message_id(rng));
         let mut signed: Vec<Header> = headers

@@ -49,6 +49,9 @@ fn verdict_label<S: serde::Serializer>(
 pub struct GeneratedSecret {
     pub scheme: SchemeName,
     pub secret: String,
+    /// The public key of an asymmetric pair (`--asymmetric`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
 }
 
 impl Record for GeneratedSecret {
@@ -57,7 +60,11 @@ impl Record for GeneratedSecret {
 
 impl Render for GeneratedSecret {
     fn write_human(&self, writer: &mut dyn Write, _: Printer) -> std::io::Result<()> {
-        writeln!(writer, "{}", self.secret)
+        writeln!(writer, "{}", self.secret)?;
+        match &self.public_key {
+            Some(public_key) => writeln!(writer, "{public_key}"),
+            None => Ok(()),
+        }
     }
 }
 

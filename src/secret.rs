@@ -11,7 +11,7 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use crate::error::{Error, Result};
 
 /// Standard base64 that reads a value with or without its `=` padding.
-const PADDING_OPTIONAL: GeneralPurpose = GeneralPurpose::new(
+pub(crate) const PADDING_OPTIONAL: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::STANDARD,
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );

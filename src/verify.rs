@@ -356,7 +356,10 @@ impl Verifier {
         headers: &[Header],
         body: &[u8],
     ) -> Option<(Vec<Header>, Vec<u8>)> {
-        let signer = self.signers_for(verdict)?.first()?;
+        let signer = self
+            .signers_for(verdict)?
+            .iter()
+            .find(|signer| signer.can_sign())?;
         let (timestamp, id) = scheme::any_timestamp_and_id(headers);
         let t = timestamp.unwrap_or_default();
         let signed = signer.signed_content(body, &t.to_string(), id.unwrap_or(""));
@@ -374,7 +377,7 @@ fn unexplained(err: &VerifyError, body: &[u8]) -> Diagnosis {
     );
     if let Some(marks) = crate::reencode::reencoding_marks(body) {
         detail.push_str(&format!(
-            "; likely reserialised: the body is {marks}, which senders rarely sign, so a framework probably parsed and re-encoded it; verify the raw bytes"
+            "; likely reserialised: the body is {marks}, which most senders do not send; if yours sends compact JSON, a framework parsed and re-encoded the body before this check, so verify the raw bytes"
         ));
     }
     Diagnosis::new(DiagnosisKind::WrongSecretOrTampered, detail)

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::events::Profile;
 use crate::output::Printer;
 use crate::records::{CheckSummary, Record, Scenario};
-use crate::scheme::{Scheme, SchemeName, Signer};
+use crate::scheme::{Scheme, SchemeName, Signer, asymmetric};
 use crate::secret::{self, Secret};
 
 pub fn run(args: CheckArgs, out: Printer) -> Result<()> {
@@ -26,12 +26,9 @@ pub fn run(args: CheckArgs, out: Printer) -> Result<()> {
         .unwrap_or_else(|| Scheme::known(SchemeName::Georedir));
     let profile = Profile::for_scheme(args.profile, args.scheme.scheme);
     let mut rng = delivery::rng_from(args.seed);
-    let wrong = Secret::new(secret::generate(
-        scheme.name() == SchemeName::Standard,
-        &mut rng,
-    ));
-    let signer = Signer::new(scheme.clone(), &secret)?;
-    let wrong_signer = Signer::new(scheme.clone(), &wrong)?;
+    let signer = Signer::signing(scheme.clone(), &secret)?;
+    let wrong = wrong_secret(&scheme, &secret, &mut rng)?;
+    let wrong_signer = Signer::signing(scheme.clone(), &wrong)?;
     let mut audit = Audit::new(
         url.clone(),
         signer,
@@ -56,6 +53,21 @@ pub fn run(args: CheckArgs, out: Printer) -> Result<()> {
         findings.push(finding);
     }
     conclude(&findings, out)
+}
+
+/// Another secret of the same form: a fresh `whsk_` pair's signing key for an asymmetric
+/// one, else a fresh secret as `whk secret` makes it.
+fn wrong_secret(scheme: &Scheme, secret: &Secret, rng: &mut fastrand::Rng) -> Result<Secret> {
+    if let Some(asym) = scheme.spec().asymmetric
+        && secret.expose().starts_with(asym.signing_prefix)
+    {
+        let (signing, _) = asymmetric::generate(&asym)?;
+        return Ok(Secret::new(signing));
+    }
+    Ok(Secret::new(secret::generate(
+        scheme.name() == SchemeName::Standard,
+        rng,
+    )))
 }
 
 /// `--only`, else every scenario but `--skip`; latency is judged last, from every answer.

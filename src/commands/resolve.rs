@@ -71,7 +71,7 @@ pub fn signer_for_profile(args: &SigningArgs, profile: Profile) -> Result<Option
     };
     let scheme = chosen_scheme(&args.scheme)?.unwrap_or(default);
     secret_from(&args.secret)?
-        .map(|secret| Signer::new(scheme, &secret))
+        .map(|secret| Signer::signing(scheme, &secret))
         .transpose()
 }
 

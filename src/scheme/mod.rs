@@ -4,6 +4,7 @@
 //! verify against, so every result here is reproducible in a test. What each scheme is lives
 //! in [`table::SCHEMES`]; this module only interprets that description.
 
+pub mod asymmetric;
 pub mod table;
 
 use base64::Engine;
@@ -16,6 +17,7 @@ use subtle::ConstantTimeEq;
 use crate::choice::Choice;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
+use asymmetric::Ed25519;
 pub use table::{Format, Freshness, KeyForm, Part, SCHEMES, Spec};
 
 type HmacSha256 = Hmac<Sha256>;
@@ -371,9 +373,19 @@ pub struct Verified {
 #[derive(Clone)]
 pub struct Signer {
     scheme: Scheme,
-    keyed: HmacSha256,
-    /// The same key for the scheme's legacy header (GitHub's HMAC-SHA1), if it has one.
-    legacy: Option<HmacSha1>,
+    key: Key,
+}
+
+/// The key a signer holds.
+#[derive(Clone)]
+enum Key {
+    Hmac {
+        keyed: HmacSha256,
+        /// The same key for the scheme's legacy header (GitHub's HMAC-SHA1), if it has one.
+        legacy: Option<HmacSha1>,
+    },
+    /// An asymmetric key (Standard Webhooks' `whsk_`/`whpk_`).
+    Ed25519(Ed25519),
 }
 
 /// What a delivery's signature headers carry once parsed.
@@ -386,31 +398,55 @@ struct Presented {
 }
 
 impl Signer {
+    /// A signer to verify with (and to sign with, unless the secret is a public key).
     pub fn new(scheme: Scheme, secret: &Secret) -> Result<Self> {
-        let key = match scheme.spec.key {
-            KeyForm::Whsec => secret.standard_key()?,
-            KeyForm::Text => secret.raw_key(),
+        let asymmetric = match scheme.spec.asymmetric {
+            Some(asym) => Ed25519::from_secret(&asym, secret.expose())?,
+            None => None,
         };
-        let keyed = HmacSha256::new_from_slice(&key).expect("HMAC accepts keys of any length");
-        let legacy = scheme
-            .spec
-            .legacy
-            .map(|_| HmacSha1::new_from_slice(&key).expect("HMAC accepts keys of any length"));
-        Ok(Signer {
-            scheme,
-            keyed,
-            legacy,
-        })
+        let key = match asymmetric {
+            Some(key) => Key::Ed25519(key),
+            None => hmac_key(&scheme, secret)?,
+        };
+        Ok(Signer { scheme, key })
+    }
+
+    /// A signer that can sign: a public key (`whpk_`), which only verifies, is refused.
+    pub fn signing(scheme: Scheme, secret: &Secret) -> Result<Self> {
+        let signer = Signer::new(scheme, secret)?;
+        if !signer.can_sign() {
+            return Err(Error::usage(
+                "a whpk_ public key only verifies; sign with its whsk_ signing key (`whk secret --scheme standard --asymmetric` prints a pair)",
+            ));
+        }
+        Ok(signer)
+    }
+
+    /// False for a public key, which only verifies.
+    pub fn can_sign(&self) -> bool {
+        !matches!(self.key, Key::Ed25519(Ed25519::Public(_)))
+    }
+
+    /// How this signer's signatures are written: the scheme's format, or `v1a,<base64>`
+    /// for an asymmetric key.
+    fn format(&self) -> Format<'_> {
+        match (&self.key, self.scheme.spec.asymmetric) {
+            (Key::Ed25519(_), Some(asym)) => Format::Versions {
+                version: asym.version,
+                encoding: Encoding::Base64,
+            },
+            _ => self.scheme.format(),
+        }
     }
 
     pub fn scheme(&self) -> &Scheme {
         &self.scheme
     }
 
-    /// The headers that sign `body` at `timestamp` (unix seconds) with message id `id`.
+    /// The headers that sign `body` at `timestamp` (unix seconds) with message id `id` (a
+    /// public key signs nothing: its headers carry no signature).
     pub fn sign(&self, body: &[u8], timestamp: i64, id: &str) -> Vec<Header> {
         let t = timestamp.to_string();
-        let mac = self.mac_for(body, &t, id);
         let spec = self.scheme.spec;
         let mut headers = Vec::new();
         if spec.layout.contains(&Part::Id) {
@@ -419,8 +455,16 @@ impl Signer {
         if let Some(name) = spec.timestamp.first() {
             headers.push((name.to_string(), t.clone()));
         }
-        let value = self.scheme.format().render(&mac, &t);
-        headers.push((self.scheme.signature_header().to_string(), value));
+        let signature = match &self.key {
+            Key::Hmac { keyed, .. } => Some(mac_for(keyed, spec.layout, body, &t, id).to_vec()),
+            Key::Ed25519(key) => key
+                .sign(&self.signed_content(body, &t, id))
+                .map(|sig| sig.to_vec()),
+        };
+        if let Some(signature) = signature {
+            let value = self.format().render(&signature, &t);
+            headers.push((self.scheme.signature_header().to_string(), value));
+        }
         headers
     }
 
@@ -459,13 +503,24 @@ impl Signer {
             .map(|t| t.to_string())
             .unwrap_or_default();
         let id = presented.id.as_deref().unwrap_or("");
-        let expected: Vec<u8> = match (&self.legacy, presented.legacy) {
-            (Some(legacy), true) => {
+        let layout = self.scheme.spec.layout;
+        let expected: Vec<u8> = match &self.key {
+            Key::Ed25519(key) => {
+                let content = signed_bytes(layout, body, &t, id);
+                return presented
+                    .signatures
+                    .iter()
+                    .any(|sig| key.verifies(&content, sig));
+            }
+            Key::Hmac {
+                legacy: Some(legacy),
+                ..
+            } if presented.legacy => {
                 let mut mac = legacy.clone();
                 mac.update(body);
                 mac.finalize().into_bytes().to_vec()
             }
-            _ => self.mac_for(body, &t, id).to_vec(),
+            Key::Hmac { keyed, .. } => mac_for(keyed, layout, body, &t, id).to_vec(),
         };
         let matched = presented
             .signatures
@@ -512,14 +567,6 @@ impl Signer {
         signed_bytes(self.scheme.spec.layout, body, timestamp, id)
     }
 
-    fn mac_for(&self, body: &[u8], timestamp: &str, id: &str) -> [u8; 32] {
-        let mut mac = self.keyed.clone();
-        for piece in signed_pieces(self.scheme.spec.layout, body, timestamp, id) {
-            mac.update(piece);
-        }
-        mac.finalize().into_bytes().into()
-    }
-
     fn presented(&self, headers: &[Header]) -> Result<Presented, VerifyError> {
         let spec = self.scheme.spec;
         let Some((name, value)) = first_header(headers, &self.signature_names()) else {
@@ -530,7 +577,7 @@ impl Signer {
                 })
             });
         };
-        let mut presented = parse_value(self.scheme.format(), name, value)?;
+        let mut presented = parse_value(self.format(), name, value)?;
         if !spec.timestamp.is_empty() {
             presented.timestamp = Some(required_timestamp(headers, spec.timestamp)?);
         }
@@ -559,6 +606,35 @@ impl Signer {
             }),
         )
     }
+}
+
+/// An HMAC key from the secret, in the form the scheme uses.
+fn hmac_key(scheme: &Scheme, secret: &Secret) -> Result<Key> {
+    let key = match scheme.spec.key {
+        KeyForm::Whsec => secret.standard_key()?,
+        KeyForm::Text => secret.raw_key(),
+    };
+    let keyed = HmacSha256::new_from_slice(&key).expect("HMAC accepts keys of any length");
+    let legacy = scheme
+        .spec
+        .legacy
+        .map(|_| HmacSha1::new_from_slice(&key).expect("HMAC accepts keys of any length"));
+    Ok(Key::Hmac { keyed, legacy })
+}
+
+/// The HMAC of the bytes a layout signs.
+fn mac_for(
+    keyed: &HmacSha256,
+    layout: &[Part],
+    body: &[u8],
+    timestamp: &str,
+    id: &str,
+) -> [u8; 32] {
+    let mut mac = keyed.clone();
+    for piece in signed_pieces(layout, body, timestamp, id) {
+        mac.update(piece);
+    }
+    mac.finalize().into_bytes().into()
 }
 
 /// Reads the signatures (and Stripe's timestamp) out of a signature header's value.

@@ -63,6 +63,17 @@ pub struct Legacy {
     pub note: &'static str,
 }
 
+/// Asymmetric signatures beside the HMAC ones (Standard Webhooks' ed25519 `v1a`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Asymmetric {
+    /// The signature identifier: `v1a` in `v1a,<base64>`.
+    pub version: &'static str,
+    /// The signing key's prefix: `whsk_` + base64(private key ‖ public key).
+    pub signing_prefix: &'static str,
+    /// The public key's prefix: `whpk_` + base64(public key).
+    pub public_prefix: &'static str,
+}
+
 /// A named scheme: everything whk needs to sign, verify, detect and explain it.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Spec {
@@ -84,6 +95,7 @@ pub struct Spec {
     pub key: KeyForm,
     pub freshness: Freshness,
     pub legacy: Option<Legacy>,
+    pub asymmetric: Option<Asymmetric>,
     /// For the README table: the signature value and the provider it comes from.
     pub doc_value: &'static str,
 }
@@ -108,6 +120,7 @@ const RAW_BODY: Spec = Spec {
     key: KeyForm::Text,
     freshness: Freshness::Unsigned,
     legacy: None,
+    asymmetric: None,
     doc_value: "lowercase hex",
 };
 
@@ -135,7 +148,12 @@ pub static SCHEMES: [Spec; 8] = [
         key: KeyForm::Whsec,
         freshness: Freshness::BothWays,
         legacy: None,
-        doc_value: "`v1,{base64}`, space-separated list; secret `whsec_{base64}` (padding optional)",
+        asymmetric: Some(Asymmetric {
+            version: "v1a",
+            signing_prefix: "whsk_",
+            public_prefix: "whpk_",
+        }),
+        doc_value: "`v1,{base64}` (HMAC, secret `whsec_{base64}`, padding optional) and `v1a,{base64}` (ed25519: sign with `whsk_`, verify with `whpk_`), space-separated list",
     },
     Spec {
         name: SchemeName::Stripe,
@@ -153,6 +171,7 @@ pub static SCHEMES: [Spec; 8] = [
         key: KeyForm::Text,
         freshness: Freshness::PastOnly,
         legacy: None,
+        asymmetric: None,
         doc_value: "`t={unix},v1={hex}` (several `v1` allowed); the whole secret is the key",
     },
     Spec {
@@ -175,6 +194,7 @@ pub static SCHEMES: [Spec; 8] = [
         key: KeyForm::Text,
         freshness: Freshness::BothWays,
         legacy: None,
+        asymmetric: None,
         doc_value: "`v0=` + hex",
     },
     Spec {

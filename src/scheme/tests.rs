@@ -1,4 +1,5 @@
 use super::*;
+use base64::Engine;
 
 const NOW: i64 = 1_700_000_000;
 
@@ -543,4 +544,148 @@ fn readme_scheme_table_is_rendered_from_the_table() {
         readme.contains(&table),
         "README.md's scheme table is stale; replace it with:\n{table}"
     );
+}
+
+// ---- Standard Webhooks asymmetric signatures (v1a, ed25519) ----
+
+/// svix/svix-webhooks, README.md ("asymmetric-key generate": the pair) and
+/// server/svix-server/src/worker.rs (`test_asymmetric_key_signing`: the signature).
+const SVIX_SIGNING_KEY: &str =
+    "whsk_6Xb/dCcHpPea21PS1N9VY/NZW723CEc77N4rJCubMbfVKIDij2HKpMKkioLlX0dRqSKJp4AJ6p9lMicMFs6Kvg==";
+const SVIX_PUBLIC_KEY: &str = "whpk_1SiA4o9hyqTCpIqC5V9HUakiiaeACeqfZTInDBbOir4=";
+const SVIX_V1A: &str =
+    "v1a,hnO3f9T8Ytu9HwrXslvumlUpqtNVqkhqw/enGzPCXe5BdqzCInXqYXFymVJaA7AZdpXwVLPo3mNl8EM+m7TBAg==";
+
+fn standard() -> Scheme {
+    Scheme::known(SchemeName::Standard)
+}
+
+/// The layout of the spec: `{id}.{timestamp}.{body}`, written out by hand here.
+const SVIX_SIGNED: &[u8] = b"msg_p5jXN8AQM9LWM0D4loKWxJek.1614265330.{\"test\": 2432232314}";
+
+#[test]
+fn v1a_signs_svix_servers_published_vector() {
+    let s = signer(standard(), SVIX_SIGNING_KEY);
+    let headers = s.sign(
+        br#"{"test": 2432232314}"#,
+        1614265330,
+        "msg_p5jXN8AQM9LWM0D4loKWxJek",
+    );
+    assert_eq!(value_of(&headers, "webhook-signature"), SVIX_V1A);
+    let public = signer(standard(), SVIX_PUBLIC_KEY);
+    assert_eq!(
+        public.verify(&headers, br#"{"test": 2432232314}"#, 1614265330, Some(300)),
+        Ok(verified_at(1614265330))
+    );
+    assert_eq!(
+        public.verify(&headers, br#"{"test": 2432232315}"#, 1614265330, Some(300)),
+        Err(VerifyError::Mismatch)
+    );
+}
+
+/// Checked with another implementation (ed25519-compact), not whk's code path: whk's v1a
+/// signature over the spec's layout verifies under the published public key, and the
+/// public half inside the whsk_ key is the whpk_ key.
+#[test]
+fn v1a_signatures_verify_with_an_independent_ed25519() {
+    let b64 = |text: &str| BASE64.decode(text).unwrap();
+    let public = ed25519_compact::PublicKey::from_slice(&b64(&SVIX_PUBLIC_KEY[5..])).unwrap();
+    let signature = ed25519_compact::Signature::from_slice(&b64(&SVIX_V1A[4..])).unwrap();
+    assert!(public.verify(SVIX_SIGNED, &signature).is_ok());
+    assert_eq!(&b64(&SVIX_SIGNING_KEY[5..])[32..], &public[..]);
+    // A fresh pair from `whk secret --asymmetric`, signing a fresh body.
+    let asym = table::spec(SchemeName::Standard).asymmetric.unwrap();
+    let (signing, public_text) = asymmetric::generate(&asym).unwrap();
+    let headers = signer(standard(), &signing).sign(b"{\"a\":1}", NOW, "msg_9");
+    let sig = value_of(&headers, "webhook-signature")
+        .strip_prefix("v1a,")
+        .unwrap();
+    let public = ed25519_compact::PublicKey::from_slice(&b64(&public_text[5..])).unwrap();
+    let signature = ed25519_compact::Signature::from_slice(&b64(sig)).unwrap();
+    let content = format!("msg_9.{NOW}.{{\"a\":1}}");
+    assert!(public.verify(content.as_bytes(), &signature).is_ok());
+}
+
+/// The spec's example header carries `v1,… v1a,…`: an HMAC secret reads the v1 item, a
+/// public key the v1a item.
+#[test]
+fn a_mixed_v1_and_v1a_header_verifies_with_either_key() {
+    let body = br#"{"test": 2432232314}"#;
+    let v1 = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+    let headers = pairs(&[
+        ("webhook-id", "msg_p5jXN8AQM9LWM0D4loKWxJek"),
+        ("webhook-timestamp", "1614265330"),
+        ("webhook-signature", &format!("{v1} {SVIX_V1A}")),
+    ]);
+    for key in [
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        SVIX_PUBLIC_KEY,
+        SVIX_SIGNING_KEY,
+    ] {
+        let s = signer(standard(), key);
+        assert!(
+            s.verify(&headers, body, 1614265330, Some(300)).is_ok(),
+            "{key}"
+        );
+    }
+    let only_v1 = pairs(&[
+        ("webhook-id", "msg_p5jXN8AQM9LWM0D4loKWxJek"),
+        ("webhook-timestamp", "1614265330"),
+        ("webhook-signature", v1),
+    ]);
+    let err = signer(standard(), SVIX_PUBLIC_KEY)
+        .verify(&only_v1, body, 1614265330, None)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "webhook-signature has no v1a,<base64> signature"
+    );
+}
+
+#[test]
+fn public_keys_only_verify_and_bad_keys_say_what_they_should_be() {
+    let err = Signer::signing(standard(), &Secret::new(SVIX_PUBLIC_KEY))
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("only verifies"), "{err}");
+    assert!(!signer(standard(), SVIX_PUBLIC_KEY).can_sign());
+    // The private half of one pair with the public half of another.
+    let mut mismatched = BASE64.decode(&SVIX_SIGNING_KEY[5..]).unwrap();
+    mismatched[40] ^= 1;
+    let mismatched = format!("whsk_{}", BASE64.encode(mismatched));
+    for (key, says) in [
+        (mismatched.as_str(), "does not belong"),
+        ("whsk_AAAA", "64 bytes"),
+        ("whpk_AAAA", "32 bytes"),
+    ] {
+        let err = Signer::new(standard(), &Secret::new(key)).err().unwrap();
+        assert!(err.to_string().contains(says), "{key}: {err}");
+    }
+}
+
+/// stripe/stripe-node, test/Webhook.spec.ts: `EVENT_PAYLOAD_STRING` (the event as
+/// `JSON.stringify(…, null, 2)`) under `whsec_test_secret` at timestamp 12345 (the value
+/// computed with Python's hmac module), and the suite's cases: "at least one valid
+/// signature" (`,v1=potato` appended), "timestamp is off but no tolerance is provided",
+/// within / outside a tolerance of 10 s. src/Webhooks.ts refuses only
+/// `timestampAge > tolerance` (the past), so 15 s ahead is accepted, with a note.
+#[test]
+fn stripe_node_cases() {
+    let body = b"{\n  \"id\": \"evt_test_webhook\",\n  \"object\": \"event\"\n}";
+    let good = "t=12345,v1=2672d138c9a412830f3bfe2ecc5bfb3277cf6f5b49d0119d77dd6cb64da1257e";
+    let s = signer(Scheme::known(SchemeName::Stripe), "whsec_test_secret");
+    assert_eq!(value_of(&s.sign(body, 12345, ""), "Stripe-Signature"), good);
+    let header = |value: &str| pairs(&[("Stripe-Signature", value)]);
+    assert!(
+        s.verify(&header(&format!("{good},v1=potato")), body, 12345, Some(10))
+            .is_ok()
+    );
+    assert!(s.verify(&header(good), body, NOW, None).is_ok());
+    assert!(s.verify(&header(good), body, 12345 + 9, Some(10)).is_ok());
+    assert!(matches!(
+        s.verify(&header(good), body, 12345 + 15, Some(10)),
+        Err(VerifyError::Stale { .. })
+    ));
+    let ahead = s.verify(&header(good), body, 12345 - 15, Some(10)).unwrap();
+    assert!(matches!(ahead.notes[..], [Note::Future { .. }]));
 }

@@ -4,6 +4,8 @@
 //! sha1), each provider's timestamp policy, and key rotation with repeated `--secret`.
 //! Signatures are made and checked by `support/crypto.rs`, never by whk's own code.
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
 use serde_json::Value;
 
 use crate::support::captures::*;
@@ -253,6 +255,17 @@ fn future_timestamps_follow_each_providers_policy_and_are_always_mentioned() {
         "{verification}"
     );
     assert!(output.contains("warning: timestamp"), "{output}");
+    // listen says so too, on the delivery's line.
+    let listener = Listener::start(&["--secret", SECRET, "--color", "never"]);
+    let header_refs: Vec<(&str, &str)> = stripe
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        post(listener.port, "/future", &header_refs, &body).status,
+        200
+    );
+    listener.wait_for_stdout("✓ stripe  ⚠ timestamp".as_bytes());
     for scheme in ["standard", "slack"] {
         let headers = sign(scheme, SECRET, &body, future, "msg_future");
         let (code, verification, output) = verify_body(&body, &headers, &["--secret", SECRET]);
@@ -306,4 +319,119 @@ fn several_secrets_verify_during_a_key_rotation_named_by_position() {
         "--dry-run",
     ]);
     assert_one_line_error(&result, 2, "signing uses one secret");
+}
+
+/// `whk secret --scheme standard --asymmetric`: the whsk_ signing key, then the whpk_
+/// public key (as JSON fields with --json); other schemes have no key pair.
+fn key_pair() -> (String, String) {
+    let (code, stdout, stderr) = run(&["secret", "--scheme", "standard", "--asymmetric"]);
+    assert_eq!(code, 0, "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(
+        lines[0].starts_with("whsk_") && lines[1].starts_with("whpk_"),
+        "{stdout}"
+    );
+    (lines[0].to_string(), lines[1].to_string())
+}
+
+#[test]
+fn asymmetric_key_pairs_are_printed_for_standard_only() {
+    let (signing, public) = key_pair();
+    assert_ne!(key_pair().0, signing, "fresh each time");
+    assert_eq!(B64.decode(&signing[5..]).unwrap().len(), 64);
+    assert_eq!(
+        &B64.decode(&signing[5..]).unwrap()[32..],
+        &B64.decode(&public[5..]).unwrap()[..]
+    );
+    let (code, stdout, _) = run(&["--json", "secret", "--scheme", "standard", "--asymmetric"]);
+    assert_eq!(code, 0);
+    let record = &json_lines(&stdout)[0];
+    assert_eq!(record["type"], "secret");
+    assert_eq!(record["scheme"], "standard");
+    assert!(
+        record["secret"].as_str().unwrap().starts_with("whsk_"),
+        "{record}"
+    );
+    assert!(
+        record["public_key"].as_str().unwrap().starts_with("whpk_"),
+        "{record}"
+    );
+    let result = run(&["secret", "--scheme", "stripe", "--asymmetric"]);
+    assert_one_line_error(&result, 2, "--scheme standard");
+}
+
+/// v1a end to end: send signs with whsk_, listen (detecting the scheme) and verify check
+/// with whpk_, and the tests' own ed25519 (ed25519-compact) agrees; sign and replay
+/// --resign sign with whsk_ too; a whpk_ key cannot sign.
+#[test]
+fn v1a_round_trip_send_listen_verify() {
+    let (signing, public) = key_pair();
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("v1a.jsonl");
+    let listener = Listener::start(&[
+        "--json",
+        "--secret",
+        &public,
+        "--save",
+        saved.to_str().unwrap(),
+    ]);
+    let url = listener.url("/v1a");
+    let (code, stdout, stderr) = run(&[
+        "send", "click", "--url", &url, "--secret", &signing, "--scheme", "standard",
+    ]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let capture = &listener.wait_for_captures(1)[0];
+    assert_eq!(capture["signature"]["scheme"], "standard", "{capture}");
+    assert_eq!(capture["signature"]["valid"], true, "{capture}");
+    assert!(v1a_valid(&public, &recorded(capture)), "{capture}");
+
+    let (code, stdout, stderr) = run(&[
+        "--json",
+        "verify",
+        saved.to_str().unwrap(),
+        "--secret",
+        &public,
+    ]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(
+        !stdout.contains(&signing[5..]),
+        "the signing key was printed"
+    );
+
+    // replay --resign with the signing key: the listener accepts the fresh signature.
+    let (code, stdout, stderr) = run(&[
+        "replay",
+        saved.to_str().unwrap(),
+        "--url",
+        &url,
+        "--resign",
+        "--secret",
+        &signing,
+    ]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let captures = listener.wait_for_captures(2);
+    assert!(
+        captures.iter().all(|c| c["signature"]["valid"] == true),
+        "{captures:?}"
+    );
+    assert!(v1a_valid(&public, &recorded(&captures[1])));
+
+    // sign prints a v1a header; a public key cannot sign.
+    let body = dir.path().join("body.json");
+    write(&body, br#"{"a":1}"#);
+    let (code, stdout, stderr) = run(&[
+        "sign",
+        body.to_str().unwrap(),
+        "--secret",
+        &signing,
+        "--scheme",
+        "standard",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("webhook-signature: v1a,"), "{stdout}");
+    let result = run(&[
+        "send", "click", "--url", &url, "--secret", &public, "--scheme", "standard",
+    ]);
+    assert_one_line_error(&result, 2, "only verifies");
 }

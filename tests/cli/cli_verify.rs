@@ -311,6 +311,14 @@ const COMPACT: &str =
     r#"{"event":"click","data":{"click_id":"abc123","revenue":49.99,"tags":["a","b"]}}"#;
 const PRETTY: &str = "{\n  \"event\": \"click\",\n  \"data\": {\n    \"click_id\": \"abc123\",\n    \"revenue\": 49.99,\n    \"tags\": [\n      \"a\",\n      \"b\"\n    ]\n  }\n}";
 
+/// The documented conversion delivery (shared/examples/georedir-conversion.json), as the
+/// provider sends it: pretty-printed, `"revenue": 50.00`.
+const DOCUMENTED_CONVERSION: &str = "{\n  \"event\": \"conversion\",\n  \"timestamp\": \"2026-02-25T15:45:00Z\",\n  \"data\": {\n    \"conversion_id\": \"conv_789xyz\",\n    \"click_id\": \"abc123def456\",\n    \"link_id\": 42,\n    \"link_slug\": \"my-offer\",\n    \"revenue\": 50.00,\n    \"currency\": \"USD\",\n    \"country\": \"US\",\n    \"device\": \"mobile\"\n  }\n}";
+/// It after `JSON.stringify(JSON.parse(body))`: compact, and 50.00 is 50.
+const CONVERSION_AFTER_NODE: &str = r#"{"event":"conversion","timestamp":"2026-02-25T15:45:00Z","data":{"conversion_id":"conv_789xyz","click_id":"abc123def456","link_id":42,"link_slug":"my-offer","revenue":50,"currency":"USD","country":"US","device":"mobile"}}"#;
+/// It after Python's `json.dumps(json.loads(body))`: spaced, and 50.00 is 50.0.
+const CONVERSION_AFTER_PYTHON: &str = r#"{"event": "conversion", "timestamp": "2026-02-25T15:45:00Z", "data": {"conversion_id": "conv_789xyz", "click_id": "abc123def456", "link_id": 42, "link_slug": "my-offer", "revenue": 50.0, "currency": "USD", "country": "US", "device": "mobile"}}"#;
+
 /// A request that carries `body` with signature headers computed over `signed`.
 fn signed_over(scheme: &str, signed: &[u8], body: &[u8]) -> Req {
     let mut req = Req::post(body, sign(scheme, SECRET, signed, unix_now(), "msg_1"));
@@ -355,6 +363,39 @@ fn mistakes(now: i64) -> Vec<Mistake> {
         says,
     };
     vec![
+        // Lossy re-serialisation: no exact form reproduces the signature.
+        m(
+            "the documented conversion after JSON.stringify(req.body)",
+            signed_over(
+                "georedir",
+                DOCUMENTED_CONVERSION.as_bytes(),
+                CONVERSION_AFTER_NODE.as_bytes(),
+            ),
+            &[],
+            "reserialised",
+            says(&["data.revenue: 50.00 → 50;", "pretty-printed"]),
+        ),
+        m(
+            "the documented conversion after Python's json.dumps",
+            signed_over(
+                "stripe",
+                DOCUMENTED_CONVERSION.as_bytes(),
+                CONVERSION_AFTER_PYTHON.as_bytes(),
+            ),
+            &[],
+            "reserialised",
+            says(&["data.revenue: 50.00 → 50.0"]),
+        ),
+        m(
+            "a wrong secret, on a body a framework pretty-printed",
+            Req::post(
+                PRETTY.as_bytes(),
+                sign("github", "another-secret", COMPACT.as_bytes(), 0, ""),
+            ),
+            &[],
+            "wrong-secret-or-tampered",
+            says(&["likely reserialised: the body is pretty-printed"]),
+        ),
         // Re-serialised bodies.
         m(
             "sender signed pretty JSON, the body arrived compact",

@@ -122,3 +122,24 @@ pub fn independently_valid(scheme: &str, secret: &str, req: &Recorded) -> bool {
         .iter()
         .all(|(name, value)| req.header(name) == Some(value.as_str()))
 }
+
+/// Checks a Standard Webhooks `v1a` signature (ed25519 over `{id}.{timestamp}.{body}`) with
+/// the `whpk_` public key, using ed25519-compact: an implementation whk does not use.
+pub fn v1a_valid(public_key: &str, req: &Recorded) -> bool {
+    let key = B64.decode(public_key.trim_start_matches("whpk_")).unwrap();
+    let key = ed25519_compact::PublicKey::from_slice(&key).unwrap();
+    let (Some(id), Some(t), Some(signatures)) = (
+        req.header("webhook-id"),
+        req.header("webhook-timestamp"),
+        req.header("webhook-signature"),
+    ) else {
+        return false;
+    };
+    let signed = [id.as_bytes(), b".", t.as_bytes(), b".", &req.body].concat();
+    signatures
+        .split(' ')
+        .filter_map(|s| s.strip_prefix("v1a,"))
+        .filter_map(|s| B64.decode(s).ok())
+        .filter_map(|s| ed25519_compact::Signature::from_slice(&s).ok())
+        .any(|s| key.verify(&signed, &s).is_ok())
+}

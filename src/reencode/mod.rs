@@ -4,6 +4,8 @@
 
 use serde_json::Value;
 
+mod lossy;
+
 /// What kind of change turned the signed body into the one received.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChangeKind {
@@ -23,13 +25,19 @@ pub struct Change {
 /// The first re-encoding of `body` for which `matches` holds: the exact ones first, then
 /// (for JSON) the lossy ones.
 pub fn find_original(body: &[u8], matches: impl Fn(&[u8]) -> bool) -> Option<Change> {
-    exact_variants(body)
+    let exact = exact_variants(body)
         .into_iter()
         .find(|(_, _, variant)| matches(variant))
         .map(|(kind, how, _)| Change {
             kind,
             how: how.to_string(),
+        });
+    exact.or_else(|| {
+        lossy::find(body, &matches).map(|changes| Change {
+            kind: ChangeKind::Reserialised,
+            how: format!("as the sender wrote it, before a lossy re-serialisation ({changes})"),
         })
+    })
 }
 
 /// Signs that a JSON body was re-encoded by a framework rather than sent as signed:
@@ -170,12 +178,18 @@ fn python_dumps(value: &Value) -> Vec<u8> {
 /// Escapes every non-ASCII character as `\uXXXX` (and `/` as `\/` when asked). Outside
 /// strings JSON is ASCII already, so working on the text is safe.
 fn escape_non_ascii(json: &[u8], slashes: bool) -> Vec<u8> {
-    let text = String::from_utf8_lossy(json);
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(json.len());
+    escape_into(&mut out, &String::from_utf8_lossy(json), true, slashes);
+    out.into_bytes()
+}
+
+/// Appends `text` with non-ASCII characters as `\uXXXX` (when `ascii`) and `/` as `\/`
+/// (when `slashes`).
+fn escape_into(out: &mut String, text: &str, ascii: bool, slashes: bool) {
     for c in text.chars() {
         match c {
             '/' if slashes => out.push_str("\\/"),
-            c if c.is_ascii() => out.push(c),
+            c if c.is_ascii() || !ascii => out.push(c),
             c => {
                 let mut units = [0u16; 2];
                 for unit in c.encode_utf16(&mut units) {
@@ -184,5 +198,4 @@ fn escape_non_ascii(json: &[u8], slashes: bool) -> Vec<u8> {
             }
         }
     }
-    out.into_bytes()
 }
