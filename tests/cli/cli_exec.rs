@@ -109,3 +109,23 @@ fn the_command_s_output_is_shown_escaped_under_the_delivery() {
     );
     assert!(shown.contains(r"\u{1b}[2J"), "{shown}");
 }
+
+#[test]
+fn no_more_commands_run_at_once_than_exec_concurrency() {
+    let dir = tempfile::tempdir().unwrap();
+    // Each command holds a lock directory while it runs: one running beside it fails with 9.
+    let script = r#"cat > /dev/null; mkdir "$OUT/lock" || exit 9; sleep 0.2; rmdir "$OUT/lock""#;
+    let mut cmd = Listener::command(&["--json", "--exec", script, "--exec-concurrency", "1"]);
+    cmd.env("OUT", dir.path());
+    let listener = Listener::spawn(cmd);
+    let port = listener.port;
+    let senders: Vec<_> = (0..4)
+        .map(|n| std::thread::spawn(move || post(port, "/", &[], &captures::click_body(n)).status))
+        .collect();
+    for sender in senders {
+        assert_eq!(sender.join().unwrap(), 200);
+    }
+    let captures = listener.wait_for_captures(4);
+    let codes: Vec<&serde_json::Value> = captures.iter().map(|c| &c["exec"]["exit_code"]).collect();
+    assert!(codes.iter().all(|c| **c == 0), "{codes:?}");
+}

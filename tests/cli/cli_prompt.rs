@@ -6,35 +6,10 @@ use std::time::Duration;
 
 use crate::support::*;
 
-/// Runs `whk ARGS` on a pseudo-terminal, typing `keys`; returns what the terminal showed.
+/// Runs `whk ARGS` on a pseudo-terminal, typing `keys` at once; returns what the terminal
+/// showed.
 fn on_terminal(args: &[&str], keys: &str) -> Option<String> {
-    if !has_program("script") {
-        eprintln!("skipped: script(1) is not installed");
-        return None;
-    }
-    let mut child = tty_command(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("script runs");
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(keys.as_bytes()).unwrap();
-    // Keep stdin open until whk has read the keys; closing it early ends the session.
-    let keeper = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_secs(3));
-        drop(stdin);
-    });
-    let mut stdout = child.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut shown = Vec::new();
-        let _ = stdout.read_to_end(&mut shown);
-        shown
-    });
-    wait_within(&mut child, RUN_LIMIT)
-        .unwrap_or_else(|| panic!("whk {args:?} on a terminal did not end within {RUN_LIMIT:?}"));
-    keeper.join().unwrap();
-    Some(String::from_utf8_lossy(&reader.join().unwrap()).into_owned())
+    on_terminal_stepwise(args, &[("", keys)]).map(|(_, screen)| screen)
 }
 
 /// Runs `whk ARGS` on a pseudo-terminal and types each step's keys once the screen shows
@@ -161,8 +136,13 @@ fn a_url_without_a_scheme_is_asked_again_and_the_secret_is_asked_hidden() {
 #[test]
 fn an_empty_secret_at_the_prompt_sends_unsigned() {
     let receiver = Receiver::ok();
-    let keys = format!("\r{}\r\r", receiver.url("/unsigned"));
-    let Some(screen) = on_terminal(&["send", "--color", "never"], &keys) else {
+    let url = format!("{}\r", receiver.url("/unsigned"));
+    let steps = [
+        ("Event to send", "\r"),
+        ("Endpoint URL", url.as_str()),
+        ("Secret to sign with", "\r"),
+    ];
+    let Some((_, screen)) = on_terminal_stepwise(&["send", "--color", "never"], &steps) else {
         return;
     };
     let requests = receiver.requests();
