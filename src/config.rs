@@ -25,6 +25,7 @@ const PATH_KEYS: &[&str] = &[
     "key",
     "tls_cert_out",
     "schemas",
+    "schema_dir",
 ];
 
 /// Tables of flag defaults for one command.
