@@ -260,3 +260,25 @@ fn config_shows_an_unset_secret_env_and_paths_taken_from_the_file_s_directory() 
         schema_dir.to_str().unwrap()
     );
 }
+
+#[test]
+fn a_route_runs_its_own_command_for_its_events_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("whk.toml");
+    captures::write(
+        &file,
+        "[[routes]]\nevents = \"conv*\"\nexec = 'cat > /dev/null; echo \"$WHK_EVENT\" >> \"$OUT/ran\"'\n",
+    );
+    let mut cmd = Listener::command(&["--json", "--config", file.to_str().unwrap()]);
+    cmd.env("OUT", dir.path());
+    let listener = Listener::spawn(cmd);
+    for event in ["click", "conversion"] {
+        let args = ["send", event, "--url", &listener.url("/"), "-q"];
+        output_of(whk().args(args));
+    }
+    let captures = listener.wait_for_captures(2);
+    let ran: Vec<bool> = captures.iter().map(|c| c.get("exec").is_some()).collect();
+    assert_eq!(ran.iter().filter(|r| **r).count(), 1, "{captures:?}");
+    let ran = std::fs::read_to_string(dir.path().join("ran")).unwrap();
+    assert_eq!(ran, "conversion\n");
+}
