@@ -298,6 +298,7 @@ struct Recorded {
 }
 
 /// A delivery whose answer is decided, before its command runs and its capture is built.
+#[derive(Clone)]
 struct Pending {
     id: String,
     incoming: Incoming,
@@ -507,7 +508,10 @@ impl Pipeline {
         let pipeline = self.clone();
         Reply::Later(Box::pin(async move {
             let outcome = match command {
-                Some(command) => Some(pipeline.run_command(&command, &pending).await),
+                Some(command) => {
+                    pipeline.save_before_command(&pending);
+                    Some(pipeline.run_command(&command, &pending).await)
+                }
                 None => None,
             };
             let delivery = pipeline.recorded(pending, outcome);
@@ -531,6 +535,21 @@ impl Pipeline {
             }
             (None, None) => (self.responder.next(), None),
         }
+    }
+
+    /// For a directory sink, the capture as it is before the command runs, so that the
+    /// command finds it at WHK_CAPTURE; the capture with the command's exit status replaces it
+    /// (a JSON Lines sink gets its one line afterwards). Best effort: the final write is the
+    /// one that counts, and reports failure.
+    fn save_before_command(&self, pending: &Pending) {
+        let Some(sink) = self.sink.as_ref().filter(|s| !s.is_lines()) else {
+            return;
+        };
+        let mut early = pending.clone();
+        let record = early.forward.take().map(|(record, _)| record);
+        let (capture, _) = self.capture(&mut early, record);
+        let json = serde_json::to_vec(&capture).expect("a capture always serialises");
+        let _ = sink.write(&capture.id, &json);
     }
 
     /// Runs `--exec` (or the route's exec) for a delivery.

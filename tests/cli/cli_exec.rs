@@ -15,7 +15,7 @@ fn signed_click(secret: &str) -> (Vec<u8>, String) {
 fn the_command_gets_the_body_on_stdin_and_the_facts_in_its_environment() {
     let dir = tempfile::tempdir().unwrap();
     let saved = dir.path().join("caps");
-    let script = r#"cat > "$OUT/body"; env | grep '^WHK_' | sort > "$OUT/env"; echo done"#;
+    let script = r#"cat > "$OUT/body"; env | grep '^WHK_' | sort > "$OUT/env"; cp "$WHK_CAPTURE" "$OUT/capture"; echo done"#;
     let mut cmd = Listener::command(&[
         "--json",
         "--secret",
@@ -54,7 +54,11 @@ fn the_command_gets_the_body_on_stdin_and_the_facts_in_its_environment() {
             "{expected} not in:\n{env}"
         );
     }
-    // The capture on disk records the exit status too.
+    // The capture was there while the command ran; the one on disk now records its exit status.
+    let during = std::fs::read_to_string(dir.path().join("capture")).unwrap();
+    let during: serde_json::Value = serde_json::from_str(&during).unwrap();
+    assert_eq!(during["id"], id);
+    assert!(during.get("exec").is_none());
     let on_disk = std::fs::read_to_string(saved.join(format!("{id}.json"))).unwrap();
     let on_disk: serde_json::Value = serde_json::from_str(&on_disk).unwrap();
     assert_eq!(on_disk["exec"]["exit_code"], 0);
