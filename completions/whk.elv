@@ -170,7 +170,7 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand --cert 'Serve HTTPS with this certificate chain (PEM) instead of a generated one'
             cand --key 'The private key (PEM) for --cert'
             cand --tls-cert-out 'Where to write the generated certificate (PEM) for clients'' --cacert [default: a file in the temp directory]'
-            cand --exec 'Run this shell command for each delivery: the raw body on stdin; WHK_EVENT, WHK_ID, WHK_VERDICT (valid|invalid|unchecked), WHK_PATH, WHK_DUPLICATE and WHK_CAPTURE (with --save; written when the command ends) in its environment'
+            cand --exec 'Run this shell command for each delivery: the raw body on stdin; WHK_EVENT, WHK_ID, WHK_VERDICT (valid|invalid|unchecked), WHK_PATH, WHK_DUPLICATE and, with --save, WHK_CAPTURE (a directory''s file is there already; a .jsonl gets its line afterwards)'
             cand --exec-concurrency 'Commands running at once; further deliveries wait for one to end'
             cand --exec-timeout 'Kill a command that runs longer than this (its exit status is recorded as none)'
             cand --schema-dir 'Your own schemas, one EVENT.json per event, used before whk''s (implies --validate)'

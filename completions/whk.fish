@@ -183,7 +183,7 @@ complete -c whk -n "__fish_whk_using_subcommand listen" -l max-connections -d 'M
 complete -c whk -n "__fish_whk_using_subcommand listen" -l cert -d 'Serve HTTPS with this certificate chain (PEM) instead of a generated one' -r -F
 complete -c whk -n "__fish_whk_using_subcommand listen" -l key -d 'The private key (PEM) for --cert' -r -F
 complete -c whk -n "__fish_whk_using_subcommand listen" -l tls-cert-out -d 'Where to write the generated certificate (PEM) for clients\' --cacert [default: a file in the temp directory]' -r -F
-complete -c whk -n "__fish_whk_using_subcommand listen" -l exec -d 'Run this shell command for each delivery: the raw body on stdin; WHK_EVENT, WHK_ID, WHK_VERDICT (valid|invalid|unchecked), WHK_PATH, WHK_DUPLICATE and WHK_CAPTURE (with --save; written when the command ends) in its environment' -r
+complete -c whk -n "__fish_whk_using_subcommand listen" -l exec -d 'Run this shell command for each delivery: the raw body on stdin; WHK_EVENT, WHK_ID, WHK_VERDICT (valid|invalid|unchecked), WHK_PATH, WHK_DUPLICATE and, with --save, WHK_CAPTURE (a directory\'s file is there already; a .jsonl gets its line afterwards)' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l exec-concurrency -d 'Commands running at once; further deliveries wait for one to end' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l exec-timeout -d 'Kill a command that runs longer than this (its exit status is recorded as none)' -r
 complete -c whk -n "__fish_whk_using_subcommand listen" -l schema-dir -d 'Your own schemas, one EVENT.json per event, used before whk\'s (implies --validate)' -r -F

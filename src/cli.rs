@@ -545,8 +545,8 @@ pub struct ListenArgs {
 #[derive(Debug, Args)]
 pub struct ExecArgs {
     /// Run this shell command for each delivery: the raw body on stdin; WHK_EVENT, WHK_ID,
-    /// WHK_VERDICT (valid|invalid|unchecked), WHK_PATH, WHK_DUPLICATE and WHK_CAPTURE (with
-    /// --save; written when the command ends) in its environment
+    /// WHK_VERDICT (valid|invalid|unchecked), WHK_PATH, WHK_DUPLICATE and, with --save,
+    /// WHK_CAPTURE (a directory's file is there already; a .jsonl gets its line afterwards)
     #[arg(long, value_name = "CMD")]
     pub exec: Option<String>,
     /// Commands running at once; further deliveries wait for one to end

@@ -25,6 +25,7 @@ const PATH_KEYS: &[&str] = &[
     "key",
     "tls_cert_out",
     "schemas",
+    "schema_dir",
 ];
 
 /// Tables of flag defaults for one command.
@@ -369,6 +370,7 @@ pub const STARTER: &str = r#"# whk.toml: project settings for whk (https://githu
 # this file, which beats whk's defaults. `whk config` shows each value and where it came from.
 
 # Defaults for every command that has the flag (the flag's long name, with _ or -).
+# A name that means different things to different commands (timeout) belongs in a table.
 # url = "http://127.0.0.1:3000/webhooks"
 # scheme = "georedir"
 # The secret: from an environment variable or a file, never written here.

@@ -215,39 +215,7 @@ fn load_dir(dir: &Path) -> Result<BTreeMap<String, (String, jsonschema::Validato
     Ok(schemas)
 }
 
-/// The problems of a capture's `validation` as one line for the terminal, when there are any.
-pub fn problems_text(validation: &Value) -> Option<String> {
-    let validation: Validation = Validation {
-        schema: validation.get("schema")?.as_str().map(str::to_string),
-        valid: validation.get("valid")?.as_bool()?,
-        problems: Vec::new(),
-    }
-    .with_problems(validation.get("problems")?);
-    if validation.problems.is_empty() {
-        return None;
-    }
-    Some(validation.text())
-}
-
 impl Validation {
-    fn with_problems(mut self, problems: &Value) -> Self {
-        for p in problems.as_array().into_iter().flatten() {
-            let text = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-            self.problems.push(Problem {
-                kind: match p.get("kind").and_then(Value::as_str) {
-                    Some("missing") => "missing",
-                    Some("extra") => "extra",
-                    Some("type") => "type",
-                    Some("unknown") => "unknown",
-                    _ => "invalid",
-                },
-                at: text("at"),
-                message: text("message"),
-            });
-        }
-        self
-    }
-
     /// `✗ schema georedir click: missing /data: link_id is missing; …`
     pub fn text(&self) -> String {
         let mark = if self.valid { "·" } else { "✗" };

@@ -35,10 +35,21 @@ pub struct Resolved {
 pub struct Layered {
     pub matches: ArgMatches,
     pub injected: Vec<Injected>,
+    /// Values left out because their `secret_env` variable is not set (only when not strict).
+    pub unset: Vec<Resolved>,
 }
 
-/// Parses `argv` with `project`'s values under it.
-pub fn layer(argv: &[OsString], project: &Project) -> Result<Layered> {
+/// What the file adds to one command line.
+#[derive(Default)]
+struct Additions {
+    tokens: Vec<OsString>,
+    injected: Vec<Injected>,
+    unset: Vec<Resolved>,
+}
+
+/// Parses `argv` with `project`'s values under it. `strict`: a `secret_env` naming an unset
+/// variable is an error (else it is left out and reported in `unset`, for `whk config`).
+pub fn layer(argv: &[OsString], project: &Project, strict: bool) -> Result<Layered> {
     let mut command = Cli::command();
     command.build();
     let given = command
@@ -46,31 +57,36 @@ pub fn layer(argv: &[OsString], project: &Project) -> Result<Layered> {
         .try_get_matches_from(argv)
         .map_err(|err| Error::usage(super::one_line(&err)))?;
     check_keys(project, &command)?;
-    let (tokens, injected) = match given.subcommand() {
+    let added = match given.subcommand() {
         Some((name, sub_given)) => {
             let sub = command.find_subcommand(name).expect("parsed subcommand");
-            additions(project, sub, sub_given)?
+            additions(project, sub, sub_given, strict)?
         }
-        None => (Vec::new(), Vec::new()),
+        None => Additions::default(),
     };
-    if injected.is_empty() {
+    if added.injected.is_empty() {
         return Ok(Layered {
             matches: given,
-            injected,
+            injected: added.injected,
+            unset: added.unset,
         });
     }
     let mut full = argv.to_vec();
     let at = full.iter().position(|w| w == "--").unwrap_or(full.len());
-    full.splice(at..at, tokens);
+    full.splice(at..at, added.tokens);
     let matches = command
         .try_get_matches_from(&full)
-        .map_err(|err| Error::usage(blame_file(&err, &injected)))?;
-    Ok(Layered { matches, injected })
+        .map_err(|err| Error::usage(blame_file(&err, &added.injected)))?;
+    Ok(Layered {
+        matches,
+        injected: added.injected,
+        unset: added.unset,
+    })
 }
 
 /// Parses `argv` into the typed command line, with the project's values under it.
 pub fn parse_layered(argv: &[OsString], project: &Project) -> Result<Cli> {
-    let layered = layer(argv, project)?;
+    let layered = layer(argv, project, true)?;
     Cli::from_arg_matches(&layered.matches).map_err(|err| Error::usage(super::one_line(&err)))
 }
 
@@ -95,7 +111,8 @@ fn additions(
     project: &Project,
     sub: &clap::Command,
     given: &ArgMatches,
-) -> Result<(Vec<OsString>, Vec<Injected>)> {
+    strict: bool,
+) -> Result<Additions> {
     let endpoint = endpoint_settings(project, sub, given)?;
     let table = project
         .settings
@@ -108,7 +125,7 @@ fn additions(
         .chain(table.map(|s| (s, false)))
         .chain(top.map(|s| (s, false)));
     let mut done = HashSet::new();
-    let (mut tokens, mut injected) = (Vec::new(), Vec::new());
+    let mut added = Additions::default();
     for (setting, beats_env) in ranked {
         let origin = format!("{}:{}", project.path.display(), setting.line);
         let long = setting.key.replace('_', "-");
@@ -126,18 +143,34 @@ fn additions(
         if conflicting {
             continue;
         }
+        if let SettingValue::FromEnv(var) = &setting.value
+            && !strict
+            && env_value(var).is_none()
+        {
+            added.unset.push(Resolved {
+                key: long,
+                value: format!("({var} is not set)"),
+                source: origin,
+            });
+            continue;
+        }
         let values = flag_tokens(&long, &setting.value, &origin)?;
         if values.is_empty() {
             continue;
         }
-        tokens.extend(values);
-        injected.push(Injected {
+        added.tokens.extend(values);
+        added.injected.push(Injected {
             id: setting.key.clone(),
             long,
             origin,
         });
     }
-    Ok((tokens, injected))
+    Ok(added)
+}
+
+/// An environment variable's value, when it is set and not empty.
+fn env_value(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.is_empty())
 }
 
 /// Whether the command line (or, unless an endpoint is overriding it, the environment) set
@@ -220,9 +253,9 @@ fn flag_tokens(long: &str, value: &SettingValue, origin: &str) -> Result<Vec<OsS
         SettingValue::Switch(false) => Vec::new(),
         SettingValue::Text(text) => vec![word(text)],
         SettingValue::List(items) => items.iter().map(|v| word(v)).collect(),
-        SettingValue::FromEnv(var) => match std::env::var(var) {
-            Ok(text) if !text.is_empty() => vec![word(&text)],
-            _ => {
+        SettingValue::FromEnv(var) => match env_value(var) {
+            Some(text) => vec![word(&text)],
+            None => {
                 return Err(Error::usage(format!(
                     "{origin}: secret_env names {var}, which is not set; export it, or pass --secret"
                 )));
@@ -234,12 +267,13 @@ fn flag_tokens(long: &str, value: &SettingValue, origin: &str) -> Result<Vec<OsS
 /// Every value the command line `argv` ends up with, and where it came from: for `whk config`.
 pub fn resolved(argv: &[OsString], project: Option<&Project>) -> Result<Vec<Resolved>> {
     let layered = match project {
-        Some(project) => layer(argv, project)?,
+        Some(project) => layer(argv, project, false)?,
         None => Layered {
             matches: Cli::command()
                 .try_get_matches_from(argv)
                 .map_err(|err| Error::usage(super::one_line(&err)))?,
             injected: Vec::new(),
+            unset: Vec::new(),
         },
     };
     let mut command = Cli::command();
@@ -281,5 +315,6 @@ pub fn resolved(argv: &[OsString], project: Option<&Project>) -> Result<Vec<Reso
         let key = arg.get_long().unwrap_or(id).to_string();
         values.push(Resolved { key, value, source });
     }
+    values.extend(layered.unset);
     Ok(values)
 }

@@ -172,6 +172,16 @@ fn pipeline_from(args: &ListenArgs, project: Option<&Project>, out: Printer) -> 
         .as_deref()
         .map(crate::capture::Sink::open)
         .transpose()?;
+    add_commands_and_routes(&mut pipeline, args, project)?;
+    Ok(pipeline)
+}
+
+/// `--exec`, `--validate` and whk.toml's routes.
+fn add_commands_and_routes(
+    pipeline: &mut Pipeline,
+    args: &ListenArgs,
+    project: Option<&Project>,
+) -> Result<()> {
     // Every command, --exec's and the routes', shares the one --exec-concurrency bound.
     let permits = Arc::new(tokio::sync::Semaphore::new(
         args.exec.exec_concurrency as usize,
@@ -187,9 +197,9 @@ fn pipeline_from(args: &ListenArgs, project: Option<&Project>, out: Printer) -> 
     pipeline.exec_answers = args.exec.exec_answers;
     pipeline.schemas = resolve::schemas_from(&args.validate)?;
     if let Some(project) = project {
-        add_project_routes(&mut pipeline, args, project, &exec_for)?;
+        add_project_routes(pipeline, args, project, &exec_for)?;
     }
-    Ok(pipeline)
+    Ok(())
 }
 
 /// whk.toml's routes, each with its own verifier, forward target and command.
@@ -201,7 +211,6 @@ fn add_project_routes(
 ) -> Result<()> {
     let trust = resolve::trust_from(&args.trust)?;
     let fallback_secrets = resolve::secrets_from(&args.secret)?;
-    let tolerance = (!args.tolerance.is_zero()).then_some(args.tolerance.as_secs());
     for route in &project.routes {
         let at = |err: Error| {
             Error::usage(format!(
@@ -211,32 +220,7 @@ fn add_project_routes(
                 route.events
             ))
         };
-        let secrets = match route_secret(route).map_err(at)? {
-            Some(secret) => vec![secret],
-            None => fallback_secrets.clone(),
-        };
-        let scheme = route
-            .scheme
-            .as_deref()
-            .map(resolve::scheme_named)
-            .transpose()
-            .map_err(at)?;
-        let verifier = match (secrets.is_empty(), scheme) {
-            (false, scheme) => Some(
-                crate::verify::Verifier::new(
-                    &secrets,
-                    scheme.or(resolve::chosen_scheme(&args.scheme)?),
-                    tolerance,
-                )
-                .map_err(at)?,
-            ),
-            (true, Some(_)) => {
-                return Err(at(Error::usage(
-                    "a scheme without a secret; add secret_env or secret_file, or pass --secret",
-                )));
-            }
-            (true, None) => None,
-        };
+        let verifier = route_verifier(route, args, &fallback_secrets).map_err(at)?;
         let forwarder = match &route.forward_to {
             Some(url) => {
                 let mut forwarder =
@@ -254,6 +238,35 @@ fn add_project_routes(
         });
     }
     Ok(())
+}
+
+/// What checks a route's deliveries: its own secret (else --secret) with its own scheme (else
+/// --scheme, else detected); none without a secret.
+fn route_verifier(
+    route: &config::Route,
+    args: &ListenArgs,
+    fallback: &[crate::secret::Secret],
+) -> Result<Option<Verifier>> {
+    let secrets = match route_secret(route)? {
+        Some(secret) => vec![secret],
+        None => fallback.to_vec(),
+    };
+    let scheme = route
+        .scheme
+        .as_deref()
+        .map(resolve::scheme_named)
+        .transpose()?;
+    let tolerance = (!args.tolerance.is_zero()).then_some(args.tolerance.as_secs());
+    match (secrets.is_empty(), scheme) {
+        (false, scheme) => {
+            let scheme = scheme.or(resolve::chosen_scheme(&args.scheme)?);
+            Verifier::new(&secrets, scheme, tolerance).map(Some)
+        }
+        (true, Some(_)) => Err(Error::usage(
+            "a scheme without a secret; add secret_env or secret_file, or pass --secret",
+        )),
+        (true, None) => Ok(None),
+    }
 }
 
 /// A route's own secret, when it names one.

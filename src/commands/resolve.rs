@@ -65,14 +65,19 @@ pub fn signer_from(args: &SigningArgs) -> Result<Option<Signer>> {
 /// A signer for the flags, or `None` without a secret; without a chosen scheme, the scheme of
 /// the payload's profile (RELURL events are signed with X-RELURL-Signature).
 pub fn signer_for_profile(args: &SigningArgs, profile: Profile) -> Result<Option<Signer>> {
+    secret_from(&args.secret)?
+        .map(|secret| signer_with(args, profile, &secret))
+        .transpose()
+}
+
+/// A signer for `secret` with the flags' scheme, else the scheme of the payload's profile.
+pub fn signer_with(args: &SigningArgs, profile: Profile, secret: &Secret) -> Result<Signer> {
     let default = match profile {
         Profile::Relurl => Scheme::known(SchemeName::Relurl),
         Profile::Georedir => Scheme::known(SchemeName::Georedir),
     };
     let scheme = chosen_scheme(&args.scheme)?.unwrap_or(default);
-    secret_from(&args.secret)?
-        .map(|secret| Signer::signing(scheme, &secret))
-        .transpose()
+    Signer::signing(scheme, secret)
 }
 
 /// The profile a sample follows: `--profile`, else relurl for the relurl scheme, else the

@@ -20,6 +20,7 @@ pub fn run(args: SendArgs, out: Printer) -> Result<()> {
     let (expectation, policy) = resolve::delivery_rules(&args.delivery)?;
     let mut composer = composer_from(&args)?;
     let url = resolve_url(args.url.as_deref(), args.dry_run)?;
+    ask_secret_if_prompting(&args, &mut composer)?;
     let outgoing = composer.next_delivery()?;
     // Warn only once the input is known to be good, so a usage error stays one line.
     if composer.signer.is_none() {
@@ -164,6 +165,24 @@ fn composer_from(args: &SendArgs) -> Result<Composer> {
         extra_headers,
         rng: delivery::rng_from(args.payload.seed),
     })
+}
+
+/// In a session that asked for the event or the URL, also ask for a secret when none is
+/// configured (empty sends unsigned).
+fn ask_secret_if_prompting(args: &SendArgs, composer: &mut Composer) -> Result<()> {
+    let asked =
+        (args.event.is_none() && args.data.is_none()) || (args.url.is_none() && !args.dry_run);
+    if composer.signer.is_some() || !asked || !prompt::interactive() {
+        return Ok(());
+    }
+    let profile = match &composer.source {
+        BodySource::Sample { event, .. } => event.profile,
+        BodySource::Fixed { .. } => Profile::Georedir,
+    };
+    if let Some(secret) = prompt::ask_secret()? {
+        composer.signer = Some(resolve::signer_with(&args.signing, profile, &secret)?);
+    }
+    Ok(())
 }
 
 /// The event named on the command line, or chosen from a list on a terminal.

@@ -31,7 +31,8 @@ pub struct Facts {
     pub verdict: &'static str,
     pub path: String,
     pub duplicate: bool,
-    /// Where the capture is saved (written when the command has ended, with its exit status).
+    /// Where the capture is saved (a directory's file is written before the command runs and
+    /// again, with its exit status, after; a JSON Lines file gets the line after).
     pub capture: Option<PathBuf>,
 }
 

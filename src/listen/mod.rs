@@ -26,6 +26,7 @@ use crate::error::Result;
 use crate::events;
 use crate::output::{self, Printer};
 use crate::records::{self, Record};
+use crate::schema::Validation;
 use crate::scheme::Header;
 use crate::scheme::VerifyError;
 use crate::server::{AcceptTrouble, Answer, Incoming, Refusal, Refused, Reply};
@@ -292,10 +293,12 @@ struct Recorded {
     rejected: bool,
     forward_line: Option<String>,
     exec: Option<exec::Outcome>,
+    validation: Option<Validation>,
     answer: Answer,
 }
 
 /// A delivery whose answer is decided, before its command runs and its capture is built.
+#[derive(Clone)]
 struct Pending {
     id: String,
     incoming: Incoming,
@@ -305,7 +308,7 @@ struct Pending {
     rejected: bool,
     answer: Answer,
     forward: Option<(Value, String)>,
-    validation: Option<Value>,
+    validation: Option<Validation>,
 }
 
 /// A whk.toml route: deliveries whose event matches `events` are verified, forwarded and
@@ -383,6 +386,25 @@ struct Envelope<'a> {
     data: Option<EnvelopeData<'a>>,
 }
 
+/// The envelope's name fields alone, for a payload whose other fields do not fit `Envelope`.
+#[derive(Deserialize)]
+struct Named<'a> {
+    #[serde(borrow, default)]
+    event: Option<Cow<'a, str>>,
+    #[serde(rename = "type", borrow, default)]
+    kind: Option<Cow<'a, str>>,
+}
+
+impl<'a> From<Named<'a>> for Envelope<'a> {
+    fn from(named: Named<'a>) -> Self {
+        Envelope {
+            event: named.event,
+            kind: named.kind,
+            ..Envelope::default()
+        }
+    }
+}
+
 #[derive(Deserialize, Default)]
 struct EnvelopeData<'a> {
     #[serde(borrow, default)]
@@ -393,7 +415,10 @@ struct EnvelopeData<'a> {
 
 /// The event type and the idempotency key of a delivery, when it carries them.
 fn event_and_key(headers: &[Header], body: &[u8]) -> (Option<String>, Option<String>) {
-    let envelope: Envelope = serde_json::from_slice(body).unwrap_or_default();
+    // A field of the wrong type (a numeric click_id) must not hide the event's name.
+    let envelope: Envelope = serde_json::from_slice(body)
+        .or_else(|_| serde_json::from_slice::<Named>(body).map(Envelope::from))
+        .unwrap_or_default();
     let event = envelope.event.or(envelope.kind).map(Cow::into_owned);
     let header_key = crate::scheme::SCHEMES
         .iter()
@@ -466,14 +491,7 @@ impl Pipeline {
         let forwarder = route
             .and_then(|r| r.forwarder.as_ref())
             .or(self.forwarder.as_ref());
-        let (answer, forward) = match (rejection, forwarder) {
-            (Some(answer), _) => (answer, None),
-            (None, Some(forwarder)) => {
-                let (answer, record, line) = forwarder.forward(&incoming);
-                (answer, Some((record, line)))
-            }
-            (None, None) => (self.responder.next(), None),
-        };
+        let (answer, forward) = self.answer(rejection, forwarder, &incoming);
         if !shown {
             return Reply::Now(answer);
         }
@@ -495,13 +513,48 @@ impl Pipeline {
         let pipeline = self.clone();
         Reply::Later(Box::pin(async move {
             let outcome = match command {
-                Some(command) => Some(pipeline.run_command(&command, &pending).await),
+                Some(command) => {
+                    pipeline.save_before_command(&pending);
+                    Some(pipeline.run_command(&command, &pending).await)
+                }
                 None => None,
             };
             let delivery = pipeline.recorded(pending, outcome);
             let delivery = pipeline.serialise_and_save(delivery);
             pipeline.commit(delivery).await
         }))
+    }
+
+    /// The rejection, else the forwarded app's answer, else the responder's.
+    fn answer(
+        &self,
+        rejection: Option<Answer>,
+        forwarder: Option<&Forwarder>,
+        incoming: &Incoming,
+    ) -> (Answer, Option<(Value, String)>) {
+        match (rejection, forwarder) {
+            (Some(answer), _) => (answer, None),
+            (None, Some(forwarder)) => {
+                let (answer, record, line) = forwarder.forward(incoming);
+                (answer, Some((record, line)))
+            }
+            (None, None) => (self.responder.next(), None),
+        }
+    }
+
+    /// For a directory sink, the capture as it is before the command runs, so that the
+    /// command finds it at WHK_CAPTURE; the capture with the command's exit status replaces it
+    /// (a JSON Lines sink gets its one line afterwards). Best effort: the final write is the
+    /// one that counts, and reports failure.
+    fn save_before_command(&self, pending: &Pending) {
+        let Some(sink) = self.sink.as_ref().filter(|s| !s.is_lines()) else {
+            return;
+        };
+        let mut early = pending.clone();
+        let record = early.forward.take().map(|(record, _)| record);
+        let (capture, _) = self.capture(&mut early, record);
+        let json = serde_json::to_vec(&capture).expect("a capture always serialises");
+        let _ = sink.write(&capture.id, &json);
     }
 
     /// Runs `--exec` (or the route's exec) for a delivery.
@@ -544,14 +597,14 @@ impl Pipeline {
             rejected: pending.rejected,
             forward_line,
             exec: outcome,
+            validation: pending.validation,
             answer: pending.answer,
         }
     }
 
-    /// The `--validate` result for a payload, as the capture keeps it.
-    fn validate(&self, event: Option<&str>, body: &[u8]) -> Option<Value> {
-        let result = self.schemas.as_ref()?.check(event, body);
-        Some(serde_json::to_value(result).expect("a validation always serialises"))
+    /// The `--validate` result for a payload.
+    fn validate(&self, event: Option<&str>, body: &[u8]) -> Option<Validation> {
+        Some(self.schemas.as_ref()?.check(event, body))
     }
 
     fn next_id(&self, received_at: SystemTime) -> String {
@@ -643,7 +696,10 @@ impl Pipeline {
             },
             forward,
             exec: None,
-            validation: pending.validation.take(),
+            validation: pending
+                .validation
+                .as_ref()
+                .map(|v| serde_json::to_value(v).expect("a validation always serialises")),
         };
         (capture, body)
     }
@@ -760,13 +816,15 @@ impl Pipeline {
                 text.push_str(&format!("{label}  │ {}\n", output::escape_line(line)));
             }
         }
-        if let Some(problems) = delivery
-            .capture
+        if let Some(validation) = delivery
             .validation
             .as_ref()
-            .and_then(crate::schema::problems_text)
+            .filter(|v| !v.problems.is_empty())
         {
-            text.push_str(&format!("{label}  {}\n", output::escape_line(&problems)));
+            text.push_str(&format!(
+                "{label}  {}\n",
+                output::escape_line(&validation.text())
+            ));
         }
         if !self.out.quiet {
             for line in body_view(&delivery.body, self.out.color).lines() {
@@ -917,6 +975,8 @@ mod tests {
             Some("webhook-id:msg_1")
         );
         assert_eq!(event_and_key(&[], br#"{"event": 5}"#), (None, None));
+        let mistyped = br#"{"event":"click","data":{"click_id":5}}"#;
+        assert_eq!(event_and_key(&[], mistyped), (Some("click".into()), None));
     }
 
     #[test]

@@ -8,10 +8,18 @@ use serde_json::Value;
 
 use crate::support::*;
 
+/// `whk` run in `dir`, finding its whk.toml there or above (the tests' pinned empty
+/// WHK_CONFIG removed).
+fn whk_in(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = whk();
+    cmd.current_dir(dir).env_remove("WHK_CONFIG");
+    cmd
+}
+
 /// `whk --json config ARGS…` run in `dir` with `env`: the config_value records by key.
 fn config_values(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Vec<Value> {
-    let mut cmd = whk();
-    cmd.current_dir(dir).envs(env.iter().copied());
+    let mut cmd = whk_in(dir);
+    cmd.envs(env.iter().copied());
     cmd.args(["--json", "config"]).args(args);
     let (code, stdout, stderr) = output_of(&mut cmd);
     assert_eq!(code, 0, "whk config failed: {stderr}");
@@ -83,7 +91,7 @@ fn the_file_s_values_reach_the_command() {
         ),
     );
     captures::write(&dir.path().join("secret.txt"), "file-secret\n");
-    let (code, _, stderr) = output_of(whk().current_dir(dir.path()).args(["send", "click", "-q"]));
+    let (code, _, stderr) = output_of(whk_in(dir.path()).args(["send", "click", "-q"]));
     assert_eq!(code, 0, "{stderr}");
     let got = &receiver.requests()[0];
     assert_eq!(got.path, "/hooks");
@@ -126,7 +134,7 @@ fn a_named_endpoint_gives_send_its_url_and_secret() {
 #[test]
 fn init_writes_a_starter_file_and_never_overwrites_one() {
     let dir = tempfile::tempdir().unwrap();
-    let (code, _, stderr) = output_of(whk().current_dir(dir.path()).arg("init"));
+    let (code, _, stderr) = output_of(whk_in(dir.path()).arg("init"));
     assert_eq!(code, 0, "{stderr}");
     let path = dir.path().join("whk.toml");
     let written = std::fs::read_to_string(&path).unwrap();
@@ -137,7 +145,7 @@ fn init_writes_a_starter_file_and_never_overwrites_one() {
     // The starter parses: whk config reads it.
     config_values(dir.path(), &[], &[]);
     captures::write(&path, "# mine\n");
-    let again = output_of(whk().current_dir(dir.path()).arg("init"));
+    let again = output_of(whk_in(dir.path()).arg("init"));
     assert_one_line_error(&again, 2, "already exists");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "# mine\n");
 }
@@ -148,7 +156,7 @@ fn errors_in_the_file_name_the_file_line_and_key() {
     let file = dir.path().join("whk.toml");
     let run_in = |text: &str, args: &[&str]| {
         captures::write(&file, text);
-        output_of(whk().current_dir(dir.path()).args(args))
+        output_of(whk_in(dir.path()).args(args))
     };
     let shown = file.display().to_string();
     let bad_value = run_in("# ports\n\n[listen]\nport = \"eighty\"\n", &["listen"]);
@@ -169,7 +177,7 @@ fn errors_in_the_file_name_the_file_line_and_key() {
 fn an_inline_secret_works_with_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     captures::write(&dir.path().join("whk.toml"), "secret = \"inline\"\n");
-    let (code, _, stderr) = output_of(whk().current_dir(dir.path()).args(["config", "listen"]));
+    let (code, _, stderr) = output_of(whk_in(dir.path()).args(["config", "listen"]));
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stderr.contains("whk.toml:1: secret is written inline"),
@@ -230,4 +238,47 @@ fn routes_send_two_event_types_to_two_receivers_each_verified_with_its_own_secre
         .collect();
     assert_eq!(link_events.len(), 2, "{link_events:?}");
     assert!(link_events.contains(&Value::from("link.clicked")));
+}
+
+#[test]
+fn config_shows_an_unset_secret_env_and_paths_taken_from_the_file_s_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    captures::write(
+        &dir.path().join("whk.toml"),
+        "secret_env = \"WHK_TEST_UNSET_VAR\"\nschema_dir = \"schemas\"\n",
+    );
+    let nested = dir.path().join("deeper");
+    std::fs::create_dir(&nested).unwrap();
+    let values = config_values(&nested, &[], &["verify"]);
+    assert_eq!(
+        value_of(&values, "secret")["value"],
+        "(WHK_TEST_UNSET_VAR is not set)"
+    );
+    let schema_dir = dir.path().join("schemas");
+    assert_eq!(
+        value_of(&values, "schema-dir")["value"],
+        schema_dir.to_str().unwrap()
+    );
+}
+
+#[test]
+fn a_route_runs_its_own_command_for_its_events_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("whk.toml");
+    captures::write(
+        &file,
+        "[[routes]]\nevents = \"conv*\"\nexec = 'cat > /dev/null; echo \"$WHK_EVENT\" >> \"$OUT/ran\"'\n",
+    );
+    let mut cmd = Listener::command(&["--json", "--config", file.to_str().unwrap()]);
+    cmd.env("OUT", dir.path());
+    let listener = Listener::spawn(cmd);
+    for event in ["click", "conversion"] {
+        let args = ["send", event, "--url", &listener.url("/"), "-q"];
+        output_of(whk().args(args));
+    }
+    let captures = listener.wait_for_captures(2);
+    let ran: Vec<bool> = captures.iter().map(|c| c.get("exec").is_some()).collect();
+    assert_eq!(ran.iter().filter(|r| **r).count(), 1, "{captures:?}");
+    let ran = std::fs::read_to_string(dir.path().join("ran")).unwrap();
+    assert_eq!(ran, "conversion\n");
 }

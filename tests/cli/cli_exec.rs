@@ -15,7 +15,7 @@ fn signed_click(secret: &str) -> (Vec<u8>, String) {
 fn the_command_gets_the_body_on_stdin_and_the_facts_in_its_environment() {
     let dir = tempfile::tempdir().unwrap();
     let saved = dir.path().join("caps");
-    let script = r#"cat > "$OUT/body"; env | grep '^WHK_' | sort > "$OUT/env"; echo done"#;
+    let script = r#"cat > "$OUT/body"; env | grep '^WHK_' | sort > "$OUT/env"; cp "$WHK_CAPTURE" "$OUT/capture"; echo done"#;
     let mut cmd = Listener::command(&[
         "--json",
         "--secret",
@@ -54,7 +54,11 @@ fn the_command_gets_the_body_on_stdin_and_the_facts_in_its_environment() {
             "{expected} not in:\n{env}"
         );
     }
-    // The capture on disk records the exit status too.
+    // The capture was there while the command ran; the one on disk now records its exit status.
+    let during = std::fs::read_to_string(dir.path().join("capture")).unwrap();
+    let during: serde_json::Value = serde_json::from_str(&during).unwrap();
+    assert_eq!(during["id"], id);
+    assert!(during.get("exec").is_none());
     let on_disk = std::fs::read_to_string(saved.join(format!("{id}.json"))).unwrap();
     let on_disk: serde_json::Value = serde_json::from_str(&on_disk).unwrap();
     assert_eq!(on_disk["exec"]["exit_code"], 0);
@@ -108,4 +112,24 @@ fn the_command_s_output_is_shown_escaped_under_the_delivery() {
         "an escape reached the terminal: {shown:?}"
     );
     assert!(shown.contains(r"\u{1b}[2J"), "{shown}");
+}
+
+#[test]
+fn no_more_commands_run_at_once_than_exec_concurrency() {
+    let dir = tempfile::tempdir().unwrap();
+    // Each command holds a lock directory while it runs: one running beside it fails with 9.
+    let script = r#"cat > /dev/null; mkdir "$OUT/lock" || exit 9; sleep 0.2; rmdir "$OUT/lock""#;
+    let mut cmd = Listener::command(&["--json", "--exec", script, "--exec-concurrency", "1"]);
+    cmd.env("OUT", dir.path());
+    let listener = Listener::spawn(cmd);
+    let port = listener.port;
+    let senders: Vec<_> = (0..4)
+        .map(|n| std::thread::spawn(move || post(port, "/", &[], &captures::click_body(n)).status))
+        .collect();
+    for sender in senders {
+        assert_eq!(sender.join().unwrap(), 200);
+    }
+    let captures = listener.wait_for_captures(4);
+    let codes: Vec<&serde_json::Value> = captures.iter().map(|c| &c["exec"]["exit_code"]).collect();
+    assert!(codes.iter().all(|c| **c == 0), "{codes:?}");
 }

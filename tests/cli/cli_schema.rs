@@ -149,6 +149,20 @@ fn listen_records_each_payload_s_validation_in_its_capture() {
 }
 
 #[test]
+fn listen_shows_the_problems_under_the_delivery() {
+    let listener = Listener::start(&["--validate"]);
+    let bad = br#"{"event":"click","timestamp":"2026-02-25T14:30:00Z","data":{"click_id":5}}"#;
+    post(listener.port, "/", &[], bad);
+    listener.wait_for_stdout(b"schema georedir click");
+    let shown = String::from_utf8_lossy(&listener.stdout_bytes()).into_owned();
+    assert!(shown.contains("type /data/click_id"), "{shown}");
+    assert!(
+        shown.contains("missing /data: link_id is missing"),
+        "{shown}"
+    );
+}
+
+#[test]
 fn a_schema_directory_adds_the_user_s_own_events_to_replay_and_listen() {
     let dir = tempfile::tempdir().unwrap();
     let schemas = dir.path().join("schemas");

@@ -7,11 +7,13 @@
 //!   (send --count/--duration), `cli_sign.rs`, `cli_verify.rs`, `cli_replay.rs`,
 //!   `cli_listen.rs`, `cli_listen_attacks.rs` (listen against hostile or broken clients:
 //!   slow, oversized, malformed, too many, out of descriptors; TLS), `cli_check.rs`,
-//!   `cli_events.rs`, `cli_demo.rs`, `cli_inspect.rs` (the web inspector: `whk inspect`,
-//!   `listen --ui`, its API, and the page in a headless chromium), `cli_prompt.rs` (interactive prompts on a terminal).
-//!   `cli_schemes.rs` holds what each signature scheme must do across send, listen and
-//!   verify (round trips, the providers' own header and key forms, timestamp policies, key
-//!   rotation).
+//!   `cli_events.rs`, `cli_demo.rs`, `cli_prompt.rs` (interactive prompts on a terminal),
+//!   `cli_inspect.rs` (the web inspector: `whk inspect`, `listen --ui`, its API, and the page
+//!   in a headless chromium), `cli_config.rs` (whk.toml, `init`, `config`, endpoints,
+//!   routes), `cli_exec.rs` (`listen --exec`), `cli_schema.rs` (JSON Schemas and
+//!   `--validate`). `cli_schemes.rs` holds what each signature scheme must do across send,
+//!   listen and verify (round trips, the providers' own header and key forms, timestamp
+//!   policies, key rotation).
 //!   What crosses commands (environment variables, secrets never printed, usage errors,
 //!   colour, completions, `whk secret`) goes in `cli_misc.rs`.
 //! - Helpers live in `support/` (its `mod.rs` says which file holds what). A test file keeps
@@ -22,7 +24,8 @@
 //!
 //! - The real binary, started only through `support::command` (or `whk()`, `run…`,
 //!   `Listener`, all built on it), which removes `SCRUBBED_ENV` (colour, WHK_*, proxies) and
-//!   puts HOME in the temp dir, so a developer's own `WHK_SECRET` never reaches a test. A
+//!   puts HOME in the temp dir, so a developer's own `WHK_SECRET` never reaches a test;
+//!   `WHK_CONFIG` is pinned to an empty file, so no whk.toml above the checkout does either. A
 //!   test in `support/command.rs` fails on any other `Command::new`.
 //! - Network only on 127.0.0.1, only on ephemeral ports: bind port 0 and read back the port
 //!   (`Receiver`, `StubServer`, `whk listen --port 0` via `Listener`); never a fixed port,

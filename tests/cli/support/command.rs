@@ -18,7 +18,6 @@ pub const SCRUBBED_ENV: &[&str] = &[
     "WHK_SECRET",
     "WHK_SCHEME",
     "WHK_PORT",
-    "WHK_CONFIG",
     "TERM",
     "HTTP_PROXY",
     "HTTPS_PROXY",
@@ -27,6 +26,11 @@ pub const SCRUBBED_ENV: &[&str] = &[
     "https_proxy",
     "all_proxy",
 ];
+
+/// Variables set to a fixed value in every process the tests start: `WHK_CONFIG` names an
+/// empty file, so no whk.toml above the checkout (or a developer's own `WHK_CONFIG`) reaches
+/// a test. A test of whk.toml discovery removes it.
+pub const PINNED_ENV: &[(&str, &str)] = &[("WHK_CONFIG", "/dev/null")];
 
 /// How long a command run to completion may take before the test fails instead of
 /// stalling CI.
@@ -40,6 +44,7 @@ pub fn command(program: impl AsRef<std::ffi::OsStr>) -> Command {
     for name in SCRUBBED_ENV {
         cmd.env_remove(name);
     }
+    cmd.envs(PINNED_ENV.iter().copied());
     cmd.env("HOME", std::env::temp_dir());
     cmd
 }
@@ -200,7 +205,7 @@ mod scrubbing {
     use std::path::{Path, PathBuf};
     use std::process::Command;
 
-    use super::{SCRUBBED_ENV, WHK, command, tty_command};
+    use super::{PINNED_ENV, SCRUBBED_ENV, WHK, command, tty_command};
     use crate::support::Listener;
 
     /// Every `.rs` file under `dir`, sorted.
@@ -226,6 +231,12 @@ mod scrubbing {
             assert!(
                 envs.contains(&(OsStr::new(name), None)),
                 "{what} passes {name} on from the test's environment: {envs:?}"
+            );
+        }
+        for (name, value) in PINNED_ENV {
+            assert!(
+                envs.contains(&(OsStr::new(name), Some(OsStr::new(value)))),
+                "{what} does not pin {name}: {envs:?}"
             );
         }
         let home = std::env::temp_dir();
@@ -262,10 +273,11 @@ mod scrubbing {
         let missing: Vec<&String> = read
             .iter()
             .filter(|name| !SCRUBBED_ENV.contains(&name.as_str()))
+            .filter(|name| !PINNED_ENV.iter().any(|(pinned, _)| pinned == name))
             .collect();
         assert!(
             missing.is_empty(),
-            "add {missing:?} to SCRUBBED_ENV in tests/cli/support/command.rs"
+            "add {missing:?} to SCRUBBED_ENV (or PINNED_ENV) in tests/cli/support/command.rs"
         );
     }
 
