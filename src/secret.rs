@@ -84,14 +84,28 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// Generates a fresh random secret in the form the scheme expects: `whsec_` + base64 of 24
-/// random bytes for Standard Webhooks, 32 random bytes as hex otherwise.
+/// A secret to give a receiver: from the operating system's cryptographic random source, in
+/// the form the scheme expects (see `formatted`).
+pub fn random(standard: bool) -> Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).map_err(|err| {
+        Error::Network(format!("no random bytes from the operating system: {err}"))
+    })?;
+    Ok(formatted(standard, &bytes))
+}
+
+/// A throwaway secret from `rng` (seeded for reproducible runs), such as `whk check`'s wrong
+/// secret; never one a receiver keeps.
 pub fn generate(standard: bool, rng: &mut fastrand::Rng) -> String {
+    let bytes: [u8; 32] = std::array::from_fn(|_| rng.u8(..));
+    formatted(standard, &bytes)
+}
+
+/// `whsec_` + base64 of 24 bytes for Standard Webhooks, 32 bytes as hex otherwise.
+fn formatted(standard: bool, bytes: &[u8; 32]) -> String {
     if standard {
-        let bytes: Vec<u8> = (0..24).map(|_| rng.u8(..)).collect();
-        format!("whsec_{}", BASE64.encode(bytes))
+        format!("whsec_{}", BASE64.encode(&bytes[..24]))
     } else {
-        let bytes: Vec<u8> = (0..32).map(|_| rng.u8(..)).collect();
         hex::encode(bytes)
     }
 }

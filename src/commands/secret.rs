@@ -14,7 +14,7 @@ pub fn run(args: GenerateSecretArgs, out: Printer) -> Result<()> {
         (signing, Some(public))
     } else {
         let standard = args.scheme == SchemeName::Standard;
-        (secret::generate(standard, &mut fastrand::Rng::new()), None)
+        (secret::random(standard)?, None)
     };
     out.emit(&GeneratedSecret {
         scheme: args.scheme,
