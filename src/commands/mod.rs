@@ -5,6 +5,7 @@ pub mod completions;
 pub mod demo;
 pub mod events;
 pub mod listen;
+pub mod load;
 pub mod replay;
 pub mod report;
 pub mod resolve;
