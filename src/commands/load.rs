@@ -207,12 +207,7 @@ fn figures(tally: &Tally) -> String {
         tally.quantile_ms(0.99)
     );
     if !tally.failures.is_empty() {
-        let kinds: Vec<String> = tally
-            .failures
-            .iter()
-            .map(|(kind, n)| format!("{kind} {}", thousands(*n)))
-            .collect();
-        line.push_str(&format!(" · failed: {}", kinds.join(", ")));
+        line.push_str(&format!(" · failed: {}", tally.failures_text()));
     }
     line
 }

@@ -82,24 +82,38 @@ impl Target {
         })
     }
 
-    /// The headers of one delivery: the common ones and its signature, unless a `--header`
-    /// of the same name replaces it.
-    pub fn headers_with(&self, signature: &[Header], names: &mut NameCache) -> Result<HeaderMap> {
-        let mut headers = self.headers.clone();
+    /// A delivery of `body` and its signature headers, less any a `--header` of the same
+    /// name replaces.
+    pub fn delivery(
+        &self,
+        body: &[u8],
+        signature: &[Header],
+        names: &mut NameCache,
+    ) -> Result<Delivery> {
+        let mut headers = Vec::with_capacity(signature.len());
         for (name, value) in signature {
             let name = names.get(name)?;
-            if !headers.contains_key(&name) {
-                headers.insert(name, header_value(value)?);
+            if !self.headers.contains_key(&name) {
+                headers.push((name, header_value(value)?));
             }
         }
-        Ok(headers)
+        Ok(Delivery {
+            body: Bytes::copy_from_slice(body),
+            signature: headers,
+        })
     }
 
+    /// The request for a delivery: the prebuilt headers, then its signature.
     fn request(&self, delivery: &Delivery) -> Request<Full<Bytes>> {
         let mut request = Request::new(Full::new(delivery.body.clone()));
         *request.method_mut() = Method::POST;
         *request.uri_mut() = self.path.clone();
-        *request.headers_mut() = delivery.headers.clone();
+        let headers = request.headers_mut();
+        *headers = self.headers.clone();
+        headers.reserve(delivery.signature.len());
+        for (name, value) in &delivery.signature {
+            headers.insert(name.clone(), value.clone());
+        }
         request
     }
 }
@@ -129,11 +143,12 @@ impl NameCache {
     }
 }
 
-/// One delivery ready to go (again, for a retry or a duplicate): cloning it is cheap.
+/// One delivery ready to go (again, for a retry or a duplicate): its body and signature
+/// headers; cloning it is cheap.
 #[derive(Clone)]
 pub struct Delivery {
-    pub body: Bytes,
-    pub headers: HeaderMap,
+    body: Bytes,
+    signature: Vec<(HeaderName, HeaderValue)>,
 }
 
 /// A connection to the target, opened when first needed and again after it closes.

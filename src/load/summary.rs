@@ -121,12 +121,7 @@ impl Summary {
             thousands(self.rate().round() as u64),
         );
         if !tally.failures.is_empty() {
-            let kinds: Vec<String> = tally
-                .failures
-                .iter()
-                .map(|(kind, n)| format!("{kind} {}", thousands(*n)))
-                .collect();
-            let _ = writeln!(text, "failures  {}", kinds.join(", "));
+            let _ = writeln!(text, "failures  {}", tally.failures_text());
         }
         if tally.duplicates > 0 || tally.reordered > 0 {
             let _ = writeln!(

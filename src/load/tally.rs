@@ -108,6 +108,16 @@ impl Tally {
         other.reordered = 0;
     }
 
+    /// The failures by kind, as `5xx 3, timeout 1`.
+    pub fn failures_text(&self) -> String {
+        let kinds: Vec<String> = self
+            .failures
+            .iter()
+            .map(|(kind, n)| format!("{kind} {}", crate::output::thousands(*n)))
+            .collect();
+        kinds.join(", ")
+    }
+
     /// The latency at quantile `q` (0.0–1.0), in milliseconds; 0 before anything completed.
     pub fn quantile_ms(&self, q: f64) -> f64 {
         if self.latency_us.is_empty() {

@@ -5,7 +5,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use bytes::Bytes;
 use tokio::task::{JoinSet, LocalSet};
 
 use super::connection::{Connection, Delivery, NameCache, Target};
@@ -164,10 +163,8 @@ impl Sender {
 
     fn compose(&mut self) -> Result<Delivery> {
         let signature = self.composer.next_into(&mut self.body)?;
-        Ok(Delivery {
-            body: Bytes::copy_from_slice(&self.body),
-            headers: self.target.headers_with(&signature, &mut self.names)?,
-        })
+        self.target
+            .delivery(&self.body, &signature, &mut self.names)
     }
 
     /// Sends with the plan's retries; the last attempt is the outcome.

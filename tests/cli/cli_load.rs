@@ -405,9 +405,15 @@ fn summary_has_a_histogram_and_a_status_table_in_text_and_json() {
     }
 }
 
-/// Spawns `whk send …` in load mode, waits until the receiver has `seen` requests, sends
-/// SIGINT `presses` times, and returns (exit code, stdout, stderr).
-fn interrupt_load(receiver: &Receiver, seen: usize, presses: usize) -> (i32, String, String) {
+/// Spawns `whk send …` in load mode against a receiver that answers after `delay`, waits
+/// until it has `seen` requests, sends SIGINT `presses` times; checks the exit (130) and the
+/// summary's `interrupted`, and returns (receiver, summary, stderr).
+fn interrupt_load(
+    delay: std::time::Duration,
+    seen: usize,
+    presses: usize,
+) -> (Receiver, Value, String) {
+    let receiver = Receiver::start(vec![Reply::status(200).after(delay)]);
     let url = receiver.url("/");
     let mut cmd = command(WHK);
     cmd.args([
@@ -443,18 +449,15 @@ fn interrupt_load(receiver: &Receiver, seen: usize, presses: usize) -> (i32, Str
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut stdout).unwrap();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
-    (status.code().unwrap_or(-1), stdout, stderr)
+    assert_eq!(status.code(), Some(130), "{stdout}{stderr}");
+    let summary = load_json(&stdout);
+    assert_eq!(summary["interrupted"], true);
+    (receiver, summary, stderr)
 }
 
 #[test]
 fn ctrl_c_lets_deliveries_in_flight_finish_and_reports_interrupted() {
-    let receiver = Receiver::start(vec![
-        Reply::status(200).after(std::time::Duration::from_millis(100)),
-    ]);
-    let (code, stdout, stderr) = interrupt_load(&receiver, 3, 1);
-    assert_eq!(code, 130, "{stdout}{stderr}");
-    let summary = load_json(&stdout);
-    assert_eq!(summary["interrupted"], true);
+    let (receiver, summary, stderr) = interrupt_load(std::time::Duration::from_millis(100), 3, 1);
     assert_eq!(
         summary["failed"], 0,
         "in-flight deliveries were let finish: {summary}"
@@ -473,13 +476,7 @@ fn ctrl_c_lets_deliveries_in_flight_finish_and_reports_interrupted() {
 
 #[test]
 fn a_second_ctrl_c_stops_at_once() {
-    let receiver = Receiver::start(vec![
-        Reply::status(200).after(std::time::Duration::from_secs(30)),
-    ]);
-    let (code, stdout, stderr) = interrupt_load(&receiver, 2, 2);
-    assert_eq!(code, 130, "{stdout}{stderr}");
-    let summary = load_json(&stdout);
-    assert_eq!(summary["interrupted"], true);
+    let (_receiver, summary, stderr) = interrupt_load(std::time::Duration::from_secs(30), 2, 2);
     assert_eq!(
         summary["deliveries"], 0,
         "unanswered deliveries are not counted"
