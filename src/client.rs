@@ -285,43 +285,9 @@ pub fn build_client(timeout: Duration, trust: &Trust, reach: Reach) -> Result<re
         .map_err(|err| Error::Network(format!("cannot set up the HTTP client: {err}")))
 }
 
-/// How much of an answer an attempt keeps. Reports need all of it; load mode needs only the
-/// status, and copying every response's headers into strings is a measurable part of what a
-/// delivery costs there (see `scripts/bench.sh`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Keep {
-    /// Status, reason, headers and body.
-    Everything,
-    /// The status alone: the body is still read to its end, so the connection can be reused,
-    /// but dropped; `reason`, `headers` and `body` stay empty.
-    Status,
-}
-
 /// Sends `request`, retrying after each failed attempt on `policy`'s waits until one
 /// succeeds by `expectation`. `report` hears of every attempt and the wait that follows it.
 pub async fn deliver(
-    client: &reqwest::Client,
-    request: &Request,
-    timeout: Duration,
-    policy: &RetryPolicy,
-    expectation: StatusExpectation,
-    report: impl FnMut(&Attempt, Option<Duration>),
-) -> Vec<Attempt> {
-    deliver_keeping(
-        Keep::Everything,
-        client,
-        request,
-        timeout,
-        policy,
-        expectation,
-        report,
-    )
-    .await
-}
-
-/// `deliver`, keeping only as much of each answer as `keep` says.
-pub async fn deliver_keeping(
-    keep: Keep,
     client: &reqwest::Client,
     request: &Request,
     timeout: Duration,
@@ -332,7 +298,7 @@ pub async fn deliver_keeping(
     let mut attempts = Vec::with_capacity(1);
     let mut waits = policy.delays.iter();
     for number in 1.. {
-        let (latency, outcome) = attempt_keeping(keep, client, request, timeout).await;
+        let (latency, outcome) = attempt(client, request, timeout).await;
         let done = matches!(&outcome, Ok(response) if expectation.matches(response.status));
         let record = Attempt {
             number,
@@ -356,16 +322,6 @@ pub async fn attempt(
     request: &Request,
     timeout: Duration,
 ) -> (Duration, std::result::Result<Response, NetFailure>) {
-    attempt_keeping(Keep::Everything, client, request, timeout).await
-}
-
-/// Sends one request and reads the whole answer, keeping as much of it as `keep` says.
-pub async fn attempt_keeping(
-    keep: Keep,
-    client: &reqwest::Client,
-    request: &Request,
-    timeout: Duration,
-) -> (Duration, std::result::Result<Response, NetFailure>) {
     let started = Instant::now();
     let mut builder = client
         .request(request.method.clone(), request.url.clone())
@@ -374,7 +330,7 @@ pub async fn attempt_keeping(
         builder = builder.header(name, value);
     }
     let outcome = match builder.send().await {
-        Ok(response) => read_response(response, keep).await,
+        Ok(response) => read_response(response).await,
         Err(err) => Err(err),
     };
     (
@@ -383,17 +339,8 @@ pub async fn attempt_keeping(
     )
 }
 
-async fn read_response(response: reqwest::Response, keep: Keep) -> reqwest::Result<Response> {
+async fn read_response(response: reqwest::Response) -> reqwest::Result<Response> {
     let status = response.status();
-    if keep == Keep::Status {
-        response.bytes().await?;
-        return Ok(Response {
-            status: status.as_u16(),
-            reason: String::new(),
-            headers: Vec::new(),
-            body: Vec::new(),
-        });
-    }
     let headers = response
         .headers()
         .iter()
