@@ -945,7 +945,7 @@ _whk() {
             return 0
             ;;
         whk__subcmd__send)
-            opts="-H -k -q -v -h -V --url --to --data --raw --header --timeout --retries --backoff --retry-schedule --time-scale --expect-status --cacert --insecure --dry-run --count --duration --concurrency --rate --profile --seed --set --secret --secret-file --signature-header --signature-prefix --encoding --timestamp --id --scheme --json --color --quiet --verbose --config --help --version alert.triggered click conversion link.clicked link.created link.deleted link.expired link.updated"
+            opts="-H -k -q -v -h -V --url --to --data --raw --header --timeout --retries --backoff --retry-schedule --time-scale --expect-status --cacert --insecure --dry-run --count --duration --concurrency --rate --duplicates --out-of-order --profile --seed --set --secret --secret-file --signature-header --signature-prefix --encoding --timestamp --id --scheme --json --color --quiet --verbose --config --help --version alert.triggered click conversion link.clicked link.created link.deleted link.expired link.updated"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1012,6 +1012,10 @@ _whk() {
                     return 0
                     ;;
                 --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duplicates)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

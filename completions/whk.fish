@@ -62,8 +62,9 @@ complete -c whk -n "__fish_whk_using_subcommand send" -l expect-status -d 'Succe
 complete -c whk -n "__fish_whk_using_subcommand send" -l cacert -d 'Also trust the certificates in this PEM file (e.g. the one `whk listen --tls` writes)' -r -F
 complete -c whk -n "__fish_whk_using_subcommand send" -l count -d 'Load mode: send N deliveries, each with fresh sample data and signature' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l duration -d 'Load mode: keep sending for this long' -r
-complete -c whk -n "__fish_whk_using_subcommand send" -l concurrency -d 'Load mode: deliveries in flight at once' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l concurrency -d 'Load mode: connections, each with one delivery in flight [default: 10]' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l rate -d 'Load mode: at most this many deliveries per second (500, 500/s, 3000/m)' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l duplicates -d 'Load mode: re-send this share of deliveries byte for byte (same id, same signature), e.g. 0.05' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l profile -d 'Payload profile [default: relurl with --scheme relurl or a relurl-only event, else georedir]' -r -f -a "georedir\t'GeoRedir: {"event", "timestamp", "data"}'
 relurl\t'RELURL: {"event", "event_id", "timestamp", "data"}'"
 complete -c whk -n "__fish_whk_using_subcommand send" -l seed -d 'Seed for the sample data, so the same command builds the same payload' -r
@@ -91,6 +92,7 @@ complete -c whk -n "__fish_whk_using_subcommand send" -l config -d 'Project file
 complete -c whk -n "__fish_whk_using_subcommand send" -l raw -d 'Allow a --data body that is not JSON (sent as is)'
 complete -c whk -n "__fish_whk_using_subcommand send" -s k -l insecure -d 'Accept any certificate, even self-signed or expired (testing only)'
 complete -c whk -n "__fish_whk_using_subcommand send" -l dry-run -d 'Print the request that would be sent, and send nothing'
+complete -c whk -n "__fish_whk_using_subcommand send" -l out-of-order -d 'Load mode: hold one delivery in 10 back and send it after the next one'
 complete -c whk -n "__fish_whk_using_subcommand send" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
 complete -c whk -n "__fish_whk_using_subcommand send" -s q -l quiet -d 'Print only results and errors'
 complete -c whk -n "__fish_whk_using_subcommand send" -s v -l verbose -d 'Show more: request and response headers'

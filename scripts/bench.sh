@@ -15,11 +15,16 @@
 #   e. peak memory (GNU time) of each, the binary's size, and `whk --version` start-up.
 #
 #   scripts/bench.sh                              # everything, about 3–4 minutes once built
+#   scripts/bench.sh load                         # only load: wrk, oha and whk side by side,
+#                                                 # and one send vs openssl+curl (< 2 minutes)
 #   BENCH_CRITERION=0 scripts/bench.sh            # skip `cargo bench` (sign/verify rows empty)
 #   BENCH_SECONDS=10 BENCH_RUNS=50 scripts/bench.sh
 #
 # Environment:
 #   BENCH_SECONDS      wrk duration of each throughput run (default 5, at most 60)
+#   BENCH_ROUNDS       `load`: rounds of wrk, oha, whk, one after another (default 3)
+#   BENCH_TOOLS        `load`: where `cargo install oha --locked` puts oha when it is
+#                      missing from PATH (default ~/.cargo; oha takes minutes to compile)
 #   BENCH_CONNECTIONS  connections for (b) and (c) (default 64)
 #   BENCH_COUNT        deliveries of each `whk send --count` run in (b) (default 20000)
 #   BENCH_RUNS         runs per command timed by hyperfine in (a), (d), (e) (default 30)
@@ -46,7 +51,10 @@ RUNS=${BENCH_RUNS:-30}
 VERIFY_LINES=${BENCH_VERIFY_LINES:-100000}
 CRITERION=${BENCH_CRITERION:-1}
 WAIT_IDLE=${BENCH_WAIT_IDLE:-60}
+ROUNDS=${BENCH_ROUNDS:-3}
 SECRET="bench-secret-whk"
+MODE=${1:-all}
+[[ $MODE = all || $MODE = load ]] || die "unknown part $MODE: run scripts/bench.sh, or scripts/bench.sh load"
 
 number BENCH_SECONDS "$SECONDS_PER_RUN" 1 60
 number BENCH_CONNECTIONS "$CONNECTIONS" 2 1000
@@ -54,6 +62,7 @@ number BENCH_COUNT "$COUNT" 1 10000000
 number BENCH_RUNS "$RUNS" 3 1000
 number BENCH_VERIFY_LINES "$VERIFY_LINES" 1 10000000
 number BENCH_WAIT_IDLE "$WAIT_IDLE" 0 3600
+number BENCH_ROUNDS "$ROUNDS" 1 20
 
 need_tool cargo "to build whk"
 cd "$repo"
@@ -66,6 +75,7 @@ ensure_tool /usr/bin/time time "GNU time (/usr/bin/time)"
 ensure_tool openssl
 ensure_tool curl
 find_python "(receiver, one-liner, body generation)"
+[[ $MODE = load ]] && find_oha
 build_whk 1
 
 # --- state and cleanup --------------------------------------------------------------------
@@ -158,6 +168,94 @@ wrk_run() {
     [[ $non2xx -eq 0 ]] || die "$name answered $non2xx non-2xx statuses"
 }
 
+# cpu_per_request TIME_FILE REQUESTS: user + system µs per request, from GNU time -v.
+cpu_per_request() { calc "\"%.1f\", $(cpu_s "$1") / $2 * 1e6"; }
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; } # of stdin lines
+
+# oha_run ROUND PORT: oha with the same connections, duration and a signed click body; sets
+# oha_rate and oha_cpu (µs per request).
+oha_run() {
+    local round=$1 port=$2 sig requests
+    sig=$(head -n1 "$work/bodies-click.tsv" | cut -f1)
+    head -n1 "$work/bodies-click.tsv" | cut -f2- | tr -d '\n' >"$work/oha-body.json"
+    timeout $((SECONDS_PER_RUN + 60)) /usr/bin/time -v -o "$work/oha$round.time" \
+        "$OHA" -z "${SECONDS_PER_RUN}s" -c "$CONNECTIONS" --no-tui "${OHA_JSON[@]}" -m POST \
+        -H "Content-Type: application/json" -H "User-Agent: GeoRedir-Webhooks/1.0" \
+        -H "X-GeoRedir-Signature: $sig" -D "$work/oha-body.json" \
+        "http://127.0.0.1:$port/webhooks/georedir" >"$work/oha$round.json" 2>"$work/oha$round.err" ||
+        { cat "$work/oha$round.err" >&2; die "oha failed"; }
+    read -r requests oha_rate < <("$PY" - "$work/oha$round.json" <<'PY'
+import json, sys
+result = json.load(open(sys.argv[1]))
+ok = sum(n for code, n in result["statusCodeDistribution"].items() if code.startswith("2"))
+print(ok, int(ok / result["summary"]["total"]))
+PY
+)
+    oha_cpu=$(cpu_per_request "$work/oha$round.time" "$requests")
+}
+
+# whk_load_run ROUND URL: `whk send click --duration` with the same connections; sets
+# whk_rate and whk_cpu (µs per request).
+whk_load_run() {
+    local round=$1 url=$2 deliveries
+    timeout $((SECONDS_PER_RUN + 60)) /usr/bin/time -v -o "$work/whk$round.time" \
+        "$whk" send click --url "$url" --secret "$SECRET" --duration "${SECONDS_PER_RUN}s" \
+        --concurrency "$CONNECTIONS" --json >"$work/whk$round.json" 2>"$work/whk$round.err" ||
+        { cat "$work/whk$round.err" >&2; die "whk send --duration failed"; }
+    deliveries=$(json_get "$work/whk$round.json" succeeded)
+    whk_rate=$(calc "\"%d\", $deliveries / $(json_get "$work/whk$round.json" elapsed_s)")
+    whk_cpu=$(cpu_per_request "$work/whk$round.time" "$deliveries")
+}
+
+# load_side_by_side: `scripts/bench.sh load`. wrk, oha and whk against one nginx, taking
+# turns for BENCH_ROUNDS rounds (so a busy moment of the machine touches all three), then
+# one signed delivery as a whole process; prints medians, ratios and CPU per request.
+load_side_by_side() {
+    local round url wrk_cpu wrk_requests
+    local -a wrk_rates=() oha_rates=() whk_rates=() wrk_cpus=() oha_cpus=() whk_cpus=()
+    start_nginx timeout 900
+    url="http://127.0.0.1:$nginx_port/webhooks/georedir"
+    for round in $(seq 1 "$ROUNDS"); do
+        quiet "load round $round of $ROUNDS: wrk, oha, whk; $CONNECTIONS connections, ${SECONDS_PER_RUN}s each"
+        wrk_run "round$round" "$nginx_port" "$work/bodies-click.tsv"
+        wrk_requests=$(kv requests "$(grep '^RESULT' "$work/round$round-wrk.txt")")
+        wrk_cpu=$(cpu_per_request "$work/round$round-wrk.time" "$wrk_requests")
+        wrk_rates+=("$wrk_rate") wrk_cpus+=("$wrk_cpu")
+        oha_run "$round" "$nginx_port"
+        oha_rates+=("$oha_rate") oha_cpus+=("$oha_cpu")
+        whk_load_run "$round" "$url"
+        whk_rates+=("$whk_rate") whk_cpus+=("$whk_cpu")
+        say "round $round: wrk $wrk_rate/s ($wrk_cpu µs), oha $oha_rate/s ($oha_cpu µs), whk $whk_rate/s ($whk_cpu µs)"
+    done
+    quiet "one signed delivery, whole process"
+    cat >"$work/recipe.sh" <<'SH'
+sig=$(openssl dgst -sha256 -hmac "$1" -r "$2" | cut -d' ' -f1); curl -sS -o /dev/null -H "Content-Type: application/json" -H "X-GeoRedir-Signature: $sig" --data-binary @"$2" "$3"
+SH
+    local -a single
+    mapfile -t single < <(HF_RUNS=${HF_RUNS:-20} hyperfine_ms single \
+        "$whk send click --url $url --secret $SECRET -q" \
+        "sh $work/recipe.sh $SECRET $work/click.json $url")
+    stop_nginx || true
+
+    local wrk_med oha_med whk_med
+    wrk_med=$(printf '%s\n' "${wrk_rates[@]}" | median)
+    oha_med=$(printf '%s\n' "${oha_rates[@]}" | median)
+    whk_med=$(printf '%s\n' "${whk_rates[@]}" | median)
+    echo
+    echo "$(cat "$work/machine.txt"); $("$whk" --version); $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2); $("$OHA" --version)"
+    echo "command: BENCH_SECONDS=$SECONDS_PER_RUN BENCH_CONNECTIONS=$CONNECTIONS BENCH_ROUNDS=$ROUNDS scripts/bench.sh load"
+    echo "receiver: nginx \`return 200\`, one worker; body: a signed click (~$(wc -c <"$work/oha-body.json") bytes)"
+    echo
+    echo "| sender | req/s (median of $ROUNDS) | × wrk | CPU µs per request (median) | each round (req/s) |"
+    echo "|---|---:|---:|---:|:--|"
+    echo "| wrk -t2 -c$CONNECTIONS | $wrk_med | 1.00 | $(printf '%s\n' "${wrk_cpus[@]}" | median) | ${wrk_rates[*]} |"
+    echo "| oha -c$CONNECTIONS | $oha_med | $(calc "\"%.2f\", $oha_med / $wrk_med") | $(printf '%s\n' "${oha_cpus[@]}" | median) | ${oha_rates[*]} |"
+    echo "| whk send click --duration --concurrency $CONNECTIONS (fresh sample + signature each) | $whk_med | $(calc "\"%.2f\", $whk_med / $wrk_med") | $(printf '%s\n' "${whk_cpus[@]}" | median) | ${whk_rates[*]} |"
+    echo
+    echo "one signed delivery, whole process (hyperfine median of ${HF_RUNS:-20}): whk send click ${single[0]} ms, openssl+curl ${single[1]} ms: $(calc "\"%.2f\", ${single[0]} / ${single[1]}")×"
+    printf -- '- %s\n' "${loads[@]}"
+}
+
 # --- the receivers -----------------------------------------------------------------------
 nginx_setup
 
@@ -192,6 +290,11 @@ PY
 
 echo "machine: $(machine_line)" >"$work/machine.txt"
 say "$(cat "$work/machine.txt"); $("$whk" --version)"
+
+if [[ $MODE = load ]]; then
+    load_side_by_side
+    exit 0
+fi
 
 # --- (d, in-process) criterion -----------------------------------------------------------
 crit() { # crit GROUP/ID/SIZE: median ns per iteration, or nothing

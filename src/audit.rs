@@ -234,7 +234,7 @@ impl Audit {
         rng: fastrand::Rng,
     ) -> Result<Self> {
         let runtime = client::runtime(None)?;
-        let http = client::build_client(timeout, trust)?;
+        let http = client::build_client(timeout, trust, client::Reach::of(&url))?;
         Ok(Audit {
             url,
             signer,

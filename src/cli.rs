@@ -276,7 +276,7 @@ pub struct PayloadArgs {
 #[derive(Debug, Args)]
 pub struct DeliveryArgs {
     /// Time allowed for each attempt
-    #[arg(long, value_parser = humantime::parse_duration, default_value = "30s", value_name = "DUR")]
+    #[arg(long, value_parser = parse_positive_duration, default_value = "30s", value_name = "DUR")]
     pub timeout: Duration,
     /// Retries after a failed attempt (non-2xx, timeout, refused)
     #[arg(long, value_name = "N")]
@@ -288,7 +288,7 @@ pub struct DeliveryArgs {
     #[arg(long, value_enum, value_name = "NAME")]
     pub retry_schedule: Option<Profile>,
     /// Multiply every retry wait by this factor (0.001 turns minutes into tens of milliseconds)
-    #[arg(long, default_value_t = 1.0, value_name = "FACTOR")]
+    #[arg(long, default_value_t = 1.0, value_name = "FACTOR", value_parser = parse_time_scale)]
     pub time_scale: f64,
     /// Succeed only on this status: a code (401), a class (4xx) or a range (400-499)
     #[arg(long, value_name = "CODE|RANGE", value_parser = parse_expect_status)]
@@ -332,14 +332,20 @@ pub struct SendArgs {
     #[arg(help_heading = "Load", long, value_name = "N", value_parser = parse_count, allow_negative_numbers = true)]
     pub count: Option<u64>,
     /// Load mode: keep sending for this long
-    #[arg(help_heading = "Load", long, value_parser = humantime::parse_duration, value_name = "DUR")]
+    #[arg(help_heading = "Load", long, value_parser = parse_positive_duration, value_name = "DUR")]
     pub duration: Option<Duration>,
-    /// Load mode: deliveries in flight at once
-    #[arg(help_heading = "Load", long, default_value_t = 10, value_name = "C", value_parser = clap::value_parser!(u16).range(1..=4096), allow_negative_numbers = true)]
-    pub concurrency: u16,
+    /// Load mode: connections, each with one delivery in flight [default: 10]
+    #[arg(help_heading = "Load", long, value_name = "C", value_parser = parse_concurrency, allow_negative_numbers = true)]
+    pub concurrency: Option<u16>,
     /// Load mode: at most this many deliveries per second (500, 500/s, 3000/m)
     #[arg(help_heading = "Load", long, value_parser = parse_rate, value_name = "R/s")]
     pub rate: Option<f64>,
+    /// Load mode: re-send this share of deliveries byte for byte (same id, same signature), e.g. 0.05
+    #[arg(help_heading = "Load", long, value_parser = parse_share, value_name = "P")]
+    pub duplicates: Option<f64>,
+    /// Load mode: hold one delivery in 10 back and send it after the next one
+    #[arg(help_heading = "Load", long)]
+    pub out_of_order: bool,
     #[command(flatten, next_help_heading = "Body")]
     pub payload: PayloadArgs,
     #[command(flatten, next_help_heading = "Signing")]
@@ -777,6 +783,40 @@ fn parse_count(text: &str) -> Result<u64, String> {
         Ok(n) if n >= 1 && n <= i128::from(u64::MAX) => Ok(n as u64),
         Ok(_) => Err("the count must be 1 or more, e.g. --count 1000".to_string()),
         Err(_) => Err("expected a whole number, e.g. --count 1000".to_string()),
+    }
+}
+
+/// `--timeout`, `--duration`: a duration longer than zero.
+fn parse_positive_duration(text: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(text) {
+        Ok(duration) if duration.is_zero() => {
+            Err("must be longer than 0, e.g. 500ms, 10s or 2m".to_string())
+        }
+        Ok(duration) => Ok(duration),
+        Err(err) => Err(format!("{err} (e.g. 500ms, 10s or 2m)")),
+    }
+}
+
+/// `--concurrency`: 1 to 4096 connections.
+fn parse_concurrency(text: &str) -> Result<u16, String> {
+    match text.trim().parse::<i64>() {
+        Ok(n @ 1..=4096) => Ok(n as u16),
+        Ok(_) => Err(
+            "the concurrency must be from 1 to 4096 connections, e.g. --concurrency 64".to_string(),
+        ),
+        Err(_) => Err("expected a whole number of connections, e.g. --concurrency 64".to_string()),
+    }
+}
+
+/// The smallest and largest `--time-scale` factors other than 0: beyond them a retry wait
+/// is either lost in timer resolution or longer than anything could wait for.
+const TIME_SCALE_RANGE: std::ops::RangeInclusive<f64> = 1e-6..=1e6;
+
+/// `--time-scale`: 0, or a factor from 0.000001 to 1000000.
+fn parse_time_scale(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(scale) if scale == 0.0 || TIME_SCALE_RANGE.contains(&scale) => Ok(scale),
+        _ => Err("expected 0 or a factor from 0.000001 to 1000000, e.g. 0.001".to_string()),
     }
 }
 

@@ -3,9 +3,12 @@
 
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::Url;
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject;
 
 use crate::error::{Error, Result};
 use crate::events::Profile;
@@ -50,13 +53,71 @@ pub enum NetFailure {
 impl NetFailure {
     /// A short stable name for JSON output and summaries.
     pub fn kind(&self) -> &'static str {
+        self.failure_kind().name()
+    }
+
+    /// What kind of failure this is, without the detail.
+    pub fn failure_kind(&self) -> FailureKind {
         match self {
-            NetFailure::Timeout(_) => "timeout",
-            NetFailure::Refused => "refused",
-            NetFailure::Dns(_) => "dns",
-            NetFailure::Tls(_) => "tls",
-            NetFailure::Other(_) => "network",
+            NetFailure::Timeout(_) => FailureKind::Timeout,
+            NetFailure::Refused => FailureKind::Refused,
+            NetFailure::Dns(_) => FailureKind::Dns,
+            NetFailure::Tls(_) => FailureKind::Tls,
+            NetFailure::Other(_) => FailureKind::Network,
         }
+    }
+}
+
+/// Why a delivery did not succeed, without the detail: an answer outside the expectation
+/// (by status class), or no answer at all (by what went wrong on the way).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FailureKind {
+    /// An answer the expectation does not accept, by class: 1 for 1xx … 5 for 5xx.
+    Status(u8),
+    Timeout,
+    Refused,
+    Dns,
+    Tls,
+    Network,
+}
+
+impl FailureKind {
+    /// The kind of an unexpected answer with this status.
+    pub fn of_status(status: u16) -> Self {
+        FailureKind::Status((status / 100).clamp(1, 5) as u8)
+    }
+
+    /// `5xx`, `timeout`, `refused`, `dns`, `tls` or `network`.
+    pub fn name(self) -> &'static str {
+        const CLASSES: [&str; 5] = ["1xx", "2xx", "3xx", "4xx", "5xx"];
+        match self {
+            FailureKind::Status(class) => CLASSES[usize::from(class.clamp(1, 5)) - 1],
+            FailureKind::Timeout => "timeout",
+            FailureKind::Refused => "refused",
+            FailureKind::Dns => "dns",
+            FailureKind::Tls => "tls",
+            FailureKind::Network => "network",
+        }
+    }
+
+    /// Whether the receiver was never reached (no answer at all).
+    pub fn is_network(self) -> bool {
+        !matches!(self, FailureKind::Status(_))
+    }
+}
+
+impl fmt::Display for FailureKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl serde::Serialize for FailureKind {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }
 
@@ -148,7 +209,7 @@ pub fn runtime(workers: Option<usize>) -> Result<tokio::runtime::Runtime> {
 /// certificates, or anything at all with `--insecure`.
 #[derive(Clone, Debug, Default)]
 pub struct Trust {
-    extra_roots: Vec<reqwest::Certificate>,
+    extra_roots: Vec<CertificateDer<'static>>,
     insecure: bool,
 }
 
@@ -161,7 +222,9 @@ impl Trust {
             Some(path) => {
                 let pem = std::fs::read(path)
                     .map_err(|err| Error::usage(format!("--cacert {}: {err}", path.display())))?;
-                let roots = reqwest::Certificate::from_pem_bundle(&pem).unwrap_or_default();
+                let roots: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&pem)
+                    .collect::<std::result::Result<_, _>>()
+                    .unwrap_or_default();
                 if roots.is_empty() {
                     return Err(Error::usage(format!(
                         "--cacert {}: no PEM certificate in the file (it must hold -----BEGIN CERTIFICATE-----)",
@@ -176,34 +239,58 @@ impl Trust {
             insecure,
         })
     }
+
+    /// A rustls configuration that trusts what this says (the system's roots are read now,
+    /// unless `--insecure`), offering HTTP/1.1 only.
+    pub fn http1_tls_config(&self) -> Result<Arc<rustls::ClientConfig>> {
+        let mut config = crate::tls::client_config(&self.extra_roots, self.insecure)?;
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(Arc::new(config))
+    }
+}
+
+/// The User-Agent of every request whk sends.
+pub const USER_AGENT: &str = concat!("whk/", env!("CARGO_PKG_VERSION"));
+
+/// Which URLs a client will be asked to reach: over TLS too, or plain HTTP only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// https:// may come: the system's roots are loaded when the client is built.
+    Any,
+    /// http:// only: no roots are read (reading `/etc/ssl/certs` is most of what a single
+    /// send costs otherwise).
+    PlainOnly,
+}
+
+impl Reach {
+    pub fn of(url: &Url) -> Self {
+        if url.scheme() == "http" {
+            Reach::PlainOnly
+        } else {
+            Reach::Any
+        }
+    }
 }
 
 /// A client whose every attempt is bounded by `timeout`, trusting what `trust` says.
-pub fn build_client(timeout: Duration, trust: &Trust) -> Result<reqwest::Client> {
+pub fn build_client(timeout: Duration, trust: &Trust, reach: Reach) -> Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
         .timeout(timeout)
         .connect_timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("whk/", env!("CARGO_PKG_VERSION")))
+        .user_agent(USER_AGENT)
         .danger_accept_invalid_certs(trust.insecure);
-    for root in &trust.extra_roots {
-        builder = builder.add_root_certificate(root.clone());
-    }
+    let roots = trust
+        .extra_roots
+        .iter()
+        .map(|der| reqwest::Certificate::from_der(der).expect("a certificate rustls has parsed"));
+    builder = match reach {
+        Reach::PlainOnly => builder.tls_certs_only(roots),
+        Reach::Any => roots.fold(builder, reqwest::ClientBuilder::add_root_certificate),
+    };
     builder
         .build()
         .map_err(|err| Error::Network(format!("cannot set up the HTTP client: {err}")))
-}
-
-/// How much of an answer an attempt keeps. Reports need all of it; load mode needs only the
-/// status, and copying every response's headers into strings is a measurable part of what a
-/// delivery costs there (see `scripts/bench.sh`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Keep {
-    /// Status, reason, headers and body.
-    Everything,
-    /// The status alone: the body is still read to its end, so the connection can be reused,
-    /// but dropped; `reason`, `headers` and `body` stay empty.
-    Status,
 }
 
 /// Sends `request`, retrying after each failed attempt on `policy`'s waits until one
@@ -214,34 +301,12 @@ pub async fn deliver(
     timeout: Duration,
     policy: &RetryPolicy,
     expectation: StatusExpectation,
-    report: impl FnMut(&Attempt, Option<Duration>),
-) -> Vec<Attempt> {
-    deliver_keeping(
-        Keep::Everything,
-        client,
-        request,
-        timeout,
-        policy,
-        expectation,
-        report,
-    )
-    .await
-}
-
-/// `deliver`, keeping only as much of each answer as `keep` says.
-pub async fn deliver_keeping(
-    keep: Keep,
-    client: &reqwest::Client,
-    request: &Request,
-    timeout: Duration,
-    policy: &RetryPolicy,
-    expectation: StatusExpectation,
     mut report: impl FnMut(&Attempt, Option<Duration>),
 ) -> Vec<Attempt> {
     let mut attempts = Vec::with_capacity(1);
     let mut waits = policy.delays.iter();
     for number in 1.. {
-        let (latency, outcome) = attempt_keeping(keep, client, request, timeout).await;
+        let (latency, outcome) = attempt(client, request, timeout).await;
         let done = matches!(&outcome, Ok(response) if expectation.matches(response.status));
         let record = Attempt {
             number,
@@ -265,16 +330,6 @@ pub async fn attempt(
     request: &Request,
     timeout: Duration,
 ) -> (Duration, std::result::Result<Response, NetFailure>) {
-    attempt_keeping(Keep::Everything, client, request, timeout).await
-}
-
-/// Sends one request and reads the whole answer, keeping as much of it as `keep` says.
-pub async fn attempt_keeping(
-    keep: Keep,
-    client: &reqwest::Client,
-    request: &Request,
-    timeout: Duration,
-) -> (Duration, std::result::Result<Response, NetFailure>) {
     let started = Instant::now();
     let mut builder = client
         .request(request.method.clone(), request.url.clone())
@@ -283,7 +338,7 @@ pub async fn attempt_keeping(
         builder = builder.header(name, value);
     }
     let outcome = match builder.send().await {
-        Ok(response) => read_response(response, keep).await,
+        Ok(response) => read_response(response).await,
         Err(err) => Err(err),
     };
     (
@@ -292,17 +347,8 @@ pub async fn attempt_keeping(
     )
 }
 
-async fn read_response(response: reqwest::Response, keep: Keep) -> reqwest::Result<Response> {
+async fn read_response(response: reqwest::Response) -> reqwest::Result<Response> {
     let status = response.status();
-    if keep == Keep::Status {
-        response.bytes().await?;
-        return Ok(Response {
-            status: status.as_u16(),
-            reason: String::new(),
-            headers: Vec::new(),
-            body: Vec::new(),
-        });
-    }
     let headers = response
         .headers()
         .iter()
@@ -327,6 +373,12 @@ fn classify(err: &reqwest::Error, timeout: Duration) -> NetFailure {
     if err.is_timeout() {
         return NetFailure::Timeout(timeout);
     }
+    classify_error(err, timeout)
+}
+
+/// Names the failure from an error and its causes (I/O kinds, then rustls's and the
+/// resolver's words).
+pub fn classify_error(err: &(dyn std::error::Error + 'static), timeout: Duration) -> NetFailure {
     let mut chain = Vec::new();
     let mut source: Option<&dyn std::error::Error> = Some(err);
     while let Some(cause) = source {
@@ -405,7 +457,17 @@ impl RetryPolicy {
                 .map(|i| backoff.saturating_mul(2u32.saturating_pow(i)))
                 .collect(),
         };
-        let delays = delays.into_iter().map(|d| d.mul_f64(scale)).collect();
+        let delays = delays
+            .into_iter()
+            .map(|d| {
+                Duration::try_from_secs_f64(d.as_secs_f64() * scale).map_err(|_| {
+                    Error::usage(format!(
+                        "a retry wait of {} s × --time-scale {scale} is too long to wait for; use fewer --retries, a shorter --backoff or a smaller --time-scale",
+                        d.as_secs_f64()
+                    ))
+                })
+            })
+            .collect::<Result<_>>()?;
         Ok(RetryPolicy { delays })
     }
 }
@@ -517,6 +579,9 @@ mod tests {
                 .is_empty()
         );
         assert!(RetryPolicy::new(None, Duration::from_secs(1), None, -1.0).is_err());
+        // Once a panic (cannot convert float seconds to Duration), now a usage error.
+        assert!(RetryPolicy::new(Some(1), Duration::from_secs(1), None, 1e308).is_err());
+        assert!(RetryPolicy::new(Some(3), Duration::MAX, None, 1.0).is_err());
     }
 
     #[test]

@@ -156,56 +156,76 @@ impl Composer {
         }
     }
 
+    /// The event type every delivery of this composer is.
+    pub fn event(&self) -> Option<String> {
+        match &self.source {
+            BodySource::Fixed { event, .. } => event.clone(),
+            BodySource::Sample { event, .. } => Some(event.name.to_string()),
+        }
+    }
+
+    /// The Content-Type of every delivery of this composer.
+    pub fn content_type(&self) -> &'static str {
+        match &self.source {
+            BodySource::Fixed { content_type, .. } => content_type,
+            BodySource::Sample { .. } => "application/json",
+        }
+    }
+
     pub fn next_delivery(&mut self) -> Result<Outgoing> {
+        let mut body = Vec::new();
+        let signature = self.next_into(&mut body)?;
+        let mut headers = vec![("Content-Type".to_string(), self.content_type().to_string())];
+        headers.extend(signature);
+        let headers = merge_headers(headers, self.extra_headers.clone());
+        Ok(Outgoing {
+            event: self.event(),
+            body,
+            headers,
+        })
+    }
+
+    /// The next delivery's body written into `body` (cleared first, its capacity reused), and
+    /// its signature headers (none without a signer); Content-Type and the extra headers are
+    /// the caller's to add.
+    pub fn next_into(&mut self, body: &mut Vec<u8>) -> Result<Vec<Header>> {
+        body.clear();
         let timestamp = self.timestamp.unwrap_or_else(SystemTime::now);
-        let (event, body, event_id, content_type) = match &self.source {
-            BodySource::Fixed {
-                body,
-                event,
-                content_type,
-            } => (event.clone(), body.clone(), None, *content_type),
+        let event_id = match &self.source {
+            BodySource::Fixed { body: fixed, .. } => {
+                body.extend_from_slice(fixed);
+                None
+            }
             BodySource::Sample { event, sets } => {
                 let mut ctx = SampleContext {
                     rng: &mut self.rng,
                     timestamp,
                     id: self.id.as_deref(),
                 };
-                let (body, event_id) = if sets.is_empty() {
-                    events::sample_bytes(*event, &mut ctx)
+                if sets.is_empty() {
+                    events::sample_into(*event, &mut ctx, body)
                 } else {
                     let payload = sample_body(*event, sets, &mut ctx)?;
-                    let event_id = payload
+                    serde_json::to_writer(&mut *body, &payload).expect("a Value always serialises");
+                    payload
                         .get("event_id")
                         .and_then(Value::as_str)
-                        .map(str::to_string);
-                    (
-                        serde_json::to_vec(&payload).expect("a Value always serialises"),
-                        event_id,
-                    )
-                };
-                (
-                    Some(event.name.to_string()),
-                    body,
-                    event_id,
-                    "application/json",
-                )
+                        .map(str::to_string)
+                }
             }
         };
-        let mut headers = vec![("Content-Type".to_string(), content_type.to_string())];
-        if let Some(signer) = &self.signer {
-            let id = self
-                .id
-                .clone()
-                .or(event_id)
-                .unwrap_or_else(|| events::message_id(&mut self.rng));
-            headers.extend(signer.sign(&body, events::unix_seconds(timestamp), &id));
-        }
-        let headers = merge_headers(headers, self.extra_headers.clone());
-        Ok(Outgoing {
-            event,
-            body,
-            headers,
-        })
+        let signature = match &self.signer {
+            Some(signer) => {
+                let id = self
+                    .id
+                    .clone()
+                    .or(event_id)
+                    .unwrap_or_else(|| events::message_id(&mut self.rng));
+                signer.sign(body, events::unix_seconds(timestamp), &id)
+            }
+            None => Vec::new(),
+        };
+        Ok(signature)
     }
 }
 

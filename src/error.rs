@@ -12,6 +12,8 @@ pub enum Error {
     Usage(String),
     /// Refused, timed out, DNS, TLS, or local I/O such as a full disk (exit 3).
     Network(String),
+    /// Stopped by Ctrl-C before the work was done (exit 130, as a shell reports SIGINT).
+    Interrupted(String),
     /// stdout was closed by the reader (`whk events | head`): stop quietly with exit 0.
     BrokenPipe,
 }
@@ -29,6 +31,7 @@ impl Error {
             Error::Failed(_) => 1,
             Error::Usage(_) => 2,
             Error::Network(_) => 3,
+            Error::Interrupted(_) => 130,
         }
     }
 }
@@ -36,7 +39,9 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Failed(m) | Error::Usage(m) | Error::Network(m) => f.write_str(m),
+            Error::Failed(m) | Error::Usage(m) | Error::Network(m) | Error::Interrupted(m) => {
+                f.write_str(m)
+            }
             Error::BrokenPipe => f.write_str("broken pipe"),
         }
     }

@@ -194,9 +194,16 @@ pub fn sample(event: EventType, ctx: &mut SampleContext) -> Value {
 /// The same sample written straight to bytes, and its `event_id` when the profile has one:
 /// the fast path for load mode, with no JSON tree in between.
 pub fn sample_bytes(event: EventType, ctx: &mut SampleContext) -> (Vec<u8>, Option<String>) {
+    let mut bytes = Vec::new();
+    let event_id = sample_into(event, ctx, &mut bytes);
+    (bytes, event_id)
+}
+
+/// [`sample_bytes`] appended to `out` (a buffer reused from one delivery to the next).
+pub fn sample_into(event: EventType, ctx: &mut SampleContext, out: &mut Vec<u8>) -> Option<String> {
     let envelope = envelope(event, ctx);
-    let bytes = serde_json::to_vec(&envelope).expect("a sample always serialises");
-    (bytes, envelope.event_id)
+    serde_json::to_writer(&mut *out, &envelope).expect("a sample always serialises");
+    envelope.event_id
 }
 
 /// The documented envelope; field order is the documented key order.

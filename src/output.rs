@@ -218,6 +218,19 @@ pub fn format_latency(latency: Duration) -> String {
 }
 
 /// Latency for JSON: milliseconds rounded to the microsecond.
+/// A count with thousands separators: 1234567 → "1,234,567".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
 pub fn latency_ms(latency: Duration) -> f64 {
     (latency.as_secs_f64() * 1_000_000.0).round() / 1000.0
 }

@@ -561,6 +561,53 @@ impl Record for CheckSummary {
     const TYPE: &'static str = "check_summary";
 }
 
+/// `whk send --count/--duration` (load mode) at the end.
+#[derive(Debug, Serialize)]
+pub struct LoadSummary {
+    pub deliveries: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    /// `failed` by kind: `5xx`, `4xx`, `timeout`, `refused`, `dns`, `tls`, `network`.
+    pub failures: BTreeMap<crate::client::FailureKind, u64>,
+    /// Every answer by status code, expected or not.
+    pub statuses: BTreeMap<u16, u64>,
+    /// Deliveries that re-sent an earlier one byte for byte (`--duplicates`).
+    pub duplicates: u64,
+    /// Deliveries sent after one composed later (`--out-of-order`).
+    pub reordered: u64,
+    /// Stopped by Ctrl-C before the count or the duration was reached.
+    pub interrupted: bool,
+    pub elapsed_s: f64,
+    pub rate_per_s: f64,
+    pub latency_ms: LatencyMs,
+    /// The latencies in equal-width buckets from min to max (empty when nothing completed).
+    pub histogram: Vec<LatencyBucket>,
+}
+
+impl Record for LoadSummary {
+    const TYPE: &'static str = "load_summary";
+}
+
+/// Latency figures in milliseconds (three significant figures).
+#[derive(Debug, Default, Serialize)]
+pub struct LatencyMs {
+    pub min: f64,
+    pub mean: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+/// One bucket of a latency histogram: the deliveries up to `up_to_ms` (and above the
+/// previous bucket's bound).
+#[derive(Debug, Serialize)]
+pub struct LatencyBucket {
+    pub up_to_ms: f64,
+    pub count: u64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,13 +1,15 @@
 //! TLS with rustls: the listener's certificate (generated at start for localhost, or the
 //! user's own), its fingerprint, and the server configuration that offers HTTP/2 and
-//! HTTP/1.1.
+//! HTTP/1.1; and the client configuration of load mode (`--cacert`, `--insecure`).
 
 use std::path::Path;
 use std::sync::Arc;
 
-use rustls::ServerConfig;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
+use rustls::{ClientConfig, DigitallySignedStruct, ServerConfig, SignatureScheme};
 use rustls_pki_types::pem::PemObject;
-use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use rustls_pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
@@ -75,6 +77,85 @@ impl Identity {
             })?;
         config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
         Ok(Arc::new(config))
+    }
+}
+
+/// A client configuration that trusts the system's roots and `extra_roots` (read now), or,
+/// when `insecure`, any certificate at all.
+pub fn client_config(
+    extra_roots: &[CertificateDer<'static>],
+    insecure: bool,
+) -> Result<ClientConfig> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let builder = ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|err| Error::Network(format!("cannot set up TLS: {err}")))?
+        .dangerous();
+    let verifier: Arc<dyn ServerCertVerifier> = if insecure {
+        Arc::new(AcceptAnyCertificate(provider))
+    } else {
+        Arc::new(
+            rustls_platform_verifier::Verifier::new_with_extra_roots(
+                extra_roots.iter().cloned(),
+                provider,
+            )
+            .map_err(|err| {
+                Error::Network(format!("cannot read the trusted certificates: {err}"))
+            })?,
+        )
+    };
+    Ok(builder
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth())
+}
+
+/// `--insecure`: every certificate is accepted; signatures are still checked, so the
+/// handshake itself stays sound.
+#[derive(Debug)]
+struct AcceptAnyCertificate(Arc<CryptoProvider>);
+
+impl ServerCertVerifier for AcceptAnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
     }
 }
 

@@ -60,6 +60,25 @@ find_nginx() { # find_nginx: install nginx if missing; sets NGINX (it need not b
     have_tool nginx || have_tool /usr/sbin/nginx || install_pkg nginx nginx
     NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 }
+find_oha() { # find_oha: sets OHA (on PATH, or in BENCH_TOOLS), installing it with cargo if
+    # missing; sets the array OHA_JSON to the flags that make this oha print JSON
+    local root=${BENCH_TOOLS:-$HOME/.cargo}
+    OHA=$(command -v oha || true)
+    [[ -n $OHA || ! -x $root/bin/oha ]] || OHA=$root/bin/oha
+    if [[ -z $OHA ]]; then
+        need_tool cargo "to install oha"
+        say "installing oha into $root (cargo install oha --locked; several minutes) …"
+        timeout 3600 cargo install oha --locked --quiet --root "$root" >/dev/null 2>&1 ||
+            die "cargo install oha --locked failed"
+        OHA=$root/bin/oha
+    fi
+    # shellcheck disable=SC2034 # for the scripts
+    if "$OHA" --help 2>&1 | grep -q -- '--output-format'; then
+        OHA_JSON=(--output-format json)
+    else
+        OHA_JSON=(--json)
+    fi
+}
 find_python() { # find_python WHY: sets PY to the interpreter itself, not a version manager's
     # shim (pyenv's adds ~50 ms to every start); dies "python3 is needed WHY" without one
     need_tool python3 "$1"

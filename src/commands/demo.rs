@@ -111,7 +111,11 @@ impl Sender {
             rng,
         };
         let runtime = client::runtime(None)?;
-        let http = client::build_client(SEND_TIMEOUT, &client::Trust::default())?;
+        let http = client::build_client(
+            SEND_TIMEOUT,
+            &client::Trust::default(),
+            client::Reach::PlainOnly,
+        )?;
         Ok(Sender {
             http,
             runtime,

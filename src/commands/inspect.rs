@@ -108,6 +108,6 @@ pub fn replay_target(forward_to: Option<&str>, trust: &TrustArgs) -> Result<Repl
     let trust = resolve::trust_from(trust)?;
     Ok(ReplayTarget {
         forward_to,
-        client: client::build_client(inspect::REPLAY_TIMEOUT, &trust)?,
+        client: client::build_client(inspect::REPLAY_TIMEOUT, &trust, client::Reach::Any)?,
     })
 }

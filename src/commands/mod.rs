@@ -7,6 +7,7 @@ pub mod demo;
 pub mod events;
 pub mod inspect;
 pub mod listen;
+pub mod load;
 pub mod replay;
 pub mod resolve;
 pub mod secret;

@@ -113,8 +113,17 @@ fn send_all(
     let runtime = client::runtime(None)?;
     let timeout = args.delivery.timeout;
     let trust = resolve::trust_from(&args.delivery.trust)?;
+    // Roots are read only when some delivery goes over https.
+    let reach = if jobs
+        .iter()
+        .all(|(_, _, r)| client::Reach::of(&r.url) == client::Reach::PlainOnly)
+    {
+        client::Reach::PlainOnly
+    } else {
+        client::Reach::Any
+    };
     runtime.block_on(async {
-        let http = client::build_client(timeout, &trust)?;
+        let http = client::build_client(timeout, &trust, reach)?;
         let permits = Arc::new(tokio::sync::Semaphore::new(usize::from(args.concurrency)));
         let jobs: Vec<Arc<Job>> = jobs.into_iter().map(Arc::new).collect();
         let mut tasks = tokio::task::JoinSet::new();

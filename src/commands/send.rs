@@ -1,8 +1,5 @@
 //! `whk send`: compose, sign and POST one delivery, with retries and an expectation.
 
-use std::io::IsTerminal;
-use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use super::resolve;
@@ -16,7 +13,11 @@ use crate::output::{Printer, format_latency};
 use crate::prompt;
 use crate::records::{Delivery, DryRun};
 
+/// Connections in load mode without `--concurrency`.
+const DEFAULT_CONCURRENCY: u16 = 10;
+
 pub fn run(args: SendArgs, out: Printer) -> Result<()> {
+    check_load_flags(&args)?;
     let (expectation, policy) = resolve::delivery_rules(&args.delivery)?;
     let mut composer = composer_from(&args)?;
     let url = resolve_url(args.url.as_deref(), args.dry_run)?;
@@ -33,14 +34,16 @@ pub fn run(args: SendArgs, out: Printer) -> Result<()> {
         let plan = load::Plan {
             count: args.count,
             duration: args.duration,
-            concurrency: usize::from(args.concurrency),
+            concurrency: usize::from(args.concurrency.unwrap_or(DEFAULT_CONCURRENCY)),
             rate: args.rate,
             timeout: args.delivery.timeout,
             policy,
             expectation,
             trust: resolve::trust_from(&args.delivery.trust)?,
+            duplicates: args.duplicates.unwrap_or(0.0),
+            out_of_order: args.out_of_order,
         };
-        return run_load(plan, url, &composer, out);
+        return super::load::run(plan, url, &composer, out);
     }
     let request = Request {
         method: reqwest::Method::POST,
@@ -59,86 +62,23 @@ pub fn run(args: SendArgs, out: Printer) -> Result<()> {
     report(&outgoing, &request, &attempts, expectation, out)
 }
 
-/// Load mode: runs the plan with a progress bar on a terminal, stops early on Ctrl-C, and
-/// ends with the summary. Exit 1 if any delivery failed, 3 if none got through at all
-/// because of the network.
-fn run_load(plan: load::Plan, url: reqwest::Url, composer: &Composer, out: Printer) -> Result<()> {
-    let runtime = client::runtime(Some(2))?;
-    let progress = Arc::new(load::Progress::default());
-    let bar = progress_bar(plan.count, out);
-    let summary = runtime.block_on(async {
-        let on_signal = progress.clone();
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                on_signal.stop.store(true, Ordering::Relaxed);
-            }
-        });
-        let ticker = bar.clone().map(|bar| {
-            let progress = progress.clone();
-            tokio::spawn(async move {
-                loop {
-                    bar.set_position(progress.sent.load(Ordering::Relaxed));
-                    bar.set_message(format!(
-                        "{} failed",
-                        progress.failed.load(Ordering::Relaxed)
-                    ));
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
-            })
-        });
-        let summary = load::run(plan, url.clone(), composer, progress.clone()).await;
-        if let Some(ticker) = ticker {
-            ticker.abort();
-        }
-        summary
-    })?;
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
+/// The flags of load mode need `--count` or `--duration`.
+fn check_load_flags(args: &SendArgs) -> Result<()> {
+    if args.count.is_some() || args.duration.is_some() {
+        return Ok(());
     }
-    if out.json {
-        out.json_line(&summary.to_json())?;
-    } else {
-        out.line(&summary.to_text())?;
-    }
-    let failed = summary.failed();
-    let network = summary.failures.keys().all(|kind| !kind.ends_with("xx"));
-    match failed {
-        0 => Ok(()),
-        _ if summary.succeeded == 0 && network => Err(Error::Network(format!(
-            "none of {} deliveries reached {url}: {}",
-            summary.deliveries,
-            summary
-                .failures
-                .keys()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", ")
+    let given = [
+        ("--concurrency", args.concurrency.is_some()),
+        ("--rate", args.rate.is_some()),
+        ("--duplicates", args.duplicates.is_some()),
+        ("--out-of-order", args.out_of_order),
+    ];
+    match given.iter().find(|(_, given)| *given) {
+        Some((flag, _)) => Err(Error::usage(format!(
+            "{flag} needs load mode: add --count N or --duration DUR, e.g. --count 1000"
         ))),
-        _ => Err(Error::Failed(format!(
-            "{failed} of {} deliveries failed",
-            summary.deliveries
-        ))),
+        None => Ok(()),
     }
-}
-
-/// A progress bar on stderr, only for a person watching a terminal.
-fn progress_bar(count: Option<u64>, out: Printer) -> Option<indicatif::ProgressBar> {
-    if out.json || out.quiet || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let (bar, template) = match count {
-        Some(n) => (
-            indicatif::ProgressBar::new(n),
-            "{bar:30} {pos}/{len} sent, {msg}, {per_sec}, ETA {eta}",
-        ),
-        None => (
-            indicatif::ProgressBar::no_length(),
-            "{spinner} {pos} sent, {msg}, {per_sec}, {elapsed}",
-        ),
-    };
-    bar.set_style(indicatif::ProgressStyle::with_template(template).expect("a valid template"));
-    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-    Some(bar)
 }
 
 /// Everything that decides what is sent, checked before anything goes out.
@@ -222,7 +162,7 @@ fn send_with_retries(
 ) -> Result<Vec<Attempt>> {
     let runtime = client::runtime(None)?;
     runtime.block_on(async {
-        let http = client::build_client(timeout, trust)?;
+        let http = client::build_client(timeout, trust, client::Reach::of(&request.url))?;
         let note_retry = |attempt: &Attempt, wait: Option<Duration>| {
             if let Some(wait) = wait {
                 out.note(&format!(

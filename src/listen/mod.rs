@@ -105,7 +105,7 @@ impl Forwarder {
     pub fn new(url: &str, timeout: Duration, trust: &client::Trust) -> Result<Self> {
         let base = client::parse_url(url)?;
         let runtime = client::runtime(Some(2))?;
-        let client = client::build_client(timeout, trust)?;
+        let client = client::build_client(timeout, trust, client::Reach::of(&base))?;
         Ok(Forwarder {
             base,
             exact: false,

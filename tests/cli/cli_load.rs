@@ -10,7 +10,7 @@ fn load_json(stdout: &str) -> Value {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 1, "one JSON summary line, got: {stdout}");
     let value: Value = serde_json::from_str(lines[0]).expect("summary is JSON");
-    assert_eq!(value["type"], "load");
+    assert_eq!(value["type"], "load_summary");
     value
 }
 
@@ -225,5 +225,306 @@ fn listener_answers_every_delivery_of_a_concurrent_load() {
         assert_eq!(load_json(&stdout)["succeeded"], 1500);
         listener.signal("INT");
         assert_eq!(listener.wait_exit().summary()["deliveries"], 1500);
+    }
+}
+
+/// `--duplicates` re-sends deliveries byte for byte; `whk listen` counts exactly those as
+/// duplicates.
+#[test]
+fn duplicates_match_what_the_listener_counts() {
+    let mut listener = Listener::start(&["--json", "--quiet", "--secret", "k"]);
+    let (code, stdout, stderr) = run(&[
+        "send",
+        "click",
+        "--url",
+        &listener.url("/"),
+        "--secret",
+        "k",
+        "--count",
+        "300",
+        "--concurrency",
+        "4",
+        "--duplicates",
+        "0.2",
+        "--out-of-order",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let summary = load_json(&stdout);
+    assert_eq!(summary["deliveries"], 300);
+    let duplicates = summary["duplicates"].as_u64().unwrap();
+    assert!(duplicates > 0, "{summary}");
+    listener.signal("INT");
+    let received = listener.wait_exit().summary();
+    assert_eq!(received["deliveries"], 300);
+    assert_eq!(
+        received["valid"], 300,
+        "a duplicate carries its original's signature"
+    );
+    assert_eq!(received["duplicates"], duplicates);
+}
+
+/// The click ids in the order a receiver got them.
+fn click_ids(receiver: &Receiver) -> Vec<String> {
+    receiver
+        .requests()
+        .iter()
+        .map(|r| r.json()["data"]["click_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// With one connection and a seed, the deliveries are composed in the same order with or
+/// without `--out-of-order`; with it, each delivery held back shows up as one place where
+/// the receiver sees a later one before an earlier one.
+#[test]
+fn out_of_order_sends_later_deliveries_before_earlier_ones() {
+    let send = |extra: &[&str]| {
+        let receiver = Receiver::ok();
+        let url = receiver.url("/");
+        let mut args = vec![
+            "send",
+            "click",
+            "--url",
+            &url,
+            "--seed",
+            "7",
+            "--count",
+            "80",
+            "--concurrency",
+            "1",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        let (code, stdout, stderr) = run(&args);
+        assert_eq!(code, 0, "{stderr}");
+        (load_json(&stdout), click_ids(&receiver))
+    };
+    let (_, composed) = send(&[]);
+    let (summary, received) = send(&["--out-of-order"]);
+    let position = |id: &String| composed.iter().position(|c| c == id);
+    let positions: Vec<usize> = received.iter().map(|id| position(id).unwrap()).collect();
+    let inversions = positions.windows(2).filter(|w| w[0] > w[1]).count() as u64;
+    let reordered = summary["reordered"].as_u64().unwrap();
+    assert!(reordered > 0, "{summary}");
+    assert_eq!(inversions, reordered, "{positions:?}");
+    assert_eq!(summary["duplicates"], 0);
+}
+
+#[test]
+fn https_load_trusts_cacert_and_tells_tls_failures_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = dir.path().join("cert.pem");
+    let listener = Listener::start(&[
+        "--json",
+        "--quiet",
+        "--tls",
+        "--tls-cert-out",
+        cert.to_str().unwrap(),
+    ]);
+    let url = format!("https://localhost:{}/tls", listener.port);
+    let load = ["--count", "40", "--concurrency", "4", "--json"];
+    let mut args = vec![
+        "send",
+        "click",
+        "--url",
+        &url,
+        "--cacert",
+        cert.to_str().unwrap(),
+    ];
+    args.extend_from_slice(&load);
+    let (code, stdout, stderr) = run(&args);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(load_json(&stdout)["succeeded"], 40);
+
+    let mut args = vec!["send", "click", "--url", &url];
+    args.extend_from_slice(&load);
+    let (code, stdout, stderr) = run(&args);
+    assert_eq!(code, 3, "{stdout}{stderr}");
+    assert_eq!(load_json(&stdout)["failures"]["tls"], 40);
+
+    let mut args = vec!["send", "click", "--url", &url, "--insecure"];
+    args.extend_from_slice(&load);
+    let (code, stdout, stderr) = run(&args);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(load_json(&stdout)["succeeded"], 40);
+}
+
+#[test]
+fn summary_has_a_histogram_and_a_status_table_in_text_and_json() {
+    let receiver = Receiver::start(vec![
+        Reply::status(202),
+        Reply::status(503),
+        Reply::status(202),
+    ]);
+    let url = receiver.url("/");
+    let args = [
+        "send",
+        "click",
+        "--url",
+        &url,
+        "--count",
+        "30",
+        "--concurrency",
+        "1",
+    ];
+    let (code, stdout, stderr) = run(&args);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("latency histogram:"), "{stdout}");
+    assert!(
+        stdout.contains("status codes:\n  202  29\n  503   1"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("failures  5xx 1"), "{stdout}");
+
+    let receiver = Receiver::start(vec![
+        Reply::status(202),
+        Reply::status(503),
+        Reply::status(202),
+    ]);
+    let url = receiver.url("/");
+    let (code, stdout, _) = run(&[
+        "send",
+        "click",
+        "--url",
+        &url,
+        "--count",
+        "30",
+        "--concurrency",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(code, 1);
+    let summary = load_json(&stdout);
+    assert_eq!(summary["statuses"]["202"], 29);
+    assert_eq!(summary["statuses"]["503"], 1);
+    let buckets = summary["histogram"].as_array().unwrap();
+    let counted: u64 = buckets.iter().map(|b| b["count"].as_u64().unwrap()).sum();
+    assert_eq!(counted, 30);
+    for key in ["min", "mean", "p50", "p90", "p95", "p99", "max"] {
+        assert!(summary["latency_ms"][key].as_f64().unwrap() > 0.0, "{key}");
+    }
+}
+
+/// Spawns `whk send …` in load mode against a receiver that answers after `delay`, waits
+/// until it has `seen` requests, sends SIGINT `presses` times; checks the exit (130) and the
+/// summary's `interrupted`, and returns (receiver, summary, stderr).
+fn interrupt_load(
+    delay: std::time::Duration,
+    seen: usize,
+    presses: usize,
+) -> (Receiver, Value, String) {
+    let receiver = Receiver::start(vec![Reply::status(200).after(delay)]);
+    let url = receiver.url("/");
+    let mut cmd = command(WHK);
+    cmd.args([
+        "send",
+        "click",
+        "--url",
+        &url,
+        "--duration",
+        "60s",
+        "--concurrency",
+        "2",
+    ])
+    .args(["--json", "--timeout", "50s"])
+    .stdin(std::process::Stdio::null())
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("whk starts");
+    let waiting = std::time::Instant::now();
+    while receiver.requests().len() < seen {
+        assert!(waiting.elapsed() < RUN_LIMIT, "no deliveries arrived");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    for _ in 0..presses {
+        let status = command("kill")
+            .args(["-s", "INT", &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let status = wait_within(&mut child, RUN_LIMIT).expect("whk stops after Ctrl-C");
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut stdout).unwrap();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(130), "{stdout}{stderr}");
+    let summary = load_json(&stdout);
+    assert_eq!(summary["interrupted"], true);
+    (receiver, summary, stderr)
+}
+
+#[test]
+fn ctrl_c_lets_deliveries_in_flight_finish_and_reports_interrupted() {
+    let (receiver, summary, stderr) = interrupt_load(std::time::Duration::from_millis(100), 3, 1);
+    assert_eq!(
+        summary["failed"], 0,
+        "in-flight deliveries were let finish: {summary}"
+    );
+    assert!(summary["deliveries"].as_u64().unwrap() >= 2, "{summary}");
+    assert_eq!(
+        summary["deliveries"].as_u64().unwrap() as usize,
+        receiver.requests().len()
+    );
+    assert!(
+        stderr.contains("stopping: letting deliveries in flight finish"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("error: interrupted"), "{stderr}");
+}
+
+#[test]
+fn a_second_ctrl_c_stops_at_once() {
+    let (_receiver, summary, stderr) = interrupt_load(std::time::Duration::from_secs(30), 2, 2);
+    assert_eq!(
+        summary["deliveries"], 0,
+        "unanswered deliveries are not counted"
+    );
+    assert!(stderr.contains("stopped at once"), "{stderr}");
+}
+
+#[test]
+fn live_view_shows_progress_on_a_terminal() {
+    let receiver = Receiver::ok();
+    let url = receiver.url("/");
+    let Some((code, shown)) = run_on_tty(
+        &[
+            "send", "click", "--url", &url, "--count", "60", "--rate", "100/s",
+        ],
+        &[("TERM", "xterm")],
+    ) else {
+        return; // no script(1) here
+    };
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains(" of 60 done, "), "{shown}");
+    assert!(shown.contains("/s now · p50 "), "{shown}");
+    assert!(shown.contains("60 deliveries in"), "{shown}");
+}
+
+#[test]
+fn load_input_mistakes_are_one_line_usage_errors() {
+    let url = "http://127.0.0.1:9/";
+    for (args, mention) in [
+        (vec!["--count", "0"], "--count"),
+        (vec!["--duration", "0s"], "--duration"),
+        (vec!["--count", "5", "--timeout", "0"], "--timeout"),
+        (vec!["--count", "5", "--concurrency", "0"], "from 1 to 4096"),
+        (vec!["--count", "5", "--duplicates", "2"], "--duplicates"),
+        (vec!["--concurrency", "8"], "--concurrency needs load mode"),
+        (vec!["--rate", "10/s"], "--rate needs load mode"),
+        (vec!["--out-of-order"], "--out-of-order needs load mode"),
+        (
+            vec!["--time-scale", "1e308", "--retries", "1"],
+            "--time-scale",
+        ),
+        (
+            vec!["--time-scale", "1e-300", "--retries", "1"],
+            "--time-scale",
+        ),
+    ] {
+        let mut full = vec!["send", "click", "--url", url];
+        full.extend_from_slice(&args);
+        assert_one_line_error(&run(&full), 2, mention);
     }
 }
