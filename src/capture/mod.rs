@@ -47,13 +47,29 @@ pub struct Capture {
     pub signature: Option<Value>,
     pub response: CapturedResponse,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub forward: Option<Value>,
+    pub forward: Option<Forwarded>,
     /// How the `--exec` command ended: exit code, output, duration.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub exec: Option<Value>,
     /// The `--validate` result: the schema checked and the problems found.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub validation: Option<Value>,
+}
+
+/// What the app behind `--forward-to` answered, or why it could not be reached.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Forwarded {
+    pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub body: Option<String>,
+    /// The failure kind: `timeout`, `refused`, …
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub message: Option<String>,
+    pub latency_ms: f64,
 }
 
 fn delivery_type() -> String {

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::scheme::Header;
 
 /// A request read back from an input, whatever its format.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Recorded {
     /// Where it came from, for messages: `file.jsonl:3`, `dump.txt`, `site.har#2`.
     pub source: String,
@@ -33,7 +33,7 @@ pub struct Recorded {
 
 /// The parts of a whk capture that are not the request: what the listener made of it and
 /// answered.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Facts {
     pub id: String,
     pub remote_addr: Option<String>,
@@ -41,7 +41,7 @@ pub struct Facts {
     pub duplicate: bool,
     pub signature: Option<Value>,
     pub response: super::CapturedResponse,
-    pub forward: Option<Value>,
+    pub forward: Option<super::Forwarded>,
     pub exec: Option<Value>,
     pub validation: Option<Value>,
 }

@@ -105,7 +105,7 @@ pub struct Detail<'a> {
     /// Whether the expected signature can be shown (a secret was given).
     pub can_explain: bool,
     pub response: Option<&'a crate::capture::CapturedResponse>,
-    pub forward: Option<&'a Value>,
+    pub forward: Option<&'a crate::capture::Forwarded>,
     pub curl: String,
 }
 

@@ -19,7 +19,7 @@ pub mod exec;
 
 pub use exec::Exec;
 
-use crate::capture::{self, Capture, CapturedResponse, Sink};
+use crate::capture::{self, Capture, CapturedResponse, Forwarded, Sink};
 use crate::client::{self, NetFailure, Request};
 use crate::config::glob_matches;
 use crate::error::Result;
@@ -131,7 +131,7 @@ impl Forwarder {
         url
     }
 
-    fn forward(&self, incoming: &Incoming) -> (Answer, Value, String) {
+    fn forward(&self, incoming: &Incoming) -> (Answer, Forwarded, String) {
         let url = self.target(incoming);
         let request = Request {
             method: reqwest::Method::from_bytes(incoming.method.as_bytes())
@@ -154,7 +154,14 @@ impl Forwarder {
                     response.reason,
                     output::escape_line(&output::shorten(body_text.trim(), 200))
                 );
-                let record = json!({"url": url.as_str(), "status": response.status, "latency_ms": ms, "body": body_text});
+                let record = Forwarded {
+                    url: url.to_string(),
+                    status: Some(response.status),
+                    body: Some(body_text),
+                    error: None,
+                    message: None,
+                    latency_ms: ms,
+                };
                 let answer = Answer {
                     status: response.status,
                     headers: client::copyable_headers(&response.headers),
@@ -172,7 +179,14 @@ impl Forwarder {
                     _ => failure.to_string(),
                 };
                 let line = format!("↪ {url} unreachable: {why}; answered 502");
-                let record = json!({"url": url.as_str(), "error": failure.kind(), "message": why, "latency_ms": ms});
+                let record = Forwarded {
+                    url: url.to_string(),
+                    status: None,
+                    body: None,
+                    error: Some(failure.kind().to_string()),
+                    message: Some(why.clone()),
+                    latency_ms: ms,
+                };
                 (bad_gateway(&url, &why), record, line)
             }
         }
@@ -307,7 +321,7 @@ struct Pending {
     verdict: Option<Verdict>,
     rejected: bool,
     answer: Answer,
-    forward: Option<(Value, String)>,
+    forward: Option<(Forwarded, String)>,
     validation: Option<Validation>,
 }
 
@@ -531,7 +545,7 @@ impl Pipeline {
         rejection: Option<Answer>,
         forwarder: Option<&Forwarder>,
         incoming: &Incoming,
-    ) -> (Answer, Option<(Value, String)>) {
+    ) -> (Answer, Option<(Forwarded, String)>) {
         match (rejection, forwarder) {
             (Some(answer), _) => (answer, None),
             (None, Some(forwarder)) => {
@@ -670,7 +684,7 @@ impl Pipeline {
     }
 
     /// The capture of a delivery, and its raw body.
-    fn capture(&self, pending: &mut Pending, forward: Option<Value>) -> (Capture, Vec<u8>) {
+    fn capture(&self, pending: &mut Pending, forward: Option<Forwarded>) -> (Capture, Vec<u8>) {
         let incoming = &mut pending.incoming;
         let body = std::mem::take(&mut incoming.body);
         let (text, body_base64, body_sha256) = capture::body_fields(&body);
