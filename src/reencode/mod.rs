@@ -59,15 +59,27 @@ pub fn reencoding_marks(body: &[u8]) -> Option<&'static str> {
 }
 
 /// The body as a sender or framework might have re-encoded it.
-fn exact_variants(body: &[u8]) -> Vec<(ChangeKind, &'static str, Vec<u8>)> {
-    let mut variants = Vec::new();
+fn exact_variants(body: &[u8]) -> Vec<Variant> {
+    let mut variants = whitespace_variants(body);
+    if let Ok(value) = serde_json::from_slice::<Value>(body) {
+        variants.extend(json_variants(&value));
+    }
+    variants.retain(|(_, _, variant)| variant != body);
+    variants
+}
+
+/// A re-encoded body: what kind of change, how to say it, and its bytes.
+type Variant = (ChangeKind, &'static str, Vec<u8>);
+
+/// The body with its trailing newline or line endings changed.
+fn whitespace_variants(body: &[u8]) -> Vec<Variant> {
     let mut with_newline = body.to_vec();
     with_newline.push(b'\n');
-    variants.push((
+    let mut variants = vec![(
         ChangeKind::TrailingNewline,
         "with a trailing newline added",
         with_newline,
-    ));
+    )];
     if let Some(stripped) = body
         .strip_suffix(b"\r\n")
         .or_else(|| body.strip_suffix(b"\n"))
@@ -91,37 +103,40 @@ fn exact_variants(body: &[u8]) -> Vec<(ChangeKind, &'static str, Vec<u8>)> {
             replace(body, b"\n", b"\r\n"),
         ));
     }
-    if let Ok(value) = serde_json::from_slice::<Value>(body) {
-        let compact = serde_json::to_vec(&value).expect("a Value always serialises");
-        let pretty = serde_json::to_vec_pretty(&value).expect("a Value always serialises");
-        variants.push((
+    variants
+}
+
+/// The parsed body written again the ways frameworks and languages write JSON.
+fn json_variants(value: &Value) -> Vec<Variant> {
+    let compact = serde_json::to_vec(value).expect("a Value always serialises");
+    let pretty = serde_json::to_vec_pretty(value).expect("a Value always serialises");
+    vec![
+        (
             ChangeKind::Reserialised,
             "re-serialised as compact JSON (JSON.stringify(req.body))",
             compact.clone(),
-        ));
-        variants.push((
+        ),
+        (
             ChangeKind::Reserialised,
             "pretty-printed with 2-space indentation",
             pretty,
-        ));
-        variants.push((
+        ),
+        (
             ChangeKind::Reserialised,
             "pretty-printed with 4-space indentation",
-            indented(&value, b"    "),
-        ));
-        variants.push((
+            indented(value, b"    "),
+        ),
+        (
             ChangeKind::Reserialised,
             "re-serialised as Python's json.dumps does (\", \" and \": \", non-ASCII escaped)",
-            escape_non_ascii(&python_dumps(&value), false),
-        ));
-        variants.push((
+            escape_non_ascii(&python_dumps(value), false),
+        ),
+        (
             ChangeKind::Reserialised,
             "re-serialised as PHP's json_encode does (non-ASCII and / escaped)",
             escape_non_ascii(&compact, true),
-        ));
-    }
-    variants.retain(|(_, _, variant)| variant != body);
-    variants
+        ),
+    ]
 }
 
 fn replace(body: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
