@@ -979,6 +979,9 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// The slowest `--rate`, per second: one a minute.
+const MIN_RATE: f64 = 1.0 / 60.0;
+
 /// Parses `--rate`: `500`, `500/s` or `3000/m`.
 pub fn parse_rate(text: &str) -> std::result::Result<f64, String> {
     let (number, per) = match text.split_once('/') {
@@ -995,7 +998,10 @@ pub fn parse_rate(text: &str) -> std::result::Result<f64, String> {
         }
     };
     match number.trim().parse::<f64>() {
-        Ok(n) if n > 0.0 && n.is_finite() => Ok(n / seconds),
+        Ok(n) if n.is_finite() && n / seconds >= MIN_RATE => Ok(n / seconds),
+        Ok(n) if n > 0.0 => Err(format!(
+            "{text:?} is too slow a rate; use at least 1/m, e.g. 500/s"
+        )),
         _ => Err(format!("{text:?} is not a rate; use e.g. 500/s")),
     }
 }
@@ -1024,6 +1030,9 @@ mod tests {
         assert!(parse_rate("0").is_err());
         assert!(parse_rate("fast").is_err());
         assert!(parse_rate("5/h").is_err());
+        assert_eq!(parse_rate("1/m"), Ok(1.0 / 60.0));
+        // Once a panic (an interval too long for a Duration).
+        assert!(parse_rate("1e-300/s").is_err());
     }
 
     use clap::CommandFactory;

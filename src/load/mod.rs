@@ -105,10 +105,11 @@ impl Shared {
         };
         // A fixed schedule (ticket n at n intervals from the start): never more than the
         // rate allows in any window, and a slow answer does not lower the rate.
-        let slot = self.started + interval.saturating_mul(ticket.min(u64::from(u32::MAX)) as u32);
-        match self.deadline {
-            Some(deadline) if slot >= deadline => Claim::Done,
-            _ => Claim::At(slot),
+        let wait = interval.saturating_mul(ticket.min(u64::from(u32::MAX)) as u32);
+        match (self.started.checked_add(wait), self.deadline) {
+            (None, _) => Claim::Done,
+            (Some(slot), Some(deadline)) if slot >= deadline => Claim::Done,
+            (Some(slot), _) => Claim::At(slot),
         }
     }
 
@@ -146,7 +147,8 @@ pub fn start(plan: Plan, url: &Url, composer: &Composer) -> Result<Running> {
     }
     let started = Instant::now();
     let shared = Arc::new(Shared {
-        deadline: plan.duration.map(|d| started + d),
+        // A duration beyond what the clock can count is as good as none.
+        deadline: plan.duration.and_then(|d| started.checked_add(d)),
         interval: plan.rate.map(|r| Duration::from_secs_f64(1.0 / r)),
         plan,
         started,

@@ -113,8 +113,13 @@ impl Summary {
         };
         let _ = writeln!(
             text,
-            "{} deliveries in {:.2} s{stopped}: {} succeeded, {} failed; {}/s",
+            "{} {} in {:.2} s{stopped}: {} succeeded, {} failed; {}/s",
             thousands(self.deliveries()),
+            if self.deliveries() == 1 {
+                "delivery"
+            } else {
+                "deliveries"
+            },
             self.elapsed.as_secs_f64(),
             thousands(tally.succeeded),
             thousands(tally.failed()),

@@ -511,6 +511,7 @@ fn load_input_mistakes_are_one_line_usage_errors() {
         (vec!["--count", "5", "--timeout", "0"], "--timeout"),
         (vec!["--count", "5", "--concurrency", "0"], "from 1 to 4096"),
         (vec!["--count", "5", "--duplicates", "2"], "--duplicates"),
+        (vec!["--count", "5", "--rate", "1e-300/s"], "too slow"),
         (vec!["--concurrency", "8"], "--concurrency needs load mode"),
         (vec!["--rate", "10/s"], "--rate needs load mode"),
         (vec!["--out-of-order"], "--out-of-order needs load mode"),
@@ -527,4 +528,24 @@ fn load_input_mistakes_are_one_line_usage_errors() {
         full.extend_from_slice(&args);
         assert_one_line_error(&run(&full), 2, mention);
     }
+}
+
+/// Once a panic (overflow when adding duration to instant): a duration beyond what the clock
+/// can count runs like no duration at all.
+#[test]
+fn a_duration_beyond_the_clock_is_no_limit() {
+    let url = closed_port_url();
+    let (code, stdout, stderr) = run(&[
+        "send",
+        "click",
+        "--url",
+        &url,
+        "--duration",
+        "500000000000years",
+        "--count",
+        "1",
+    ]);
+    assert_eq!(code, 3, "{stdout}{stderr}");
+    assert!(stdout.starts_with("1 delivery in "), "{stdout}");
+    assert_no_panic(&stdout, &stderr);
 }

@@ -702,3 +702,40 @@ fn the_default_scheme_follows_the_events_profile() {
     let chosen = dry_run(&["link.clicked", "--scheme", "github"]);
     assert!(chosen.contains("X-Hub-Signature-256: sha256="), "{chosen}");
 }
+
+/// A send to an http:// URL never reads the system's certificate store (reqwest used to read
+/// all of /etc/ssl/certs when the client was built: ~930 of a send's 1,024 system calls).
+/// Needs strace; skipped without it.
+#[test]
+fn plain_http_sends_read_no_certificate_store() {
+    if !has_program("strace") {
+        return;
+    }
+    let receiver = Receiver::ok();
+    let traced = tempfile::NamedTempFile::new().unwrap();
+    let mut cmd = command("strace");
+    cmd.args(["-f", "-e", "trace=openat,open", "-o"])
+        .arg(traced.path())
+        .args([
+            WHK,
+            "send",
+            "click",
+            "--url",
+            &receiver.url("/"),
+            "--secret",
+            "k",
+            "-q",
+        ]);
+    let (code, stdout, stderr) = output_of(&mut limited(cmd));
+    if code != 0 && stderr.contains("ptrace") {
+        return; // not allowed to trace here
+    }
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(receiver.requests().len(), 1);
+    let opened = std::fs::read_to_string(traced.path()).unwrap();
+    assert!(opened.contains("openat"), "strace saw the opens: {opened}");
+    assert!(
+        !opened.contains("/etc/ssl") && !opened.contains("/certs"),
+        "{opened}"
+    );
+}
