@@ -606,14 +606,15 @@ impl Audit {
                     "acknowledged both times ({a}, {b}); whether it was processed once is for your logs to tell"
                 ),
             ),
-            (first_status, _) if !first_status.is_some_and(is_success) => exposed(
+            // The first delivery is a valid one: its refusal is the valid scenario's
+            // failure, and says nothing about retries.
+            (first_status, _) if !first_status.is_some_and(is_success) => finding(
                 ScenarioId::Duplicate,
-                Verdict::Fail,
+                Verdict::Skip,
                 format!(
-                    "did not acknowledge the first delivery ({}), so retries could not be tested",
+                    "inconclusive: the first delivery, a valid one, was refused ({}), so retries could not be tested",
                     first.answer()
                 ),
-                first,
             ),
             _ => exposed(
                 ScenarioId::Duplicate,
@@ -723,6 +724,18 @@ impl Audit {
         let body = serde_json::to_vec(&value).expect("a Value always serialises");
         let headers = self.signed(&body, now());
         let probe = self.send("event whk.unknown_event", headers, body);
+        let refused = !probe.status().is_some_and(is_success);
+        if refused && !self.baseline().accepted {
+            return finding(
+                ScenarioId::UnknownEvent,
+                Verdict::Skip,
+                format!(
+                    "inconclusive: refused ({}), but valid deliveries were refused too ({}); is the URL right?",
+                    probe.answer(),
+                    self.baseline().answer
+                ),
+            );
+        }
         match probe.status() {
             Some(status) if is_success(status) => finding(
                 ScenarioId::UnknownEvent,

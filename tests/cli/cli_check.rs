@@ -809,6 +809,8 @@ fn receiver_that_refuses_everything_passes_no_forgery_scenario() {
         "unsigned",
         "stale",
         "reserialised",
+        "duplicate",
+        "unknown-event",
     ] {
         assert_eq!(status(id), "SKIP", "{id}: {}", report.row(id));
         let summary = report.row(id)["summary"].as_str().unwrap();
