@@ -1,8 +1,8 @@
 //! Checking a delivery's signature: one or more secrets (key rotation) plus a fixed scheme,
 //! or the scheme detected from the headers. Shared by `listen`, `demo` and `verify`.
 
+use crate::capture::SignatureVerdict;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::error::Result;
 use crate::scheme::{
@@ -22,19 +22,6 @@ pub struct Verdict {
     pub result: std::result::Result<Verified, VerifyError>,
 }
 
-/// A verdict as it appears inside a JSON line.
-#[derive(Serialize)]
-struct VerdictJson {
-    scheme: Option<SchemeName>,
-    valid: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    key: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reason: Option<String>,
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    notes: Vec<String>,
-}
-
 impl Verdict {
     pub fn is_valid(&self) -> bool {
         self.result.is_ok()
@@ -49,15 +36,15 @@ impl Verdict {
         self.result.as_ref().map_or(&[], |v| v.notes.as_slice())
     }
 
-    pub fn to_json(&self) -> Value {
-        let json = VerdictJson {
-            scheme: self.scheme,
+    /// The verdict as a capture records it.
+    pub fn to_capture(&self) -> SignatureVerdict {
+        SignatureVerdict {
+            scheme: self.scheme.map(|name| name.to_string()),
             valid: self.is_valid(),
             key: self.key,
             reason: self.reason(),
             notes: self.notes().iter().map(ToString::to_string).collect(),
-        };
-        serde_json::to_value(json).expect("a verdict always serialises")
+        }
     }
 }
 
@@ -223,7 +210,7 @@ mod tests {
         let verdict = verifier.check(&headers, b"{}", 100);
         assert!(verdict.is_valid());
         assert_eq!(verdict.key, Some(2));
-        let json = verdict.to_json().to_string();
+        let json = serde_json::to_string(&verdict.to_capture()).unwrap();
         assert!(
             json.contains(r#""key":2"#) && !json.contains("new"),
             "{json}"
@@ -647,7 +634,7 @@ mod diagnosis_tests {
         let compact =
             r#"{"event":"click","data":{"city":"Zürich","url":"https://a/b"}}"#.as_bytes();
         let headers = signed(Scheme::known(SchemeName::Georedir), "k", compact);
-        let value: Value = serde_json::from_slice(compact).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(compact).unwrap();
         let pretty = serde_json::to_vec_pretty(&value).unwrap();
         assert_eq!(
             diagnose(Scheme::known(SchemeName::Georedir), "k", &headers, &pretty).kind,
@@ -661,7 +648,7 @@ mod diagnosis_tests {
         let php = br#"{"city":"S\u00e3o Paulo","url":"https:\/\/a.example\/x"}"#;
         for original in [&python[..], &php[..]] {
             let headers = signed(Scheme::known(SchemeName::Github), "k", original);
-            let value: Value = serde_json::from_slice(original).unwrap();
+            let value: serde_json::Value = serde_json::from_slice(original).unwrap();
             let compact = serde_json::to_vec(&value).unwrap();
             let d = diagnose(Scheme::known(SchemeName::Github), "k", &headers, &compact);
             assert_eq!(d.kind, DiagnosisKind::Reserialised, "{d:?}");

@@ -44,7 +44,7 @@ pub struct Capture {
     /// The idempotency key seen before in this run: the delivery is a retry.
     pub duplicate: bool,
     /// `{"scheme", "valid", "reason"}`, or null when no secret was given.
-    pub signature: Option<Value>,
+    pub signature: Option<SignatureVerdict>,
     pub response: CapturedResponse,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub forward: Option<Forwarded>,
@@ -54,6 +54,21 @@ pub struct Capture {
     /// The `--validate` result: the schema checked and the problems found.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub validation: Option<Value>,
+}
+
+/// The signature verdict a capture records (none when no secret was given).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SignatureVerdict {
+    pub scheme: Option<String>,
+    pub valid: bool,
+    /// Which of several secrets signed it, by position (1 = the first `--secret`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub key: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reason: Option<String>,
+    /// What is worth saying about a valid delivery (a future timestamp, a legacy header).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub notes: Vec<String>,
 }
 
 /// What the app behind `--forward-to` answered, or why it could not be reached.

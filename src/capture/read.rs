@@ -39,7 +39,7 @@ pub struct Facts {
     pub remote_addr: Option<String>,
     pub event: Option<String>,
     pub duplicate: bool,
-    pub signature: Option<Value>,
+    pub signature: Option<super::SignatureVerdict>,
     pub response: super::CapturedResponse,
     pub forward: Option<super::Forwarded>,
     pub exec: Option<Value>,

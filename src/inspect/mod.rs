@@ -15,7 +15,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
-use serde_json::Value;
+use crate::capture::SignatureVerdict;
 use tokio::sync::broadcast;
 
 use crate::capture::read::{Facts, Recorded};
@@ -189,7 +189,7 @@ impl Inspector {
                 &entry.body,
                 crate::events::unix_seconds(at),
             );
-            entry.facts.signature = Some(verdict.to_json());
+            entry.facts.signature = Some(verdict.to_capture());
         }
         self.push(entry);
     }
@@ -247,11 +247,8 @@ impl Inspector {
 pub const REPLAY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The verdict a delivery's signature field holds: `valid`, `invalid` or `unchecked`.
-fn verdict_of(signature: Option<&Value>) -> &'static str {
-    match signature
-        .and_then(|s| s.get("valid"))
-        .and_then(Value::as_bool)
-    {
+fn verdict_of(signature: Option<&SignatureVerdict>) -> &'static str {
+    match signature.map(|s| s.valid) {
         Some(true) => "valid",
         Some(false) => "invalid",
         None => "unchecked",
@@ -309,10 +306,10 @@ mod tests {
         let inspector = inspector();
         let mut news = inspector.subscribe();
         inspector.add_recorded(recorded(1));
-        let summary: Value = serde_json::from_str(&news.try_recv().unwrap()).unwrap();
+        let summary: serde_json::Value = serde_json::from_str(&news.try_recv().unwrap()).unwrap();
         assert_eq!(summary["seq"], 1);
         assert_eq!(summary["event"], "e1");
         assert_eq!(summary["verdict"], "unchecked");
-        assert_eq!(summary["status"], Value::Null);
+        assert_eq!(summary["status"], serde_json::Value::Null);
     }
 }

@@ -33,7 +33,6 @@ pub struct Summary<'a> {
 
 pub fn summary(entry: &Entry) -> Summary<'_> {
     let signature = entry.facts.signature.as_ref();
-    let field = |name: &str| signature.and_then(|s| s.get(name)).and_then(Value::as_str);
     Summary {
         seq: entry.seq,
         id: &entry.facts.id,
@@ -44,8 +43,8 @@ pub fn summary(entry: &Entry) -> Summary<'_> {
         target: &entry.target,
         event: entry.facts.event.as_deref(),
         verdict: verdict_of(signature),
-        scheme: field("scheme"),
-        reason: field("reason"),
+        scheme: signature.and_then(|s| s.scheme.as_deref()),
+        reason: signature.and_then(|s| s.reason.as_deref()),
         status: (entry.facts.response.status != 0).then_some(entry.facts.response.status),
         size: entry.body.len(),
         duplicate: entry.facts.duplicate,

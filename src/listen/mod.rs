@@ -703,7 +703,7 @@ impl Pipeline {
             body_size: body.len(),
             event: pending.event.take(),
             duplicate: pending.duplicate,
-            signature: pending.verdict.as_ref().map(Verdict::to_json),
+            signature: pending.verdict.as_ref().map(Verdict::to_capture),
             response: CapturedResponse {
                 status: pending.answer.status,
                 body: String::from_utf8_lossy(&pending.answer.body).into_owned(),
