@@ -275,6 +275,30 @@ fn future_timestamps_follow_each_providers_policy_and_are_always_mentioned() {
     }
 }
 
+/// Scheme detection with several secrets: a secret of another provider's form (not
+/// whsec_) does not make standard deliveries malformed while another secret fits and matches.
+#[test]
+fn a_secret_of_another_form_does_not_spoil_the_one_that_fits() {
+    let body = click_body(6);
+    let headers = sign("standard", SECRET, &body, unix_now(), "msg_mixed");
+    for (args, key) in [
+        (["--secret", "plain-github-secret", "--secret", SECRET], 2),
+        (["--secret", SECRET, "--secret", "plain-github-secret"], 1),
+    ] {
+        let (code, verification, output) = verify_body(&body, &headers, &args);
+        assert_eq!(code, 0, "{output}");
+        assert_eq!(verification["key"], key, "{verification}");
+    }
+    // With no secret of the right form, it still says why.
+    let (code, verification, output) =
+        verify_body(&body, &headers, &["--secret", "plain-github-secret"]);
+    assert_eq!(code, 1, "{output}");
+    assert_eq!(
+        verification["diagnosis"]["kind"], "malformed",
+        "{verification}"
+    );
+}
+
 /// Key rotation: `--secret` repeated; any one matching is valid, named by position only.
 #[test]
 fn several_secrets_verify_during_a_key_rotation_named_by_position() {
