@@ -278,8 +278,8 @@ pub struct DeliveryArgs {
     /// Time allowed for each attempt
     #[arg(long, value_parser = parse_positive_duration, default_value = "30s", value_name = "DUR")]
     pub timeout: Duration,
-    /// Retries after a failed attempt (non-2xx, timeout, refused)
-    #[arg(long, value_name = "N")]
+    /// Retries after a failed attempt (non-2xx, timeout, refused), at most 100
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100))]
     pub retries: Option<u32>,
     /// Wait before the first retry, doubling for each next one
     #[arg(long, value_parser = humantime::parse_duration, default_value = "1s", value_name = "DUR")]
