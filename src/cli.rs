@@ -781,6 +781,10 @@ fn parse_time(text: &str) -> Result<SystemTime, String> {
 fn parse_count(text: &str) -> Result<u64, String> {
     match text.trim().parse::<i128>() {
         Ok(n) if n >= 1 && n <= i128::from(u64::MAX) => Ok(n as u64),
+        Ok(n) if n >= 1 => Err(format!(
+            "the count must be at most {}; for a run without a count use --duration",
+            u64::MAX
+        )),
         Ok(_) => Err("the count must be 1 or more, e.g. --count 1000".to_string()),
         Err(_) => Err("expected a whole number, e.g. --count 1000".to_string()),
     }
@@ -999,7 +1003,7 @@ pub fn parse_rate(text: &str) -> std::result::Result<f64, String> {
     };
     match number.trim().parse::<f64>() {
         Ok(n) if n.is_finite() && n / seconds >= MIN_RATE => Ok(n / seconds),
-        Ok(n) if n > 0.0 => Err(format!(
+        Ok(n) if n.is_finite() && n > 0.0 => Err(format!(
             "{text:?} is too slow a rate; use at least 1/m, e.g. 500/s"
         )),
         _ => Err(format!("{text:?} is not a rate; use e.g. 500/s")),
@@ -1009,6 +1013,22 @@ pub fn parse_rate(text: &str) -> std::result::Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extreme_counts_and_rates_say_what_is_wrong() {
+        assert!(
+            parse_count("99999999999999999999")
+                .unwrap_err()
+                .contains("at most")
+        );
+        assert!(parse_count("0").unwrap_err().contains("1 or more"));
+        assert_eq!(parse_count("18446744073709551615"), Ok(u64::MAX));
+        for infinite in ["inf", "1e400", "-inf"] {
+            let err = parse_rate(infinite).unwrap_err();
+            assert!(err.contains("is not a rate"), "{infinite}: {err}");
+        }
+        assert!(parse_rate("1/m").is_ok());
+    }
 
     #[test]
     fn headers_parse_as_name_and_value() {
