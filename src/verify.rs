@@ -138,8 +138,9 @@ impl Verifier {
         Some((self.signers.get(at)?, self.positions.get(at)?))
     }
 
-    /// The first secret whose signature matches; a failure other than a mismatch does not
-    /// depend on the key and is returned at once.
+    /// The first secret whose signature matches. When none does: a mismatch if any secret's
+    /// signature could be compared, else the first secret's problem (a whpk_ key finds no
+    /// v1a signature in a v1 delivery, which a whsec_ key beside it may still match).
     fn verify_any(
         &self,
         signers: &[Signer],
@@ -149,16 +150,23 @@ impl Verifier {
         now: i64,
     ) -> (Option<usize>, std::result::Result<Verified, VerifyError>) {
         let several = self.secrets.len() > 1;
+        let mut first_problem = None;
+        let mut compared = false;
         for (signer, &position) in signers.iter().zip(positions) {
             let result = signer.verify(headers, body, now, self.tolerance);
             let key = several.then_some(position);
             match result {
-                Err(VerifyError::Mismatch) => continue,
+                Err(VerifyError::Mismatch) => compared = true,
                 Ok(_) | Err(VerifyError::Stale { .. }) => return (key, result),
-                Err(_) => return (None, result),
+                Err(problem) => {
+                    first_problem.get_or_insert(problem);
+                }
             }
         }
-        (None, Err(VerifyError::Mismatch))
+        match first_problem {
+            Some(problem) if !compared => (None, Err(problem)),
+            _ => (None, Err(VerifyError::Mismatch)),
+        }
     }
 }
 
