@@ -559,7 +559,7 @@ pub struct ExecArgs {
     #[arg(long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub exec_concurrency: u32,
     /// Kill a command that runs longer than this (its exit status is recorded as none)
-    #[arg(long, value_parser = humantime::parse_duration, default_value = "30s", value_name = "DUR")]
+    #[arg(long, value_parser = parse_positive_duration, default_value = "30s", value_name = "DUR")]
     pub exec_timeout: Duration,
     /// Answer as the command ended: exit 0 → 200, anything else → 500 (script a retry test)
     #[arg(long)]

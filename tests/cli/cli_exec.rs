@@ -153,3 +153,19 @@ fn a_command_that_leaves_a_background_process_has_ended() {
     assert_eq!(capture["exec"]["exit_code"], 0, "{capture}");
     assert_eq!(capture["exec"]["stdout"], "started\n", "{capture}");
 }
+
+/// `--exec-timeout 0s` killed every command as it started: it is a usage error, like
+/// `--timeout 0s`, on the command line and in whk.toml.
+#[test]
+fn a_zero_exec_timeout_is_a_usage_error() {
+    let result = run(&[
+        "listen",
+        "--port",
+        "0",
+        "--exec",
+        "true",
+        "--exec-timeout",
+        "0s",
+    ]);
+    assert_one_line_error(&result, 2, "invalid value '0s' for '--exec-timeout");
+}
