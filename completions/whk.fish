@@ -53,7 +53,7 @@ complete -c whk -n "__fish_whk_using_subcommand send" -l to -d 'A named endpoint
 complete -c whk -n "__fish_whk_using_subcommand send" -l data -d 'Send this body byte for byte instead of a sample: a file, @FILE, - for stdin, or inline JSON (any text with --raw)' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -s H -l header -d 'Extra request header, repeatable: --header \'X-Env: staging\'' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l timeout -d 'Time allowed for each attempt' -r
-complete -c whk -n "__fish_whk_using_subcommand send" -l retries -d 'Retries after a failed attempt (non-2xx, timeout, refused)' -r
+complete -c whk -n "__fish_whk_using_subcommand send" -l retries -d 'Retries after a failed attempt (non-2xx, timeout, refused), at most 100' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l backoff -d 'Wait before the first retry, doubling for each next one' -r
 complete -c whk -n "__fish_whk_using_subcommand send" -l retry-schedule -d 'Retry on a provider\'s documented schedule instead of --backoff' -r -f -a "georedir\t'GeoRedir: {"event", "timestamp", "data"}'
 relurl\t'RELURL: {"event", "event_id", "timestamp", "data"}'"
@@ -235,7 +235,7 @@ base64\t''"
 complete -c whk -n "__fish_whk_using_subcommand replay" -s H -l header -d 'Extra request header, repeatable: --header \'X-Replay: 1\'' -r
 complete -c whk -n "__fish_whk_using_subcommand replay" -l concurrency -d 'Deliveries in flight at once' -r
 complete -c whk -n "__fish_whk_using_subcommand replay" -l timeout -d 'Time allowed for each attempt' -r
-complete -c whk -n "__fish_whk_using_subcommand replay" -l retries -d 'Retries after a failed attempt (non-2xx, timeout, refused)' -r
+complete -c whk -n "__fish_whk_using_subcommand replay" -l retries -d 'Retries after a failed attempt (non-2xx, timeout, refused), at most 100' -r
 complete -c whk -n "__fish_whk_using_subcommand replay" -l backoff -d 'Wait before the first retry, doubling for each next one' -r
 complete -c whk -n "__fish_whk_using_subcommand replay" -l retry-schedule -d 'Retry on a provider\'s documented schedule instead of --backoff' -r -f -a "georedir\t'GeoRedir: {"event", "timestamp", "data"}'
 relurl\t'RELURL: {"event", "event_id", "timestamp", "data"}'"

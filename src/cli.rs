@@ -278,8 +278,8 @@ pub struct DeliveryArgs {
     /// Time allowed for each attempt
     #[arg(long, value_parser = parse_positive_duration, default_value = "30s", value_name = "DUR")]
     pub timeout: Duration,
-    /// Retries after a failed attempt (non-2xx, timeout, refused)
-    #[arg(long, value_name = "N")]
+    /// Retries after a failed attempt (non-2xx, timeout, refused), at most 100
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100))]
     pub retries: Option<u32>,
     /// Wait before the first retry, doubling for each next one
     #[arg(long, value_parser = humantime::parse_duration, default_value = "1s", value_name = "DUR")]
@@ -559,7 +559,7 @@ pub struct ExecArgs {
     #[arg(long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub exec_concurrency: u32,
     /// Kill a command that runs longer than this (its exit status is recorded as none)
-    #[arg(long, value_parser = humantime::parse_duration, default_value = "30s", value_name = "DUR")]
+    #[arg(long, value_parser = parse_positive_duration, default_value = "30s", value_name = "DUR")]
     pub exec_timeout: Duration,
     /// Answer as the command ended: exit 0 → 200, anything else → 500 (script a retry test)
     #[arg(long)]
@@ -781,6 +781,10 @@ fn parse_time(text: &str) -> Result<SystemTime, String> {
 fn parse_count(text: &str) -> Result<u64, String> {
     match text.trim().parse::<i128>() {
         Ok(n) if n >= 1 && n <= i128::from(u64::MAX) => Ok(n as u64),
+        Ok(n) if n >= 1 => Err(format!(
+            "the count must be at most {}; for a run without a count use --duration",
+            u64::MAX
+        )),
         Ok(_) => Err("the count must be 1 or more, e.g. --count 1000".to_string()),
         Err(_) => Err("expected a whole number, e.g. --count 1000".to_string()),
     }
@@ -999,7 +1003,7 @@ pub fn parse_rate(text: &str) -> std::result::Result<f64, String> {
     };
     match number.trim().parse::<f64>() {
         Ok(n) if n.is_finite() && n / seconds >= MIN_RATE => Ok(n / seconds),
-        Ok(n) if n > 0.0 => Err(format!(
+        Ok(n) if n.is_finite() && n > 0.0 => Err(format!(
             "{text:?} is too slow a rate; use at least 1/m, e.g. 500/s"
         )),
         _ => Err(format!("{text:?} is not a rate; use e.g. 500/s")),
@@ -1009,6 +1013,22 @@ pub fn parse_rate(text: &str) -> std::result::Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extreme_counts_and_rates_say_what_is_wrong() {
+        assert!(
+            parse_count("99999999999999999999")
+                .unwrap_err()
+                .contains("at most")
+        );
+        assert!(parse_count("0").unwrap_err().contains("1 or more"));
+        assert_eq!(parse_count("18446744073709551615"), Ok(u64::MAX));
+        for infinite in ["inf", "1e400", "-inf"] {
+            let err = parse_rate(infinite).unwrap_err();
+            assert!(err.contains("is not a rate"), "{infinite}: {err}");
+        }
+        assert!(parse_rate("1/m").is_ok());
+    }
 
     #[test]
     fn headers_parse_as_name_and_value() {

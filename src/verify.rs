@@ -48,7 +48,7 @@ impl Verdict {
     }
 }
 
-/// Each secret's signer for one scheme, or why the secrets do not fit it.
+/// The signers of the secrets that fit one scheme, or why none does.
 type Keyed = std::result::Result<Vec<Signer>, String>;
 
 /// Verifies deliveries with one or more secrets. Keyed signers are built once, not per
@@ -57,6 +57,9 @@ pub struct Verifier {
     secrets: Vec<Secret>,
     /// The fixed scheme (`fixed`), or every detectable one, with its signers.
     signers: Vec<(Scheme, Keyed)>,
+    /// For each entry of `signers`, the 1-based position in `secrets` of each signer's
+    /// secret (a secret that does not fit a detected scheme has no signer there).
+    positions: Vec<Vec<usize>>,
     fixed: bool,
     tolerance: Option<u64>,
 }
@@ -67,31 +70,31 @@ impl Verifier {
     /// matching makes a delivery valid.
     pub fn new(secrets: &[Secret], scheme: Option<Scheme>, tolerance: Option<u64>) -> Result<Self> {
         let fixed = scheme.is_some();
-        let signers = match scheme {
+        let (signers, positions) = match scheme {
             Some(scheme) => {
                 let keyed = signers_for(&scheme, secrets)?;
-                vec![(scheme, Ok(keyed))]
+                (
+                    vec![(scheme, Ok(keyed))],
+                    vec![(1..=secrets.len()).collect()],
+                )
             }
             None => SCHEMES
                 .iter()
                 .filter(|spec| !spec.signature.is_empty())
-                .map(|spec| {
-                    let scheme = Scheme::known(spec.name);
-                    let keyed = signers_for(&scheme, secrets).map_err(|e| e.to_string());
-                    (scheme, keyed)
-                })
-                .collect(),
+                .map(|spec| fitting_signers(Scheme::known(spec.name), secrets))
+                .unzip(),
         };
         Ok(Verifier {
             secrets: secrets.to_vec(),
             signers,
+            positions,
             fixed,
             tolerance,
         })
     }
 
     pub fn check(&self, headers: &[Header], body: &[u8], now: i64) -> Verdict {
-        let Some((scheme, keyed)) = self.entry(headers) else {
+        let Some(((scheme, keyed), positions)) = self.entry(headers) else {
             return Verdict {
                 scheme: None,
                 key: None,
@@ -101,7 +104,7 @@ impl Verifier {
             };
         };
         let (key, result) = match keyed {
-            Ok(signers) => self.verify_any(signers, headers, body, now),
+            Ok(signers) => self.verify_any(signers, positions, headers, body, now),
             Err(why) => (None, Err(VerifyError::Malformed(why.clone()))),
         };
         Verdict {
@@ -112,35 +115,71 @@ impl Verifier {
     }
 
     /// The scheme to check a delivery with: the fixed one, or the one its headers show.
-    fn entry(&self, headers: &[Header]) -> Option<&(Scheme, Keyed)> {
-        if self.fixed {
-            return self.signers.first();
-        }
-        let detected = Scheme::detect(headers)?;
-        self.signers.iter().find(|(s, _)| *s == detected)
+    fn entry(&self, headers: &[Header]) -> Option<(&(Scheme, Keyed), &[usize])> {
+        let at = if self.fixed {
+            0
+        } else {
+            let detected = Scheme::detect(headers)?;
+            self.signers.iter().position(|(s, _)| *s == detected)?
+        };
+        Some((self.signers.get(at)?, self.positions.get(at)?))
     }
 
-    /// The first secret whose signature matches; a failure other than a mismatch does not
-    /// depend on the key and is returned at once.
+    /// The first secret whose signature matches. When none does: a mismatch if any secret's
+    /// signature could be compared, else the first secret's problem (a whpk_ key finds no
+    /// v1a signature in a v1 delivery, which a whsec_ key beside it may still match).
     fn verify_any(
         &self,
         signers: &[Signer],
+        positions: &[usize],
         headers: &[Header],
         body: &[u8],
         now: i64,
     ) -> (Option<usize>, std::result::Result<Verified, VerifyError>) {
-        let several = signers.len() > 1;
-        for (at, signer) in signers.iter().enumerate() {
+        let several = self.secrets.len() > 1;
+        let mut first_problem = None;
+        let mut compared = false;
+        for (signer, &position) in signers.iter().zip(positions) {
             let result = signer.verify(headers, body, now, self.tolerance);
-            let key = several.then_some(at + 1);
+            let key = several.then_some(position);
             match result {
-                Err(VerifyError::Mismatch) => continue,
+                Err(VerifyError::Mismatch) => compared = true,
                 Ok(_) | Err(VerifyError::Stale { .. }) => return (key, result),
-                Err(_) => return (None, result),
+                Err(problem) => {
+                    first_problem.get_or_insert(problem);
+                }
             }
         }
-        (None, Err(VerifyError::Mismatch))
+        match first_problem {
+            Some(problem) if !compared => (None, Err(problem)),
+            _ => (None, Err(VerifyError::Mismatch)),
+        }
     }
+}
+
+/// For a detected scheme: the signers of the secrets that fit it and their 1-based
+/// positions, so one secret of another provider's form (rotation, several senders) does not
+/// make every delivery of this scheme malformed; the first secret's problem when none fits.
+fn fitting_signers(scheme: Scheme, secrets: &[Secret]) -> ((Scheme, Keyed), Vec<usize>) {
+    let mut signers = Vec::new();
+    let mut positions = Vec::new();
+    let mut first_problem = None;
+    for (at, secret) in secrets.iter().enumerate() {
+        match Signer::new(scheme.clone(), secret) {
+            Ok(signer) => {
+                signers.push(signer);
+                positions.push(at + 1);
+            }
+            Err(err) => {
+                first_problem.get_or_insert_with(|| err.to_string());
+            }
+        }
+    }
+    let keyed = match first_problem {
+        Some(problem) if signers.is_empty() => Err(problem),
+        _ => Ok(signers),
+    };
+    ((scheme, keyed), positions)
 }
 
 /// A signer per secret, in the order the secrets were given.

@@ -14,6 +14,9 @@ use tokio::sync::Semaphore;
 
 /// Output kept per stream; the rest is read and dropped so the command never blocks on it.
 const KEPT_OUTPUT: u64 = 64 * 1024;
+/// How long to keep reading a command's output after it has exited (a process it left
+/// running in the background may hold its stdout open).
+const OUTPUT_GRACE: Duration = Duration::from_millis(200);
 
 /// A command to run for deliveries.
 pub struct Exec {
@@ -129,23 +132,36 @@ impl Exec {
             let _ = stdin.write_all(body).await;
             drop(stdin);
         };
-        let (_, stdout, stderr, status) = tokio::join!(
-            feed,
-            read_bounded(stdout),
-            read_bounded(stderr),
-            child.wait()
-        );
-        Ok((status?.code(), stdout, stderr))
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let status = {
+            let waiting = async { tokio::join!(feed, child.wait()).1 };
+            let draining = async {
+                tokio::join!(
+                    read_bounded(stdout, &mut out),
+                    read_bounded(stderr, &mut err)
+                )
+            };
+            tokio::pin!(waiting, draining);
+            tokio::select! {
+                status = &mut waiting => {
+                    // A process it left in the background may hold the pipes open: the
+                    // command has ended, so read what is there and stop.
+                    let _ = tokio::time::timeout(OUTPUT_GRACE, &mut draining).await;
+                    status
+                }
+                _ = &mut draining => waiting.await,
+            }
+        };
+        Ok((status?.code(), out, err))
     }
 }
 
-/// Reads a stream to its end, keeping the first `KEPT_OUTPUT` bytes.
-async fn read_bounded(stream: Option<impl AsyncRead + Unpin>) -> Vec<u8> {
+/// Reads a stream to its end into `kept`, keeping the first `KEPT_OUTPUT` bytes (what was
+/// read stays there if this is stopped early).
+async fn read_bounded(stream: Option<impl AsyncRead + Unpin>, kept: &mut Vec<u8>) {
     let Some(mut stream) = stream else {
-        return Vec::new();
+        return;
     };
-    let mut kept = Vec::new();
-    let _ = (&mut stream).take(KEPT_OUTPUT).read_to_end(&mut kept).await;
+    let _ = (&mut stream).take(KEPT_OUTPUT).read_to_end(kept).await;
     let _ = tokio::io::copy(&mut stream, &mut tokio::io::sink()).await;
-    kept
 }

@@ -133,3 +133,39 @@ fn no_more_commands_run_at_once_than_exec_concurrency() {
     let codes: Vec<&serde_json::Value> = captures.iter().map(|c| &c["exec"]["exit_code"]).collect();
     assert!(codes.iter().all(|c| **c == 0), "{codes:?}");
 }
+
+/// A command that leaves a process in the background holding its stdout has still ended:
+/// its exit status counts, it is not waited for until --exec-timeout and killed.
+#[test]
+fn a_command_that_leaves_a_background_process_has_ended() {
+    let script = "sleep 30 & echo started";
+    let listener = Listener::start(&[
+        "--json",
+        "--exec",
+        script,
+        "--exec-answers",
+        "--exec-timeout",
+        "20s",
+    ]);
+    let (body, _) = signed_click("k");
+    assert_eq!(post(listener.port, "/", &[], &body).status, 200);
+    let capture = &listener.wait_for_captures(1)[0];
+    assert_eq!(capture["exec"]["exit_code"], 0, "{capture}");
+    assert_eq!(capture["exec"]["stdout"], "started\n", "{capture}");
+}
+
+/// `--exec-timeout 0s` killed every command as it started: it is a usage error, like
+/// `--timeout 0s`, on the command line and in whk.toml.
+#[test]
+fn a_zero_exec_timeout_is_a_usage_error() {
+    let result = run(&[
+        "listen",
+        "--port",
+        "0",
+        "--exec",
+        "true",
+        "--exec-timeout",
+        "0s",
+    ]);
+    assert_one_line_error(&result, 2, "invalid value '0s' for '--exec-timeout");
+}

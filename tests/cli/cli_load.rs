@@ -512,6 +512,8 @@ fn load_input_mistakes_are_one_line_usage_errors() {
         (vec!["--count", "5", "--concurrency", "0"], "from 1 to 4096"),
         (vec!["--count", "5", "--duplicates", "2"], "--duplicates"),
         (vec!["--count", "5", "--rate", "1e-300/s"], "too slow"),
+        (vec!["--count", "99999999999999999999"], "at most"),
+        (vec!["--count", "5", "--rate", "inf"], "is not a rate"),
         (vec!["--concurrency", "8"], "--concurrency needs load mode"),
         (vec!["--rate", "10/s"], "--rate needs load mode"),
         (vec!["--out-of-order"], "--out-of-order needs load mode"),

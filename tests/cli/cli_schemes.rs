@@ -275,6 +275,67 @@ fn future_timestamps_follow_each_providers_policy_and_are_always_mentioned() {
     }
 }
 
+/// Scheme detection with several secrets: a secret of another provider's form (not
+/// whsec_) does not make standard deliveries malformed while another secret fits and matches.
+#[test]
+fn a_secret_of_another_form_does_not_spoil_the_one_that_fits() {
+    let body = click_body(6);
+    let headers = sign("standard", SECRET, &body, unix_now(), "msg_mixed");
+    for (args, key) in [
+        (["--secret", "plain-github-secret", "--secret", SECRET], 2),
+        (["--secret", SECRET, "--secret", "plain-github-secret"], 1),
+    ] {
+        let (code, verification, output) = verify_body(&body, &headers, &args);
+        assert_eq!(code, 0, "{output}");
+        assert_eq!(verification["key"], key, "{verification}");
+    }
+    // With no secret of the right form, it still says why.
+    let (code, verification, output) =
+        verify_body(&body, &headers, &["--secret", "plain-github-secret"]);
+    assert_eq!(code, 1, "{output}");
+    assert_eq!(
+        verification["diagnosis"]["kind"], "malformed",
+        "{verification}"
+    );
+}
+
+/// Moving from a whsec_ secret to a key pair: with both given, a v1 delivery and a v1a one
+/// are valid whichever secret comes first (a key that finds no signature of its kind does not
+/// end the search).
+#[test]
+fn a_whsec_secret_and_a_public_key_together_verify_v1_and_v1a() {
+    let (signing, public) = key_pair();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("body.json");
+    let body = br#"{"a":1}"#;
+    write(&file, body);
+    for (signer, checked_by) in [(&signing, 2), (&SECRET.to_string(), 1)] {
+        let (code, stdout, stderr) = run(&[
+            "sign",
+            file.to_str().unwrap(),
+            "--secret",
+            signer,
+            "--scheme",
+            "standard",
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        let headers: Vec<(String, String)> = stdout
+            .lines()
+            .filter_map(|line| line.split_once(": "))
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
+        for (secrets, key) in [
+            ([SECRET, &public], checked_by),
+            ([&public, SECRET], 3 - checked_by),
+        ] {
+            let args = ["--secret", secrets[0], "--secret", secrets[1]];
+            let (code, verification, output) = verify_body(body, &headers, &args);
+            assert_eq!(code, 0, "{output}");
+            assert_eq!(verification["key"], key, "{verification}");
+        }
+    }
+}
+
 /// Key rotation: `--secret` repeated; any one matching is valid, named by position only.
 #[test]
 fn several_secrets_verify_during_a_key_rotation_named_by_position() {

@@ -294,6 +294,27 @@ fn bad_expect_status_is_a_usage_error_and_sends_nothing() {
     assert_eq!(receiver.requests().len(), 0);
 }
 
+/// A huge --retries used to allocate a wait per retry up front (99999999 hung, u32::MAX
+/// aborted): it is a usage error now.
+#[test]
+fn too_many_retries_is_a_usage_error_and_sends_nothing() {
+    let receiver = Receiver::ok();
+    for bad in ["101", "99999999", "4294967295"] {
+        let result = run(&[
+            "send",
+            "click",
+            "--url",
+            &receiver.url("/"),
+            "--secret",
+            "k",
+            "--retries",
+            bad,
+        ]);
+        assert_one_line_error(&result, 2, &format!("invalid value '{bad}' for '--retries"));
+    }
+    assert_eq!(receiver.requests().len(), 0);
+}
+
 /// Parses stdout that must be exactly one JSON line.
 fn one_json_line(stdout: &str) -> serde_json::Value {
     assert_eq!(stdout.lines().count(), 1, "one line: {stdout}");
