@@ -11,6 +11,9 @@ pub enum CurlBody {
     Inline(String),
     /// The contents of a file (`--data-binary @FILE`), for bodies that are not text.
     File(String),
+    /// Bytes a shell string cannot hold (NUL, invalid UTF-8): written by `printf` with octal
+    /// escapes and piped in (`--data-binary @-`).
+    Bytes(Vec<u8>),
 }
 
 /// `curl -sS -X POST URL -H … BODY`, one argument per line.
@@ -32,7 +35,11 @@ impl CurlCommand {
 
     /// The command for a POSIX shell.
     pub fn render(&self) -> String {
-        let mut parts = vec![format!("curl -sS -X POST {}", shell_quote(&self.url))];
+        let pipe = match &self.body {
+            CurlBody::Bytes(bytes) => format!("printf '{}' | ", printf_escaped(bytes)),
+            _ => String::new(),
+        };
+        let mut parts = vec![format!("{pipe}curl -sS -X POST {}", shell_quote(&self.url))];
         parts.extend(
             self.headers
                 .iter()
@@ -41,9 +48,23 @@ impl CurlCommand {
         parts.push(match &self.body {
             CurlBody::Inline(text) => format!("--data-raw {}", shell_quote(text)),
             CurlBody::File(path) => format!("--data-binary @{}", shell_quote(path)),
+            CurlBody::Bytes(_) => "--data-binary @-".to_string(),
         });
         parts.join(" \\\n  ")
     }
+}
+
+/// `bytes` as a printf format inside single quotes: printable ASCII as it is, everything else
+/// (and `%`, backslash, quote) as a three-digit octal escape, which POSIX printf turns back
+/// into the byte.
+fn printf_escaped(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&b| match b {
+            b' '..=b'~' if !matches!(b, b'%' | b'\\' | b'\'') => char::from(b).to_string(),
+            _ => format!("\\{b:03o}"),
+        })
+        .collect()
 }
 
 /// Quotes text for a POSIX shell: single quotes, with `'` written as `'\''`.
@@ -65,6 +86,19 @@ mod tests {
         assert_eq!(
             command.render(),
             "curl -sS -X POST 'http://127.0.0.1:3001/hook?a=1&b=2' \\\n  -H 'X-Sig: it'\\''s' \\\n  --data-raw '{\"note\":\"O'\\''Brien $HOME `x`\"}'"
+        );
+    }
+
+    #[test]
+    fn bytes_are_piped_in_through_printf_octal_escapes() {
+        let command = CurlCommand::post(
+            "http://h/",
+            &[],
+            CurlBody::Bytes(b"a\0b%\\'\xff\n".to_vec()),
+        );
+        assert_eq!(
+            command.render(),
+            "printf 'a\\000b\\045\\134\\047\\377\\012' | curl -sS -X POST 'http://h/' \\\n  --data-binary @-"
         );
     }
 

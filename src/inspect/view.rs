@@ -169,12 +169,17 @@ pub fn expected(inspector: &Inspector, entry: &Entry) -> Option<Expected> {
     })
 }
 
+/// Larger bodies that a shell string cannot hold are left to a file: as printf escapes they
+/// would make a command of several times their size.
+const MAX_PRINTF_BODY: usize = 16 * 1024;
+
 /// A curl command that sends the delivery again.
 fn curl(base: &str, entry: &Entry) -> String {
     let url = format!("{}{}", base.trim_end_matches('/'), entry.target);
     let body = match std::str::from_utf8(&entry.body) {
-        Ok(text) => CurlBody::Inline(text.to_string()),
-        Err(_) => CurlBody::File(format!("{}.bin", entry.facts.id)),
+        Ok(text) if !text.contains('\0') => CurlBody::Inline(text.to_string()),
+        _ if entry.body.len() <= MAX_PRINTF_BODY => CurlBody::Bytes(entry.body.clone()),
+        _ => CurlBody::File(format!("{}.bin", entry.facts.id)),
     };
     CurlCommand::post(&url, &client::copyable_headers(&entry.headers), body).render()
 }

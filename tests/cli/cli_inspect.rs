@@ -153,6 +153,20 @@ fn inspect_reads_raw_http_and_har_and_shows_binary_bodies_as_hex() {
             .unwrap()
             .starts_with("00000000  00 ff 1b 41")
     );
+    // Copy as curl pipes the bytes in through printf (a shell string cannot hold a NUL), and
+    // a POSIX shell turns its escapes back into exactly those bytes.
+    let curl = detail["curl"].as_str().unwrap();
+    let (printf, rest) = curl.split_once(" | ").expect("the body is piped in");
+    assert!(
+        rest.starts_with("curl -sS -X POST") && rest.ends_with("--data-binary @-"),
+        "{curl}"
+    );
+    let printed = limited(command("sh"))
+        .args(["-c", printf])
+        .output()
+        .unwrap();
+    assert!(printed.status.success(), "{printf}");
+    assert_eq!(printed.stdout, [0x00, 0xff, 0x1b, b'A'], "{printf}");
 }
 
 #[test]
