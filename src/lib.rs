@@ -26,6 +26,7 @@ mod schema;
 pub mod scheme;
 pub mod secret;
 mod server;
+mod sync;
 mod tls;
 mod verify;
 

@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::scheme::Header;
+use crate::sync::lock;
 
 /// One received request and what whk made of it and answered.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -171,10 +172,7 @@ impl Sink {
     /// or none of them (a failed write is cut off again).
     pub fn write_lines(&self, lines: &[u8]) -> std::io::Result<()> {
         match self {
-            Sink::Lines(_, file) => file
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .append(lines),
+            Sink::Lines(_, file) => lock(file).append(lines),
             Sink::Directory(_) => Err(std::io::Error::other(
                 "captures go to a directory, one file each",
             )),

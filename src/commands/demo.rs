@@ -20,6 +20,7 @@ use crate::records::{Record, Sent};
 use crate::scheme::{Custom, Encoding, Header, Scheme, SchemeName, Signer};
 use crate::secret::{self, Secret};
 use crate::server::{Config, Limits, Running, Server};
+use crate::sync::lock;
 use crate::verify::Verifier;
 
 /// How long the sender waits for each answer.
@@ -198,7 +199,7 @@ fn listener_pipeline(secret: &Secret, scheme: &Scheme, out: Printer) -> Result<P
 }
 
 fn summarise(pipeline: &Pipeline, sent: usize, accepted: usize, out: Printer) -> Result<()> {
-    let tally = pipeline.tally.lock().unwrap_or_else(|p| p.into_inner());
+    let tally = lock(&pipeline.tally);
     if out.json {
         out.line(&tally.to_line())?;
     } else {

@@ -17,6 +17,7 @@ use crate::listen::{Exec, Forwarder, Pipeline, Responder, Route, Stop};
 use crate::output::{self, Printer};
 use crate::records::{Listening, ListeningTls, Record};
 use crate::server::{self, Config, Limits, Server};
+use crate::sync::lock;
 use crate::tls::Identity;
 use crate::verify::Verifier;
 
@@ -436,7 +437,7 @@ fn finish(pipeline: &Pipeline, args: &ListenArgs, stop: Stop, out: Printer) -> R
     if stop == Stop::PipeClosed {
         return Ok(());
     }
-    let tally = pipeline.tally.lock().unwrap_or_else(|p| p.into_inner());
+    let tally = lock(&pipeline.tally);
     if out.json {
         out.line(&tally.to_line())?;
     } else if !out.quiet || stop != Stop::Count {

@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 use crate::capture::SignatureVerdict;
+use crate::sync::lock;
 use tokio::sync::broadcast;
 
 use crate::capture::read::{Facts, Recorded};
@@ -127,9 +128,7 @@ impl Inspector {
     }
 
     fn store(&self) -> MutexGuard<'_, Store> {
-        self.entries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.entries)
     }
 
     /// A delivery the listener received and saved.

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
 
 use crate::capture::Sink;
+use crate::sync::lock;
 
 /// What became of a batch.
 #[derive(Clone, Copy, Debug)]
@@ -104,10 +105,6 @@ fn write_batch(batch: &Mutex<Batch>, sink: Option<&Sink>, keep_output_if_unsaved
 
 /// The most buffer capacity a thread keeps between batches.
 const MAX_KEPT: usize = 1 << 20;
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|p| p.into_inner())
-}
 
 #[cfg(test)]
 mod tests {

@@ -7,7 +7,7 @@ use std::collections::{HashSet, VecDeque};
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use colored::Colorize;
@@ -30,6 +30,7 @@ use crate::schema::Validation;
 use crate::scheme::Header;
 use crate::scheme::VerifyError;
 use crate::server::{AcceptTrouble, Answer, Incoming, Refusal, Refused, Reply};
+use crate::sync::lock;
 use crate::verify::{Verdict, Verifier};
 
 /// Why the listener stops.
@@ -379,12 +380,6 @@ pub struct Pipeline {
     pub inspector: Option<Arc<crate::inspect::Inspector>>,
     sequence: AtomicU64,
     salt: u16,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The few payload fields the listener needs, read without building a whole JSON tree.

@@ -25,6 +25,7 @@ use tokio::time::Instant;
 use crate::client::{RetryPolicy, StatusExpectation, Trust};
 use crate::delivery::Composer;
 use crate::error::{Error, Result};
+use crate::sync::lock;
 
 pub use summary::Summary;
 pub use tally::Tally;
@@ -114,13 +115,11 @@ impl Shared {
     }
 
     fn live(&self) -> MutexGuard<'_, Tally> {
-        self.live
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.live)
     }
 
     fn fail(&self, error: Error) {
-        let mut first = self.error.lock().unwrap_or_else(|p| p.into_inner());
+        let mut first = lock(&self.error);
         first.get_or_insert(error);
         self.draining.store(true, Ordering::Relaxed);
         self.phase.send_replace(Phase::Aborted);

@@ -19,6 +19,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::Sleep;
 
 use crate::scheme::Header;
+use crate::sync::lock;
 
 const REQUEST_TIMEOUT: &[u8] = b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 61\r\n\r\nwhk listen: the request headers did not arrive in time (408)\n";
 
@@ -70,10 +71,6 @@ impl ConnState {
             WireHead::Unknown
         }
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Where the byte stream is, as far as the framing goes.
