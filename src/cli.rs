@@ -303,7 +303,7 @@ pub struct SendArgs {
     #[arg(value_parser = EventName, hide_possible_values = true)]
     pub event: Option<String>,
     /// Endpoint to POST to
-    #[arg(help_heading = "Target", long, env = "WHK_URL")]
+    #[arg(help_heading = "Target", long, env = "WHK_URL", value_parser = parse_url)]
     pub url: Option<String>,
     /// A named endpoint of whk.toml ([endpoints.NAME]): its url, scheme and secret
     #[arg(help_heading = "Target", long, value_name = "NAME")]
@@ -361,7 +361,7 @@ pub struct SignArgs {
     #[arg(long, requires = "url")]
     pub curl: bool,
     /// Endpoint for --curl
-    #[arg(long, env = "WHK_URL")]
+    #[arg(long, env = "WHK_URL", value_parser = parse_url)]
     pub url: Option<String>,
     #[command(flatten)]
     pub signing: SigningArgs,
@@ -415,7 +415,7 @@ pub struct ReplayArgs {
     #[arg(value_name = "CAPTURE", required = true)]
     pub inputs: Vec<String>,
     /// Endpoint to send them to
-    #[arg(help_heading = "Target", long, env = "WHK_URL")]
+    #[arg(help_heading = "Target", long, env = "WHK_URL", value_parser = parse_url)]
     pub url: Option<String>,
     /// A named endpoint of whk.toml ([endpoints.NAME]): its url, scheme and secret
     #[arg(help_heading = "Target", long, value_name = "NAME")]
@@ -767,6 +767,14 @@ fn parse_final_status(text: &str) -> Result<u16, String> {
     }
 }
 
+/// `--url`: checked here, so a bad value from the environment or whk.toml is named with
+/// where it came from; commands parse it again into a `Url`.
+fn parse_url(text: &str) -> Result<String, String> {
+    crate::client::parse_url(text)
+        .map(|_| text.to_string())
+        .map_err(|err| err.to_string())
+}
+
 /// `--expect-status`: `401`, `4xx` or `400-499`.
 fn parse_expect_status(text: &str) -> Result<StatusExpectation, String> {
     StatusExpectation::parse(text).map_err(str::to_string)
@@ -872,7 +880,7 @@ pub fn parse_size(text: &str) -> Result<usize, String> {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// The receiver to audit
-    #[arg(env = "WHK_URL")]
+    #[arg(env = "WHK_URL", value_parser = parse_url)]
     pub url: String,
     #[command(flatten, next_help_heading = "Signing")]
     pub secret: SecretArgs,

@@ -161,6 +161,9 @@ fn errors_in_the_file_name_the_file_line_and_key() {
     let shown = file.display().to_string();
     let bad_value = run_in("# ports\n\n[listen]\nport = \"eighty\"\n", &["listen"]);
     assert_one_line_error(&bad_value, 2, &format!("{shown}:4: port:"));
+    // A URL is checked where it is read, so the file's line is named too.
+    let bad_url = run_in("[send]\n\nurl = \"localhost:3001\"\n", &["send", "click"]);
+    assert_one_line_error(&bad_url, 2, &format!("{shown}:3: url:"));
     let unknown_key = run_in("[listen]\nprot = 3001\n", &["events"]);
     assert_one_line_error(
         &unknown_key,
