@@ -214,18 +214,53 @@ impl Composer {
                 }
             }
         };
-        let signature = match &self.signer {
-            Some(signer) => {
-                let id = self
-                    .id
-                    .clone()
-                    .or(event_id)
-                    .unwrap_or_else(|| events::message_id(&mut self.rng));
-                signer.sign(body, events::unix_seconds(timestamp), &id)
-            }
-            None => Vec::new(),
+        Ok(self.sign(body, timestamp, event_id))
+    }
+
+    /// For `--out-of-order`: a related pair of samples (see [`events::related_pair`]) in
+    /// `earlier` and `later`, each with its own signature headers; `None` when this
+    /// composer's deliveries have no partner (a fixed body, `--set`, alert.triggered).
+    pub fn next_pair_into(
+        &mut self,
+        earlier: &mut Vec<u8>,
+        later: &mut Vec<u8>,
+    ) -> Option<(Vec<Header>, Vec<Header>)> {
+        let BodySource::Sample { event, sets } = &self.source else {
+            return None;
         };
-        Ok(signature)
+        let pair = events::related_pair(*event).filter(|_| sets.is_empty())?;
+        let timestamp = self.timestamp.unwrap_or_else(SystemTime::now);
+        let mut ctx = SampleContext {
+            rng: &mut self.rng,
+            timestamp,
+            id: self.id.as_deref(),
+        };
+        let (first_id, second_id) = events::sample_pair_into(pair, &mut ctx, earlier, later);
+        Some((
+            self.sign(earlier, timestamp, first_id),
+            self.sign(later, timestamp, second_id),
+        ))
+    }
+
+    /// The signature headers of `body` (none without a signer), over `--id`, else the
+    /// body's event id, else a fresh message id.
+    fn sign(
+        &mut self,
+        body: &[u8],
+        timestamp: SystemTime,
+        event_id: Option<String>,
+    ) -> Vec<Header> {
+        let Some(signer) = &self.signer else {
+            return Vec::new();
+        };
+        // A scheme that signs no id is given none, so none is drawn for it.
+        let id = match (&self.id, event_id) {
+            (Some(id), _) => id.clone(),
+            (None, Some(event_id)) => event_id,
+            (None, None) if signer.signs_id() => events::message_id(&mut self.rng),
+            (None, None) => String::new(),
+        };
+        signer.sign(body, events::unix_seconds(timestamp), &id)
     }
 }
 

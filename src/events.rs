@@ -206,6 +206,68 @@ pub fn sample_into(event: EventType, ctx: &mut SampleContext, out: &mut Vec<u8>)
     envelope.event_id
 }
 
+/// The pair of events about one subject that `event` belongs to, earlier first: a click
+/// and the conversion attributed to it, a link's creation and what happens to it next.
+/// `None` for events with no such partner (alert.triggered).
+pub fn related_pair(event: EventType) -> Option<(EventType, EventType)> {
+    let named = |name| find(name, Some(event.profile)).ok();
+    let (earlier, later) = match (event.profile, event.name) {
+        (_, "alert.triggered") => return None,
+        (Profile::Georedir, "click" | "conversion") => ("click", "conversion"),
+        (_, "link.created") => ("link.created", "link.updated"),
+        (_, later) => ("link.created", later),
+    };
+    Some((named(earlier)?, named(later)?))
+}
+
+/// Samples of a [`related_pair`] written to `earlier` and `later` (each cleared first): the
+/// later one refers to the earlier one's subject (the same click, the same link), and the
+/// earlier one happened 1 s to 5 min before the context's timestamp. Their event ids, when
+/// the profile has them.
+pub fn sample_pair_into(
+    (first, second): (EventType, EventType),
+    ctx: &mut SampleContext,
+    earlier: &mut Vec<u8>,
+    later: &mut Vec<u8>,
+) -> (Option<String>, Option<String>) {
+    let mut second = envelope(second, ctx);
+    let now = ctx.timestamp;
+    ctx.timestamp = now - Duration::from_secs(ctx.rng.u64(1..=300));
+    let first = envelope(first, ctx);
+    ctx.timestamp = now;
+    refer_to(&first.data, &mut second.data);
+    for (envelope, out) in [(&first, &mut *earlier), (&second, &mut *later)] {
+        out.clear();
+        serde_json::to_writer(out, envelope).expect("a sample always serialises");
+    }
+    (first.event_id, second.event_id)
+}
+
+/// Points `later`'s references at `earlier`'s subject.
+fn refer_to(earlier: &Data, later: &mut Data) {
+    match (earlier, later) {
+        (Data::Click(click), Data::Conversion(conversion)) => {
+            conversion.click_id.clone_from(&click.click_id);
+            conversion.link_id = click.link_id;
+            conversion.link_slug = click.link_slug;
+            conversion.country = click.country;
+            conversion.device = click.device;
+        }
+        (Data::Link(created), Data::Link(link)) => {
+            link.link_id = created.link_id;
+            link.name = created.name;
+            link.slug = created.slug;
+        }
+        (Data::Relurl(created), Data::Relurl(link)) => {
+            link.link_id.clone_from(&created.link_id);
+            link.short_url.clone_from(&created.short_url);
+            link.short_code.clone_from(&created.short_code);
+            link.created_at.clone_from(&created.created_at);
+        }
+        _ => {}
+    }
+}
+
 /// The documented envelope; field order is the documented key order.
 #[derive(Serialize)]
 struct Envelope {
@@ -247,7 +309,23 @@ pub fn message_id(rng: &mut fastrand::Rng) -> String {
 
 /// RFC 3339 UTC with second precision, as the providers print it.
 pub fn rfc3339(time: SystemTime) -> String {
-    humantime::format_rfc3339_seconds(time).to_string()
+    thread_local! {
+        /// The last second formatted on this thread: load mode asks for the same one
+        /// thousands of times in a row.
+        static LAST: std::cell::RefCell<(u64, String)> = const {
+            std::cell::RefCell::new((u64::MAX, String::new()))
+        };
+    }
+    let Ok(since_epoch) = time.duration_since(UNIX_EPOCH) else {
+        return humantime::format_rfc3339_seconds(time).to_string();
+    };
+    LAST.with_borrow_mut(|(second, text)| {
+        if *second != since_epoch.as_secs() {
+            *second = since_epoch.as_secs();
+            *text = humantime::format_rfc3339_seconds(time).to_string();
+        }
+        text.clone()
+    })
 }
 
 /// Parses a time: unix seconds or an RFC 3339 date-time; the error says what to give.
@@ -453,8 +531,10 @@ fn pick_str(rng: &mut fastrand::Rng, items: &[&'static str]) -> &'static str {
 
 fn random_id(rng: &mut fastrand::Rng, prefix: &str, len: usize) -> String {
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
-    let tail: String = (0..len).map(|_| char::from(*pick(rng, ALPHABET))).collect();
-    format!("{prefix}{tail}")
+    let mut id = String::with_capacity(prefix.len() + len);
+    id.push_str(prefix);
+    id.extend((0..len).map(|_| char::from(*pick(rng, ALPHABET))));
+    id
 }
 
 /// An address from the documentation ranges (RFC 5737 / RFC 3849), never a real visitor.

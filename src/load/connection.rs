@@ -1,35 +1,34 @@
 //! One load connection: where it goes (resolved, framed and trusted once, in [`Target`]) and
-//! a hyper HTTP/1.1 connection, over rustls for https, opened again whenever it closes.
+//! an HTTP/1.1 connection ([`wire`]), over rustls for https, opened again whenever it closes.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{CONTENT_TYPE, HOST, USER_AGENT};
-use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Uri};
-use http_body_util::{BodyExt, Full};
-use hyper::client::conn::http1::SendRequest;
-use hyper_util::rt::TokioIo;
 use reqwest::Url;
 use rustls_pki_types::ServerName;
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
 use super::Plan;
+use super::wire::{AnswerReader, Stream, WireError};
 use crate::client::{NetFailure, classify_error};
-use crate::delivery::Composer;
+use crate::delivery::{Composer, merge_headers};
 use crate::error::{Error, Result};
 use crate::scheme::Header;
 
-/// Where every delivery of a run goes, worked out once: the addresses, TLS, the request
-/// target and the headers every request carries.
+/// Where every delivery of a run goes, worked out once: the addresses, TLS, and the start
+/// of every request.
 pub struct Target {
     addrs: Vec<SocketAddr>,
     tls: Option<(TlsConnector, ServerName<'static>)>,
-    path: Uri,
-    /// Host, User-Agent, Content-Type and the `--header`s, in that order of precedence.
-    headers: HeaderMap,
+    /// The request line and the headers every request carries: Host, User-Agent,
+    /// Content-Type and the `--header`s (which replace any of those of the same name).
+    head: Vec<u8>,
+    /// The `--header` names, lowercased: a signature header of one of these names is left
+    /// out, the user's value goes instead.
+    replaced: Vec<String>,
     timeout: Duration,
 }
 
@@ -41,6 +40,11 @@ impl Target {
         let addrs = url.socket_addrs(|| None).map_err(|err| {
             Error::Network(format!("cannot resolve the host name of {url}: {err}"))
         })?;
+        if addrs.is_empty() {
+            return Err(Error::Network(format!(
+                "the host name of {url} has no address"
+            )));
+        }
         let tls = match url.scheme() {
             "https" => {
                 let name = match host {
@@ -53,115 +57,119 @@ impl Target {
             }
             _ => None,
         };
-        let mut target = url[url::Position::BeforePath..url::Position::AfterQuery].to_string();
-        if target.is_empty() {
-            target.push('/');
-        }
-        let path = Uri::try_from(target)
-            .map_err(|err| Error::usage(format!("{url}: cannot use its path: {err}")))?;
-        let authority = &url[url::Position::BeforeHost..url::Position::AfterPort];
-        let mut headers = HeaderMap::new();
-        headers.insert(HOST, header_value(authority)?);
-        headers.insert(
-            USER_AGENT,
-            HeaderValue::from_static(crate::client::USER_AGENT),
-        );
-        headers.insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static(composer.content_type()),
-        );
-        for (name, value) in &composer.extra_headers {
-            headers.insert(header_name(name)?, header_value(value)?);
-        }
         Ok(Target {
             addrs,
             tls,
-            path,
-            headers,
+            head: request_head(url, composer)?,
+            replaced: composer
+                .extra_headers
+                .iter()
+                .map(|(name, _)| name.to_ascii_lowercase())
+                .collect(),
             timeout: plan.timeout,
         })
     }
 
-    /// A delivery of `body` and its signature headers, less any a `--header` of the same
-    /// name replaces.
-    pub fn delivery(
-        &self,
-        body: &[u8],
-        signature: &[Header],
-        names: &mut NameCache,
-    ) -> Result<Delivery> {
-        let mut headers = Vec::with_capacity(signature.len());
+    /// The whole request for `body` and its signature headers (less any a `--header` of
+    /// the same name replaces), ready to write.
+    pub fn delivery(&self, body: &[u8], signature: &[Header]) -> Result<Delivery> {
+        let mut request = Vec::with_capacity(self.head.len() + 256 + body.len());
+        request.extend_from_slice(&self.head);
         for (name, value) in signature {
-            let name = names.get(name)?;
-            if !self.headers.contains_key(&name) {
-                headers.push((name, header_value(value)?));
+            if !self.replaced.iter().any(|r| r.eq_ignore_ascii_case(name)) {
+                put_header(&mut request, name, value)?;
             }
         }
-        Ok(Delivery {
-            body: Bytes::copy_from_slice(body),
-            signature: headers,
-        })
+        request.extend_from_slice(b"Content-Length: ");
+        request.extend_from_slice(itoa::Buffer::new().format(body.len()).as_bytes());
+        request.extend_from_slice(b"\r\n\r\n");
+        request.extend_from_slice(body);
+        Ok(Delivery(Bytes::from(request)))
     }
+}
 
-    /// The request for a delivery: the prebuilt headers, then its signature.
-    fn request(&self, delivery: &Delivery) -> Request<Full<Bytes>> {
-        let mut request = Request::new(Full::new(delivery.body.clone()));
-        *request.method_mut() = Method::POST;
-        *request.uri_mut() = self.path.clone();
-        let headers = request.headers_mut();
-        *headers = self.headers.clone();
-        headers.reserve(delivery.signature.len());
-        for (name, value) in &delivery.signature {
-            headers.insert(name.clone(), value.clone());
+/// `POST <path> HTTP/1.1` and the headers every delivery of `composer` carries.
+fn request_head(url: &Url, composer: &Composer) -> Result<Vec<u8>> {
+    let mut target = &url[url::Position::BeforePath..url::Position::AfterQuery];
+    if target.is_empty() {
+        target = "/";
+    }
+    let authority = &url[url::Position::BeforeHost..url::Position::AfterPort];
+    let defaults = vec![
+        ("Host".to_string(), authority.to_string()),
+        (
+            "User-Agent".to_string(),
+            crate::client::USER_AGENT.to_string(),
+        ),
+        (
+            "Content-Type".to_string(),
+            composer.content_type().to_string(),
+        ),
+    ];
+    let mut head = format!("POST {target} HTTP/1.1\r\n").into_bytes();
+    for (name, value) in merge_headers(defaults, composer.extra_headers.clone()) {
+        if name.eq_ignore_ascii_case("content-length")
+            || name.eq_ignore_ascii_case("transfer-encoding")
+        {
+            return Err(Error::usage(format!(
+                "--header {name} cannot be set: whk frames each body itself (Content-Length)"
+            )));
         }
-        request
+        put_header(&mut head, &name, &value)?;
     }
+    Ok(head)
 }
 
-fn header_value(value: &str) -> Result<HeaderValue> {
-    HeaderValue::from_str(value)
-        .map_err(|_| Error::usage(format!("header value {value:?} cannot be sent in HTTP")))
+/// Appends `name: value` and CRLF, once both are checked to be sendable.
+fn put_header(request: &mut Vec<u8>, name: &str, value: &str) -> Result<()> {
+    header_name(name)?;
+    header_value(value)?;
+    request.extend_from_slice(name.as_bytes());
+    request.extend_from_slice(b": ");
+    request.extend_from_slice(value.as_bytes());
+    request.extend_from_slice(b"\r\n");
+    Ok(())
 }
 
-fn header_name(name: &str) -> Result<HeaderName> {
-    HeaderName::from_bytes(name.as_bytes())
-        .map_err(|_| Error::usage(format!("header name {name:?} cannot be sent in HTTP")))
-}
-
-/// Signature header names, parsed once per connection rather than once per delivery.
-#[derive(Default)]
-pub struct NameCache(Vec<(String, HeaderName)>);
-
-impl NameCache {
-    fn get(&mut self, name: &str) -> Result<HeaderName> {
-        if let Some((_, parsed)) = self.0.iter().find(|(known, _)| known == name) {
-            return Ok(parsed.clone());
-        }
-        let parsed = header_name(name)?;
-        self.0.push((name.to_string(), parsed.clone()));
-        Ok(parsed)
+/// A field name as RFC 9110 §5.1 allows it: a token.
+fn header_name(name: &str) -> Result<()> {
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if name.is_empty() || !name.bytes().all(token) {
+        return Err(Error::usage(format!(
+            "header name {name:?} cannot be sent in HTTP"
+        )));
     }
+    Ok(())
 }
 
-/// One delivery ready to go (again, for a retry or a duplicate): its body and signature
-/// headers; cloning it is cheap.
+/// A field value as RFC 9110 §5.5 allows it: no control characters but tab.
+fn header_value(value: &str) -> Result<()> {
+    if value.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) {
+        return Err(Error::usage(format!(
+            "header value {value:?} cannot be sent in HTTP"
+        )));
+    }
+    Ok(())
+}
+
+/// One delivery's whole request, ready to go (again, for a retry or a duplicate); cloning
+/// it is cheap.
 #[derive(Clone)]
-pub struct Delivery {
-    body: Bytes,
-    signature: Vec<(HeaderName, HeaderValue)>,
-}
+pub struct Delivery(Bytes);
 
 /// A connection to the target, opened when first needed and again after it closes.
 pub struct Connection {
     target: Arc<Target>,
-    sender: Option<SendRequest<Full<Bytes>>>,
+    stream: Option<Stream>,
+    answers: AnswerReader,
 }
 
 impl Connection {
     pub fn new(target: Arc<Target>) -> Self {
         Connection {
             target,
-            sender: None,
+            stream: None,
+            answers: AnswerReader::default(),
         }
     }
 
@@ -172,81 +180,76 @@ impl Connection {
         match tokio::time::timeout(limit, self.exchange_unbounded(delivery)).await {
             Ok(Ok(status)) => Ok(status),
             Ok(Err(failure)) => {
-                self.sender = None;
+                self.stream = None;
                 Err(failure)
             }
             Err(_) => {
                 // The answer may still come on this connection: never reuse it.
-                self.sender = None;
+                self.stream = None;
                 Err(NetFailure::Timeout(limit))
             }
         }
     }
 
+    /// On a kept-alive connection the receiver may have closed in the meantime; then the
+    /// request goes once more on a new one.
     async fn exchange_unbounded(&mut self, delivery: &Delivery) -> Result<u16, NetFailure> {
-        let reusable = match self.sender.as_mut() {
-            Some(sender) => sender.ready().await.is_ok(),
-            None => false,
-        };
-        let mut sender = match self.sender.take() {
-            Some(sender) if reusable => sender,
-            _ => self.open().await?,
-        };
-        let response = sender
-            .send_request(self.target.request(delivery))
-            .await
-            .map_err(|err| self.failure(&err))?;
-        let status = response.status().as_u16();
-        let mut body = response.into_body();
-        while let Some(frame) = body.frame().await {
-            frame.map_err(|err| self.failure(&err))?;
+        let reused = self.stream.is_some();
+        match self.try_exchange(delivery).await {
+            Err(err) if reused && err.is_stale_connection() => {
+                self.stream = None;
+                self.try_exchange(delivery).await
+            }
+            answered => answered,
         }
-        self.sender = Some(sender);
-        Ok(status)
+        .map_err(|err| self.failure(&err))
     }
 
-    async fn open(&self) -> Result<SendRequest<Full<Bytes>>, NetFailure> {
+    async fn try_exchange(&mut self, delivery: &Delivery) -> Result<u16, WireError> {
+        let stream = match &mut self.stream {
+            Some(stream) => stream,
+            None => {
+                self.answers.reset();
+                self.stream.insert(self.open().await?)
+            }
+        };
+        stream.send(&delivery.0).await?;
+        let answer = self.answers.read(stream).await?;
+        if !answer.reusable {
+            self.stream = None;
+        }
+        Ok(answer.status)
+    }
+
+    async fn open(&self) -> Result<Stream, WireError> {
         let tcp = self.connect_tcp().await?;
         let _ = tcp.set_nodelay(true);
         match &self.target.tls {
-            None => self.handshake(tcp).await,
+            None => Ok(Stream::Plain(tcp)),
             Some((connector, name)) => {
-                let tls = connector
-                    .connect(name.clone(), tcp)
-                    .await
-                    .map_err(|err| self.failure(&err))?;
-                self.handshake(tls).await
+                let tls = connector.connect(name.clone(), tcp).await?;
+                Ok(Stream::Tls(Box::new(tls)))
             }
         }
     }
 
-    async fn connect_tcp(&self) -> Result<TcpStream, NetFailure> {
+    async fn connect_tcp(&self) -> std::io::Result<TcpStream> {
         let mut last = None;
         for addr in &self.target.addrs {
             match TcpStream::connect(addr).await {
                 Ok(stream) => return Ok(stream),
-                Err(err) => last = Some(self.failure(&err)),
+                Err(err) => last = Some(err),
             }
         }
-        Err(last.unwrap_or_else(|| NetFailure::Dns("the host name has no address".into())))
+        Err(last.unwrap_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::NotFound, "the host name has no address")
+        }))
     }
 
-    async fn handshake<T>(&self, io: T) -> Result<SendRequest<Full<Bytes>>, NetFailure>
-    where
-        T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
-    {
-        let (sender, connection) = hyper::client::conn::http1::Builder::new()
-            .handshake(TokioIo::new(io))
-            .await
-            .map_err(|err| self.failure(&err))?;
-        tokio::task::spawn_local(async move {
-            // Its end is seen by the sender: `ready` fails and the next delivery reconnects.
-            let _ = connection.await;
-        });
-        Ok(sender)
-    }
-
-    fn failure(&self, err: &(dyn std::error::Error + 'static)) -> NetFailure {
-        classify_error(err, self.target.timeout)
+    fn failure(&self, err: &WireError) -> NetFailure {
+        match err {
+            WireError::Io(io) => classify_error(io, self.target.timeout),
+            other => classify_error(other, self.target.timeout),
+        }
     }
 }

@@ -11,6 +11,7 @@
 mod connection;
 mod summary;
 mod tally;
+mod wire;
 mod worker;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use tokio::task::{JoinSet, LocalSet};
 
-use super::connection::{Connection, Delivery, NameCache, Target};
+use super::connection::{Connection, Delivery, Target};
 use super::tally::{Outcome, Tally};
 use super::{Claim, FLUSH_EVERY, OUT_OF_ORDER_ONE_IN, Phase, Shared};
 use crate::client::FailureKind;
@@ -81,7 +81,8 @@ struct Sender {
     composer: Composer,
     tally: Rc<RefCell<Tally>>,
     body: Vec<u8>,
-    names: NameCache,
+    /// The second body of a related pair (`--out-of-order`).
+    later: Vec<u8>,
     /// The last delivery sent, for `--duplicates`.
     last: Option<Delivery>,
     /// A delivery held back to go after a later one, for `--out-of-order`.
@@ -105,7 +106,7 @@ impl Sender {
             composer,
             tally,
             body: Vec::with_capacity(1024),
-            names: NameCache::default(),
+            later: Vec::new(),
             last: None,
             held: None,
             rng,
@@ -153,18 +154,33 @@ impl Sender {
         {
             return Ok((last.clone(), Next::Duplicate));
         }
-        let fresh = self.compose()?;
         if self.shared.plan.out_of_order && self.rng.u32(..OUT_OF_ORDER_ONE_IN) == 0 {
-            self.held = Some(fresh);
-            return Ok((self.compose()?, Next::Fresh));
+            let (earlier, later) = self.compose_pair()?;
+            self.held = Some(earlier);
+            return Ok((later, Next::Fresh));
         }
-        Ok((fresh, Next::Fresh))
+        Ok((self.compose()?, Next::Fresh))
     }
 
     fn compose(&mut self) -> Result<Delivery> {
         let signature = self.composer.next_into(&mut self.body)?;
-        self.target
-            .delivery(&self.body, &signature, &mut self.names)
+        self.target.delivery(&self.body, &signature)
+    }
+
+    /// Two deliveries in the order they happened: a related pair (a click and its
+    /// conversion, a link's creation and update) where the event has one, else two of it.
+    fn compose_pair(&mut self) -> Result<(Delivery, Delivery)> {
+        let mut later = std::mem::take(&mut self.later);
+        let pair = self.composer.next_pair_into(&mut self.body, &mut later);
+        let composed = match pair {
+            Some((first, second)) => Ok((
+                self.target.delivery(&self.body, &first)?,
+                self.target.delivery(&later, &second)?,
+            )),
+            None => Ok((self.compose()?, self.compose()?)),
+        };
+        self.later = later;
+        composed
     }
 
     /// Sends with the plan's retries; the last attempt is the outcome.

@@ -443,6 +443,11 @@ impl Signer {
         &self.scheme
     }
 
+    /// Whether the signature covers a message id (and a header carries it).
+    pub fn signs_id(&self) -> bool {
+        self.scheme.spec.layout.contains(&Part::Id)
+    }
+
     /// The headers that sign `body` at `timestamp` (unix seconds) with message id `id` (a
     /// public key signs nothing: its headers carry no signature).
     pub fn sign(&self, body: &[u8], timestamp: i64, id: &str) -> Vec<Header> {

@@ -264,50 +264,99 @@ fn duplicates_match_what_the_listener_counts() {
     assert_eq!(received["duplicates"], duplicates);
 }
 
-/// The click ids in the order a receiver got them.
-fn click_ids(receiver: &Receiver) -> Vec<String> {
-    receiver
-        .requests()
+/// Sends `count` deliveries of `event` over one connection with `--out-of-order`, signed
+/// by Standard Webhooks (so each has a message id); the summary and the bodies in the
+/// order the receiver got them.
+fn send_out_of_order(event: &str, count: &str) -> (Value, Vec<Value>) {
+    let receiver = Receiver::ok();
+    let url = receiver.url("/");
+    let (code, stdout, stderr) = run(&[
+        "send",
+        event,
+        "--url",
+        &url,
+        "--scheme",
+        "standard",
+        "--secret",
+        "whsec_czNjcmV0czNjcmV0czNjcmV0",
+        "--seed",
+        "7",
+        "--count",
+        count,
+        "--concurrency",
+        "1",
+        "--out-of-order",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let requests = receiver.requests();
+    for request in &requests {
+        let valid = independently_valid("standard", "whsec_czNjcmV0czNjcmV0czNjcmV0", request);
+        assert!(valid, "{request:?}");
+    }
+    // Each of a pair is a delivery of its own: no receiver may take one for the other.
+    let ids: HashSet<&str> = requests
         .iter()
-        .map(|r| r.json()["data"]["click_id"].as_str().unwrap().to_string())
-        .collect()
+        .filter_map(|r| r.header("webhook-id"))
+        .collect();
+    assert_eq!(ids.len(), requests.len(), "a webhook-id each");
+    let bodies = receiver.requests().iter().map(|r| r.json()).collect();
+    (load_json(&stdout), bodies)
 }
 
-/// With one connection and a seed, the deliveries are composed in the same order with or
-/// without `--out-of-order`; with it, each delivery held back shows up as one place where
-/// the receiver sees a later one before an earlier one.
+/// The later event of each related pair arrives first: a conversion just before the click
+/// it is attributed to (same click, link and visitor), and the count of such pairs is what
+/// the summary calls reordered.
 #[test]
-fn out_of_order_sends_later_deliveries_before_earlier_ones() {
-    let send = |extra: &[&str]| {
-        let receiver = Receiver::ok();
-        let url = receiver.url("/");
-        let mut args = vec![
-            "send",
-            "click",
-            "--url",
-            &url,
-            "--seed",
-            "7",
-            "--count",
-            "80",
-            "--concurrency",
-            "1",
-            "--json",
-        ];
-        args.extend_from_slice(extra);
-        let (code, stdout, stderr) = run(&args);
-        assert_eq!(code, 0, "{stderr}");
-        (load_json(&stdout), click_ids(&receiver))
-    };
-    let (_, composed) = send(&[]);
-    let (summary, received) = send(&["--out-of-order"]);
-    let position = |id: &String| composed.iter().position(|c| c == id);
-    let positions: Vec<usize> = received.iter().map(|id| position(id).unwrap()).collect();
-    let inversions = positions.windows(2).filter(|w| w[0] > w[1]).count() as u64;
+fn out_of_order_sends_a_conversion_before_its_click() {
+    let (summary, bodies) = send_out_of_order("click", "200");
+    assert_eq!(bodies.len(), 200);
     let reordered = summary["reordered"].as_u64().unwrap();
+    let conversions: Vec<usize> = (0..bodies.len())
+        .filter(|&i| bodies[i]["event"] == "conversion")
+        .collect();
     assert!(reordered > 0, "{summary}");
-    assert_eq!(inversions, reordered, "{positions:?}");
+    assert_eq!(conversions.len() as u64, reordered, "{summary}");
+    for &i in &conversions {
+        let (conversion, click) = (&bodies[i]["data"], &bodies[i + 1]["data"]);
+        assert_eq!(bodies[i + 1]["event"], "click", "after conversion {i}");
+        for field in ["click_id", "link_id", "link_slug", "country", "device"] {
+            assert_eq!(conversion[field], click[field], "{field} of pair {i}");
+        }
+        let at = |body: &Value| body["timestamp"].as_str().unwrap().to_string();
+        assert!(
+            at(&bodies[i + 1]) < at(&bodies[i]),
+            "the click happened first"
+        );
+    }
+    let clicks = bodies.iter().filter(|b| b["event"] == "click").count() as u64;
+    assert_eq!(clicks + reordered, 200);
     assert_eq!(summary["duplicates"], 0);
+}
+
+/// A link's update arrives before its creation, on both profiles; alert.triggered, which
+/// has no partner, has two alerts swapped instead.
+#[test]
+fn out_of_order_sends_a_link_update_before_its_creation() {
+    for event in ["link.updated", "link.expired"] {
+        let (summary, bodies) = send_out_of_order(event, "100");
+        let reordered = summary["reordered"].as_u64().unwrap();
+        let created: Vec<usize> = (0..bodies.len())
+            .filter(|&i| bodies[i]["event"] == "link.created")
+            .collect();
+        assert!(reordered > 0, "{event}: {summary}");
+        assert_eq!(created.len() as u64, reordered, "{event}");
+        for &i in &created {
+            assert_eq!(bodies[i - 1]["event"], event, "before creation {i}");
+            assert_eq!(
+                bodies[i - 1]["data"]["link_id"],
+                bodies[i]["data"]["link_id"]
+            );
+        }
+    }
+    let (summary, bodies) = send_out_of_order("alert.triggered", "100");
+    assert!(summary["reordered"].as_u64().unwrap() > 0, "{summary}");
+    assert!(bodies.iter().all(|b| b["event"] == "alert.triggered"));
 }
 
 #[test]

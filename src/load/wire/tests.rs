@@ -1,0 +1,202 @@
+//! Answers as receivers send them, whole and a byte at a time. The framing rules are
+//! RFC 9112 §6 (message body length) and §7.1 (chunked transfer coding).
+
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use tokio::io::{AsyncRead, ReadBuf};
+
+use super::{AnswerReader, WireError};
+
+/// Plays `bytes` back at most `step` bytes per read, then ends like a closed connection.
+struct Trickle {
+    bytes: Vec<u8>,
+    at: usize,
+    step: usize,
+}
+
+impl AsyncRead for Trickle {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let end = self.at.saturating_add(self.step).min(self.bytes.len());
+        let take = (end - self.at).min(buf.remaining());
+        let at = self.at;
+        buf.put_slice(&self.bytes[at..at + take]);
+        self.at += take;
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// The answers read from `bytes` in one read, as (status, reusable), until the first
+/// error; read a byte at a time, the statuses and the error must be the same.
+async fn read_all(bytes: &[u8]) -> (Vec<(u16, bool)>, Option<WireError>) {
+    let mut results = Vec::new();
+    for step in [usize::MAX, 1] {
+        let mut io = Trickle {
+            bytes: bytes.to_vec(),
+            at: 0,
+            step,
+        };
+        let mut reader = AnswerReader::default();
+        let mut answers = Vec::new();
+        let error = loop {
+            match reader.read(&mut io).await {
+                Ok(answer) => answers.push((answer.status, answer.reusable)),
+                Err(err) => break err,
+            }
+        };
+        results.push((answers, error));
+    }
+    let (trickled, trickled_error) = results.pop().unwrap();
+    let (whole, whole_error) = results.pop().unwrap();
+    // Whether a connection is reusable may differ (bytes read ahead), the statuses not.
+    let statuses = |answers: &[(u16, bool)]| answers.iter().map(|a| a.0).collect::<Vec<_>>();
+    assert_eq!(
+        statuses(&whole),
+        statuses(&trickled),
+        "whole and trickled reads disagree"
+    );
+    assert_eq!(format!("{whole_error:?}"), format!("{trickled_error:?}"));
+    let error = match whole_error {
+        WireError::Closed { answered: false } => None,
+        other => Some(other),
+    };
+    (whole, error)
+}
+
+#[tokio::test]
+async fn answers_framed_by_content_length_follow_each_other_on_one_connection() {
+    let (answers, error) = read_all(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloHTTP/1.1 503 Busy\r\ncontent-length: 0\r\n\r\n",
+    )
+    .await;
+    // The first answer arrived with the second behind it: out of turn, so not reused (the
+    // reader still reads what is there).
+    assert_eq!(answers, vec![(200, false), (503, true)]);
+    assert!(error.is_none(), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_chunked_body_with_extensions_and_trailers_is_skipped_to_its_end() {
+    let (answers, error) = read_all(
+        b"HTTP/1.1 201 Created\r\nTransfer-Encoding: gzip, chunked\r\n\r\n\
+          4;name=value\r\nWiki\r\n10\r\n0123456789abcdef\r\n0\r\nX-Trailer: 1\r\n\r\n",
+    )
+    .await;
+    assert_eq!(answers, vec![(201, true)]);
+    assert!(error.is_none(), "{error:?}");
+}
+
+#[tokio::test]
+async fn interim_answers_are_skipped_and_empty_statuses_have_no_body() {
+    let (answers, error) = read_all(
+        b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n",
+    )
+    .await;
+    assert_eq!(answers, vec![(204, true)]);
+    assert!(error.is_none(), "{error:?}");
+}
+
+#[tokio::test]
+async fn connection_close_and_http_1_0_end_the_connection() {
+    let (answers, _) =
+        read_all(b"HTTP/1.1 200 OK\r\nConnection: keep-alive, close\r\nContent-Length: 0\r\n\r\n")
+            .await;
+    assert_eq!(answers, vec![(200, false)]);
+    let (answers, _) = read_all(b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n").await;
+    assert_eq!(answers, vec![(200, false)]);
+    let (answers, _) =
+        read_all(b"HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n").await;
+    assert_eq!(answers, vec![(200, true)]);
+}
+
+#[tokio::test]
+async fn a_body_without_framing_lasts_until_the_connection_ends() {
+    let (answers, error) = read_all(b"HTTP/1.1 200 OK\r\n\r\neverything until the end").await;
+    assert_eq!(answers, vec![(200, false)]);
+    assert!(error.is_none(), "{error:?}");
+    // A final coding other than chunked is read the same way (RFC 9112 §6.3, item 4).
+    let (answers, _) = read_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nzz").await;
+    assert_eq!(answers, vec![(200, false)]);
+}
+
+#[tokio::test]
+async fn an_answer_cut_short_says_whether_any_of_it_came() {
+    let (answers, error) = read_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort").await;
+    assert!(answers.is_empty());
+    let error = error.expect("an error");
+    assert!(
+        matches!(error, WireError::Closed { answered: true }),
+        "{error:?}"
+    );
+    assert!(!error.is_stale_connection());
+    // Nothing at all: the receiver dropped an idle connection, so sending again is safe.
+    let nothing = WireError::Closed { answered: false };
+    assert!(nothing.is_stale_connection());
+    assert!(nothing.to_string().contains("without answering"));
+}
+
+#[tokio::test]
+async fn what_is_not_an_http_answer_is_malformed_not_a_panic() {
+    let cases: [&[u8]; 6] = [
+        b"SSH-2.0-OpenSSH_9.6\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n",
+    ];
+    for case in cases {
+        let (answers, error) = read_all(case).await;
+        assert!(answers.is_empty(), "{}", String::from_utf8_lossy(case));
+        let error = error.expect("an error");
+        assert!(
+            matches!(error, WireError::Malformed(_)),
+            "{}: {error:?}",
+            String::from_utf8_lossy(case)
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_head_over_the_limit_is_refused_without_growing_for_ever() {
+    let mut answer = b"HTTP/1.1 200 OK\r\n".to_vec();
+    let padding = format!("X-Padding: {}\r\n", "a".repeat(1000));
+    while answer.len() <= super::MAX_HEAD {
+        answer.extend_from_slice(padding.as_bytes());
+    }
+    answer.extend_from_slice(b"Content-Length: 0\r\n\r\n");
+    let mut io = Trickle {
+        bytes: answer,
+        at: 0,
+        step: usize::MAX,
+    };
+    let mut reader = AnswerReader::default();
+    let error = reader.read(&mut io).await.expect_err("too long");
+    assert!(error.to_string().contains("over 64 KiB"), "{error}");
+    assert!(reader.buf.len() <= super::MAX_HEAD + super::READ_CHUNK);
+}
+
+#[tokio::test]
+async fn a_long_body_is_skipped_without_keeping_it() {
+    let mut answer = b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n".to_vec();
+    answer.resize(answer.len() + 1_000_000, b'x');
+    answer.extend_from_slice(b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n");
+    let mut io = Trickle {
+        bytes: answer,
+        at: 0,
+        step: 7_000,
+    };
+    let mut reader = AnswerReader::default();
+    assert_eq!(reader.read(&mut io).await.unwrap().status, 200);
+    assert_eq!(reader.read(&mut io).await.unwrap().status, 202);
+    assert_eq!(
+        reader.buf.len(),
+        super::READ_CHUNK,
+        "the buffer did not grow"
+    );
+}
