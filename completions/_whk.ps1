@@ -84,7 +84,7 @@ Register-ArgumentCompleter -Native -CommandName 'whk' -ScriptBlock {
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Accept any certificate, even self-signed or expired (testing only)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Accept any certificate, even self-signed or expired (testing only)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request that would be sent, and send nothing')
-            [CompletionResult]::new('--out-of-order', '--out-of-order', [CompletionResultType]::ParameterName, 'Load mode: hold one delivery in 10 back and send it after the next one')
+            [CompletionResult]::new('--out-of-order', '--out-of-order', [CompletionResultType]::ParameterName, 'Load mode: one delivery in 10 is a related pair sent the wrong way round (a conversion before its click, link.updated before link.created)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per line on stdout, nothing decorative')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')

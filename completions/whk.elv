@@ -80,7 +80,7 @@ set edit:completion:arg-completer[whk] = {|@words|
             cand -k 'Accept any certificate, even self-signed or expired (testing only)'
             cand --insecure 'Accept any certificate, even self-signed or expired (testing only)'
             cand --dry-run 'Print the request that would be sent, and send nothing'
-            cand --out-of-order 'Load mode: hold one delivery in 10 back and send it after the next one'
+            cand --out-of-order 'Load mode: one delivery in 10 is a related pair sent the wrong way round (a conversion before its click, link.updated before link.created)'
             cand --json 'Print one JSON object per line on stdout, nothing decorative'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'

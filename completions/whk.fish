@@ -92,7 +92,7 @@ complete -c whk -n "__fish_whk_using_subcommand send" -l config -d 'Project file
 complete -c whk -n "__fish_whk_using_subcommand send" -l raw -d 'Allow a --data body that is not JSON (sent as is)'
 complete -c whk -n "__fish_whk_using_subcommand send" -s k -l insecure -d 'Accept any certificate, even self-signed or expired (testing only)'
 complete -c whk -n "__fish_whk_using_subcommand send" -l dry-run -d 'Print the request that would be sent, and send nothing'
-complete -c whk -n "__fish_whk_using_subcommand send" -l out-of-order -d 'Load mode: hold one delivery in 10 back and send it after the next one'
+complete -c whk -n "__fish_whk_using_subcommand send" -l out-of-order -d 'Load mode: one delivery in 10 is a related pair sent the wrong way round (a conversion before its click, link.updated before link.created)'
 complete -c whk -n "__fish_whk_using_subcommand send" -l json -d 'Print one JSON object per line on stdout, nothing decorative'
 complete -c whk -n "__fish_whk_using_subcommand send" -s q -l quiet -d 'Print only results and errors'
 complete -c whk -n "__fish_whk_using_subcommand send" -s v -l verbose -d 'Show more: request and response headers'

@@ -343,7 +343,8 @@ pub struct SendArgs {
     /// Load mode: re-send this share of deliveries byte for byte (same id, same signature), e.g. 0.05
     #[arg(help_heading = "Load", long, value_parser = parse_share, value_name = "P")]
     pub duplicates: Option<f64>,
-    /// Load mode: hold one delivery in 10 back and send it after the next one
+    /// Load mode: one delivery in 10 is a related pair sent the wrong way round (a
+    /// conversion before its click, link.updated before link.created)
     #[arg(help_heading = "Load", long)]
     pub out_of_order: bool,
     #[command(flatten, next_help_heading = "Body")]

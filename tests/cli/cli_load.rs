@@ -123,6 +123,72 @@ fn expect_status_turns_rejections_into_successes() {
     assert_eq!(load_json(&stdout)["succeeded"], 15);
 }
 
+/// However a receiver frames its answers (chunked with extensions and trailers, a body
+/// that lasts until the connection ends, or kept-alive connections closed without a word
+/// after each answer), every delivery is answered and reaches it exactly once.
+#[test]
+fn every_answer_framing_is_read_and_each_delivery_arrives_once() {
+    for framing in [Framing::Chunked, Framing::UntilClose, Framing::QuietClose] {
+        let reply = Reply::status(200).with_body(r#"{"received":true}"#);
+        let receiver = Receiver::start(vec![reply.framed(framing.clone())]);
+        let (code, stdout, stderr) = run(&[
+            "send",
+            "click",
+            "--url",
+            &receiver.url("/"),
+            "--count",
+            "40",
+            "--concurrency",
+            "4",
+            "--json",
+        ]);
+        assert_eq!(code, 0, "{framing:?}: {stdout}{stderr}");
+        assert_eq!(load_json(&stdout)["succeeded"], 40, "{framing:?}");
+        let requests = receiver.requests();
+        let clicks: HashSet<String> = requests
+            .iter()
+            .map(|r| r.json()["data"]["click_id"].to_string())
+            .collect();
+        assert_eq!(requests.len(), 40, "{framing:?}: each delivery once");
+        assert_eq!(clicks.len(), 40, "{framing:?}: no delivery twice");
+    }
+}
+
+/// Answers that are not HTTP, or break off, are network failures of their deliveries: the
+/// run ends with exit 3 (no delivery got an answer) and panics nowhere.
+#[test]
+fn answers_that_are_not_http_are_network_failures() {
+    let answers: [&'static [u8]; 4] = [
+        b"SSH-2.0-OpenSSH_9.6\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nnot-a-size\r\n",
+    ];
+    for answer in answers {
+        let receiver = Receiver::start(vec![Reply::status(200).framed(Framing::Raw(answer))]);
+        let (code, stdout, stderr) = run(&[
+            "send",
+            "click",
+            "--url",
+            &receiver.url("/"),
+            "--count",
+            "6",
+            "--concurrency",
+            "2",
+            "--json",
+        ]);
+        let shown = String::from_utf8_lossy(answer);
+        assert_no_panic(&stdout, &stderr);
+        assert_eq!(code, 3, "{shown}: {stdout}{stderr}");
+        assert_eq!(load_json(&stdout)["failures"]["network"], 6, "{shown}");
+        assert_eq!(
+            receiver.requests().len(),
+            6,
+            "{shown}: sent once each, not retried"
+        );
+    }
+}
+
 #[test]
 fn unreachable_receiver_exits_3() {
     let url = closed_port_url();

@@ -10,7 +10,7 @@ use std::time::Duration;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 
-use super::{Recorded, StubAnswer, StubServer, hmac_b64, hmac_hex, sha256_hex, unix_now};
+use super::{Framing, Recorded, StubAnswer, StubServer, hmac_b64, hmac_hex, sha256_hex, unix_now};
 
 /// How far a signed timestamp may be from now, each way (DESIGN.md: 300 s).
 const TOLERANCE_SECS: u64 = 300;
@@ -198,6 +198,7 @@ impl CheckReceiver {
             StubAnswer {
                 status,
                 body: text.as_bytes().to_vec(),
+                framing: Framing::Length,
             }
         });
         CheckReceiver {

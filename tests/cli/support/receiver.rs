@@ -53,6 +53,7 @@ pub struct Reply {
     pub status: u16,
     pub delay: Duration,
     pub body: &'static str,
+    pub framing: Framing,
 }
 
 impl Reply {
@@ -61,7 +62,13 @@ impl Reply {
             status,
             delay: Duration::ZERO,
             body: "",
+            framing: Framing::Length,
         }
+    }
+
+    pub fn framed(mut self, framing: Framing) -> Self {
+        self.framing = framing;
+        self
     }
 
     pub fn with_body(mut self, body: &'static str) -> Self {
@@ -112,6 +119,7 @@ impl Receiver {
             StubAnswer {
                 status: reply.status,
                 body: reply.body.as_bytes().to_vec(),
+                framing: reply.framing,
             }
         });
         Receiver {
@@ -140,12 +148,29 @@ impl Receiver {
     }
 }
 
-/// What a [`StubServer`] answers to one request: sent with `Content-Length` (no body for
+/// What a [`StubServer`] answers to one request: framed as `framing` says (no body for
 /// 204 and 304, nor to a HEAD request).
 #[derive(Clone, Debug)]
 pub struct StubAnswer {
     pub status: u16,
     pub body: Vec<u8>,
+    pub framing: Framing,
+}
+
+/// How a [`StubServer`] frames an answer, and whether the connection stays open after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Framing {
+    /// `Content-Length`, kept alive.
+    Length,
+    /// `Transfer-Encoding: chunked`, three bytes a chunk with an extension, and a trailer.
+    Chunked,
+    /// No length: the body ends when the server closes the connection.
+    UntilClose,
+    /// `Content-Length`, then the connection is closed without a `Connection: close`, as a
+    /// server timing out idle connections does.
+    QuietClose,
+    /// These bytes instead of an answer, then the connection is closed.
+    Raw(&'static [u8]),
 }
 
 /// How long one read waits before the connection checks whether its server has stopped.
@@ -259,13 +284,20 @@ fn serve_connection(
             NextRequest::Complete { request, close } => {
                 let head_only = request.method == "HEAD";
                 let answer = handle(request);
+                let close = close
+                    || answer.framing != Framing::Length && answer.framing != Framing::Chunked;
                 if conn.answer(&answer, head_only, close).is_err() || close {
                     return conn.close();
                 }
             }
             NextRequest::Refuse(status) => {
                 let body = format!("stand-in receiver: refused with {status}\n").into_bytes();
-                let _ = conn.answer(&StubAnswer { status, body }, false, true);
+                let answer = StubAnswer {
+                    status,
+                    body,
+                    framing: Framing::Length,
+                };
+                let _ = conn.answer(&answer, false, true);
                 return conn.close();
             }
             NextRequest::Gone => return,
@@ -496,15 +528,33 @@ impl StubConnection<'_> {
         let mut head = format!("HTTP/1.1 {status} {}\r\n", reason_phrase(status));
         if !bodiless {
             head.push_str("Content-Type: text/plain; charset=utf-8\r\n");
-            head.push_str(&format!("Content-Length: {}\r\n", answer.body.len()));
+            match answer.framing {
+                Framing::Length | Framing::QuietClose => {
+                    head.push_str(&format!("Content-Length: {}\r\n", answer.body.len()));
+                }
+                Framing::Chunked => head.push_str("Transfer-Encoding: chunked\r\n"),
+                Framing::UntilClose | Framing::Raw(_) => {}
+            }
         }
-        if close {
+        if close && answer.framing != Framing::QuietClose {
             head.push_str("Connection: close\r\n");
         }
         head.push_str("\r\n");
         let mut bytes = head.into_bytes();
         if !bodiless && !head_only {
-            bytes.extend_from_slice(&answer.body);
+            if answer.framing == Framing::Chunked {
+                for chunk in answer.body.chunks(3) {
+                    bytes.extend_from_slice(format!("{:x};ext=1\r\n", chunk.len()).as_bytes());
+                    bytes.extend_from_slice(chunk);
+                    bytes.extend_from_slice(b"\r\n");
+                }
+                bytes.extend_from_slice(b"0\r\nX-Trailer: done\r\n\r\n");
+            } else {
+                bytes.extend_from_slice(&answer.body);
+            }
+        }
+        if let Framing::Raw(raw) = answer.framing {
+            bytes = raw.to_vec();
         }
         self.stream.write_all(&bytes)?;
         self.stream.flush()
