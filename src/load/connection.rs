@@ -213,7 +213,15 @@ impl Connection {
                 self.stream.insert(self.open().await?)
             }
         };
-        stream.send(&delivery.0).await?;
+        if let Err(unsent) = stream.send(&delivery.0).await {
+            // A receiver may answer (413, say) and close before it has read the whole body;
+            // its answer counts, else the write's error does.
+            let answered = self.answers.read(stream).await;
+            self.stream = None;
+            return answered
+                .map(|answer| answer.status)
+                .map_err(|_| unsent.into());
+        }
         let answer = self.answers.read(stream).await?;
         if !answer.reusable {
             self.stream = None;

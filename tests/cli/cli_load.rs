@@ -1,6 +1,7 @@
 //! `whk send --count/--duration` (load mode) through the real binary.
 
 use std::collections::HashSet;
+use std::io::{Read, Write};
 
 use serde_json::Value;
 
@@ -187,6 +188,49 @@ fn answers_that_are_not_http_are_network_failures() {
             "{shown}: sent once each, not retried"
         );
     }
+}
+
+/// A receiver that refuses a large body from its head alone (413 and close, the rest
+/// unread) makes whk's write fail; the answer it sent still counts.
+#[test]
+fn an_answer_sent_before_the_body_was_read_counts() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(4) {
+            let Ok(mut stream) = stream else { return };
+            stream
+                .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+                .unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                head.push(byte[0]);
+            }
+            let refusal =
+                b"HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+            let _ = stream.write_all(refusal);
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let body = dir.path().join("big.json");
+    std::fs::write(&body, format!("\"{}\"", "a".repeat(20_000_000))).unwrap();
+    let (code, stdout, stderr) = run(&[
+        "send",
+        "--data",
+        &format!("@{}", body.display()),
+        "--url",
+        &format!("http://127.0.0.1:{port}/"),
+        "--count",
+        "4",
+        "--concurrency",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let summary = load_json(&stdout);
+    assert_eq!(summary["statuses"]["413"], 4, "{summary}");
+    assert_eq!(summary["failures"]["4xx"], 4, "{summary}");
 }
 
 #[test]
