@@ -577,6 +577,9 @@ pub struct LoadSummary {
     pub reordered: u64,
     /// Stopped by Ctrl-C before the count or the duration was reached.
     pub interrupted: bool,
+    /// Deliveries still in flight when the run was stopped (a second Ctrl-C, or more than
+    /// a second after the first or after `--duration`), not counted anywhere else.
+    pub unfinished: u64,
     pub elapsed_s: f64,
     pub rate_per_s: f64,
     pub latency_ms: LatencyMs,

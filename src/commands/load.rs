@@ -46,17 +46,23 @@ pub fn run(plan: Plan, url: reqwest::Url, composer: &Composer, out: Printer) -> 
     verdict(&summary, &url)
 }
 
-/// Waits for the run to end, redrawing the view and acting on Ctrl-C.
+/// Waits for the run to end, redrawing the view and acting on Ctrl-C. At the end of
+/// `--duration`, as after a first Ctrl-C, deliveries in flight get at most a second: the
+/// run ends on time, whatever `--timeout` is.
 fn watch(running: &Running, presses: &AtomicU32, view: &mut LiveView, out: Printer) {
     let mut drain_until: Option<Instant> = None;
     let mut aborted = false;
     let mut redrawn = Instant::now();
     while !running.is_finished() {
         std::thread::sleep(POLL);
-        let pressed = presses.load(Ordering::SeqCst);
-        if pressed >= 1 && drain_until.is_none() {
+        if drain_until.is_none() && running.past_duration() {
             running.drain();
             drain_until = Some(Instant::now() + DRAIN_GRACE);
+        }
+        let pressed = presses.load(Ordering::SeqCst);
+        if pressed >= 1 && !running.is_draining() {
+            running.drain();
+            drain_until = drain_until.or(Some(Instant::now() + DRAIN_GRACE));
             view.say(
                 "stopping: letting deliveries in flight finish (at most 1 s); Ctrl-C again to stop at once",
                 out,
@@ -66,12 +72,15 @@ fn watch(running: &Running, presses: &AtomicU32, view: &mut LiveView, out: Print
         if !aborted && (pressed >= 2 || grace_over) {
             running.abort();
             aborted = true;
-            let why = if pressed >= 2 {
-                "stopped at once: deliveries in flight are not counted"
-            } else {
-                "stopped: deliveries still in flight after 1 s are not counted"
-            };
-            view.say(why, out);
+            // At the end of --duration the summary's "still in flight" line says enough.
+            match pressed {
+                0 => {}
+                1 => view.say(
+                    "stopped: deliveries still in flight after 1 s are not counted",
+                    out,
+                ),
+                _ => view.say("stopped at once: deliveries in flight are not counted", out),
+            }
         }
         if redrawn.elapsed() >= REDRAW {
             view.redraw(running);
@@ -93,6 +102,10 @@ fn verdict(summary: &Summary, url: &reqwest::Url) -> Result<()> {
     let failed = tally.failed();
     let unreached = tally.failures.keys().all(|kind| kind.is_network());
     match failed {
+        0 if deliveries == 0 && tally.unfinished() > 0 => Err(Error::Failed(format!(
+            "no delivery was answered before the run ended ({} still in flight); a slow receiver? try a longer --duration",
+            thousands(tally.unfinished())
+        ))),
         0 => Ok(()),
         _ if tally.succeeded == 0 && unreached => Err(Error::Network(format!(
             "none of {} deliveries reached {url}: {}",
@@ -188,7 +201,7 @@ impl LiveView {
         }
         match &self.bar {
             Some(bar) => bar.println(text),
-            None => eprintln!("{text}"),
+            None => crate::output::to_stderr(text),
         }
     }
 

@@ -133,7 +133,14 @@ fn put_header(request: &mut Vec<u8>, name: &str, value: &str) -> Result<()> {
 
 /// A field name as RFC 9110 §5.1 allows it: a token.
 fn header_name(name: &str) -> Result<()> {
-    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    let token = |b: u8| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.'
+            )
+            || matches!(b, b'^' | b'_' | b'`' | b'|' | b'~')
+    };
     if name.is_empty() || !name.bytes().all(token) {
         return Err(Error::usage(format!(
             "header name {name:?} cannot be sent in HTTP"
@@ -210,7 +217,9 @@ impl Connection {
             Some(stream) => stream,
             None => {
                 self.answers.reset();
-                self.stream.insert(self.open().await?)
+                // Boxed: connecting (TLS above all) is rare, and its large future would
+                // otherwise be moved about in every exchange.
+                self.stream.insert(Box::pin(self.open()).await?)
             }
         };
         if let Err(unsent) = stream.send(&delivery.0).await {

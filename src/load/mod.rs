@@ -2,9 +2,9 @@
 //! connections, optionally paced, counted as they complete.
 //!
 //! One `current_thread` runtime per core (at most one per connection), each on its own thread
-//! and owning its share of the connections ([`worker`]); each connection is one hyper
-//! HTTP/1.1 connection, over rustls for https ([`connection`]). Every delivery is composed
-//! and signed afresh into reused buffers. What completes is counted per runtime in a
+//! and owning its share of the connections ([`worker`]); each connection speaks HTTP/1.1
+//! in its own task ([`wire`]), over rustls for https ([`connection`]). Every delivery is
+//! composed and signed afresh into reused buffers. What completes is counted per runtime in a
 //! [`Tally`] and folded into the shared one every [`FLUSH_EVERY`], where the live view reads
 //! it; the last fold makes the [`Summary`].
 
@@ -192,6 +192,16 @@ impl Running {
     pub fn abort(&self) {
         self.shared.draining.store(true, Ordering::Relaxed);
         self.shared.phase.send_replace(Phase::Aborted);
+    }
+
+    /// Whether `--duration` is over.
+    pub fn past_duration(&self) -> bool {
+        self.shared.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
+    /// Whether no new delivery may start (Ctrl-C, the end of `--duration`).
+    pub fn is_draining(&self) -> bool {
+        self.shared.draining.load(Ordering::Relaxed)
     }
 
     pub fn is_finished(&self) -> bool {

@@ -96,6 +96,7 @@ impl Summary {
             duplicates: self.tally.duplicates,
             reordered: self.tally.reordered,
             interrupted: self.interrupted,
+            unfinished: self.tally.unfinished(),
             elapsed_s: round3(self.elapsed.as_secs_f64()),
             rate_per_s: self.rate().round(),
             latency_ms: self.latency(),
@@ -127,6 +128,13 @@ impl Summary {
         );
         if !tally.failures.is_empty() {
             let _ = writeln!(text, "failures  {}", tally.failures_text());
+        }
+        if tally.unfinished() > 0 {
+            let _ = writeln!(
+                text,
+                "{} still in flight when the run stopped, not counted",
+                thousands(tally.unfinished())
+            );
         }
         if tally.duplicates > 0 || tally.reordered > 0 {
             let _ = writeln!(

@@ -27,6 +27,9 @@ pub struct Tally {
     pub duplicates: u64,
     /// Deliveries sent after one composed later (`--out-of-order`).
     pub reordered: u64,
+    /// Deliveries started (sent or being sent): those not counted above when the run
+    /// ended were still in flight when it was stopped.
+    pub started: u64,
 }
 
 /// How one delivery went.
@@ -57,6 +60,7 @@ impl Tally {
             max_us: 0,
             duplicates: 0,
             reordered: 0,
+            started: 0,
         }
     }
 
@@ -66,6 +70,11 @@ impl Tally {
 
     pub fn failed(&self) -> u64 {
         self.failures.values().sum()
+    }
+
+    /// Deliveries started but never finished: in flight when the run was stopped.
+    pub fn unfinished(&self) -> u64 {
+        self.started.saturating_sub(self.deliveries())
     }
 
     pub fn record(&mut self, outcome: Outcome) {
@@ -103,6 +112,7 @@ impl Tally {
         self.max_us = self.max_us.max(std::mem::take(&mut other.max_us));
         self.duplicates += other.duplicates;
         self.reordered += other.reordered;
+        self.started += std::mem::take(&mut other.started);
         other.succeeded = 0;
         other.duplicates = 0;
         other.reordered = 0;
@@ -173,8 +183,12 @@ mod tests {
             latency: Duration::from_micros(80),
         });
         part.duplicates = 1;
+        // Four started, three finished: one was in flight.
+        part.started = 4;
         let mut whole = Tally::new();
         whole.absorb(&mut part);
+        assert_eq!(whole.unfinished(), 1);
+        assert_eq!(part.started, 0);
         assert_eq!(
             (whole.deliveries(), whole.succeeded, whole.failed()),
             (3, 1, 2)

@@ -127,6 +127,7 @@ impl Sender {
                 }
             }
             let (delivery, next) = self.next_delivery()?;
+            self.tally.borrow_mut().started += 1;
             let outcome = self.send(&delivery).await;
             let mut tally = self.tally.borrow_mut();
             tally.record(outcome);

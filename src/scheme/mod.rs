@@ -123,9 +123,25 @@ impl Choice for Encoding {
 
 impl Encoding {
     pub fn encode(self, mac: &[u8]) -> String {
+        let mut text = String::new();
+        self.encode_onto(mac, &mut text);
+        text
+    }
+
+    /// [`Encoding::encode`] appended to `text`.
+    pub fn encode_onto(self, mac: &[u8], text: &mut String) {
         match self {
-            Encoding::Hex => hex::encode(mac),
-            Encoding::Base64 => BASE64.encode(mac),
+            Encoding::Hex => {
+                // On the stack for any MAC (at most 64 bytes); `hex::encode` goes a char at
+                // a time into a new String.
+                let mut digits = [0u8; 128];
+                let Some(out) = digits.get_mut(..mac.len() * 2) else {
+                    return text.push_str(&hex::encode(mac));
+                };
+                hex::encode_to_slice(mac, out).expect("twice the length");
+                text.push_str(std::str::from_utf8(out).expect("hex is ASCII"));
+            }
+            Encoding::Base64 => BASE64.encode_string(mac, text),
         }
     }
 
@@ -251,16 +267,25 @@ impl Format<'_> {
     }
 
     fn render(&self, mac: &[u8], timestamp: &str) -> String {
-        let value = self.encoding().encode(mac);
+        let mut value = String::with_capacity(timestamp.len() + 16 + mac.len() * 2);
         match *self {
-            Format::Single { prefix, .. } => format!("{prefix}{value}"),
+            Format::Single { prefix, .. } => value.push_str(prefix),
             Format::Pairs {
                 timestamp: label,
                 version,
                 ..
-            } => format!("{label}={timestamp},{version}={value}"),
-            Format::Versions { version, .. } => format!("{version},{value}"),
+            } => {
+                for part in [label, "=", timestamp, ",", version, "="] {
+                    value.push_str(part);
+                }
+            }
+            Format::Versions { version, .. } => {
+                value.push_str(version);
+                value.push(',');
+            }
         }
+        self.encoding().encode_onto(mac, &mut value);
+        value
     }
 }
 
@@ -451,9 +476,9 @@ impl Signer {
     /// The headers that sign `body` at `timestamp` (unix seconds) with message id `id` (a
     /// public key signs nothing: its headers carry no signature).
     pub fn sign(&self, body: &[u8], timestamp: i64, id: &str) -> Vec<Header> {
-        let t = timestamp.to_string();
+        let t = itoa::Buffer::new().format(timestamp).to_string();
         let spec = self.scheme.spec;
-        let mut headers = Vec::new();
+        let mut headers = Vec::with_capacity(3);
         if spec.layout.contains(&Part::Id) {
             headers.push((spec.id[0].to_string(), id.to_string()));
         }

@@ -265,6 +265,37 @@ fn duration_with_rate_paces_the_deliveries() {
     assert_eq!(receiver.requests().len() as u64, sent);
 }
 
+/// `--duration` ends the run on time: deliveries still unanswered a second after it are
+/// dropped and counted as unfinished, however long `--timeout` would wait. When none was
+/// answered at all, that is a failure (exit 1), not a success.
+#[test]
+fn duration_ends_on_time_and_counts_what_was_still_in_flight() {
+    let receiver = Receiver::start(vec![
+        Reply::status(200).after(std::time::Duration::from_secs(20)),
+    ]);
+    let (code, stdout, stderr) = run(&[
+        "send",
+        "click",
+        "--url",
+        &receiver.url("/"),
+        "--secret",
+        "s3cret",
+        "--duration",
+        "1s",
+        "--concurrency",
+        "2",
+        "--timeout",
+        "60s",
+        "--json",
+    ]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let summary = load_json(&stdout);
+    assert_eq!(summary["deliveries"], 0, "{summary}");
+    assert_eq!(summary["unfinished"], 2, "{summary}");
+    assert!(summary["elapsed_s"].as_f64().unwrap() < 10.0, "{summary}");
+    assert_one_line_error(&(code, stdout, stderr), 1, "still in flight");
+}
+
 #[test]
 fn bad_load_flags_are_usage_errors() {
     for args in [
