@@ -212,10 +212,12 @@ pub fn sample_into(event: EventType, ctx: &mut SampleContext, out: &mut Vec<u8>)
 pub fn related_pair(event: EventType) -> Option<(EventType, EventType)> {
     let named = |name| find(name, Some(event.profile)).ok();
     let (earlier, later) = match (event.profile, event.name) {
-        (_, "alert.triggered") => return None,
         (Profile::Georedir, "click" | "conversion") => ("click", "conversion"),
-        (_, "link.created") => ("link.created", "link.updated"),
-        (_, later) => ("link.created", later),
+        (_, "link.created" | "link.updated") => ("link.created", "link.updated"),
+        (Profile::Georedir, "link.deleted") => ("link.created", "link.deleted"),
+        (Profile::Relurl, "link.clicked") => ("link.created", "link.clicked"),
+        (Profile::Relurl, "link.expired") => ("link.created", "link.expired"),
+        _ => return None,
     };
     Some((named(earlier)?, named(later)?))
 }
@@ -232,7 +234,7 @@ pub fn sample_pair_into(
 ) -> (Option<String>, Option<String>) {
     let mut second = envelope(second, ctx);
     let now = ctx.timestamp;
-    ctx.timestamp = now - Duration::from_secs(ctx.rng.u64(1..=300));
+    ctx.timestamp = before(now, Duration::from_secs(ctx.rng.u64(1..=300)));
     let first = envelope(first, ctx);
     ctx.timestamp = now;
     refer_to(&first.data, &mut second.data);
@@ -307,6 +309,13 @@ pub fn message_id(rng: &mut fastrand::Rng) -> String {
     random_id(rng, "msg_", 27)
 }
 
+/// `span` before `time`, but never before 1970 (`--timestamp 100` is allowed).
+fn before(time: SystemTime, span: Duration) -> SystemTime {
+    time.checked_sub(span)
+        .filter(|earlier| *earlier >= UNIX_EPOCH)
+        .unwrap_or(UNIX_EPOCH)
+}
+
 /// RFC 3339 UTC with second precision, as the providers print it.
 pub fn rfc3339(time: SystemTime) -> String {
     thread_local! {
@@ -316,9 +325,9 @@ pub fn rfc3339(time: SystemTime) -> String {
             std::cell::RefCell::new((u64::MAX, String::new()))
         };
     }
-    let Ok(since_epoch) = time.duration_since(UNIX_EPOCH) else {
-        return humantime::format_rfc3339_seconds(time).to_string();
-    };
+    // humantime cannot print a time before 1970; such a time is printed as 1970.
+    let since_epoch = time.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let time = UNIX_EPOCH + since_epoch;
     LAST.with_borrow_mut(|(second, text)| {
         if *second != since_epoch.as_secs() {
             *second = since_epoch.as_secs();
@@ -747,7 +756,10 @@ fn georedir_alert(rng: &mut fastrand::Rng, link_id: u32, link_slug: &'static str
 }
 
 fn relurl_data(event: &str, ctx: &mut SampleContext) -> Data {
-    let created = ctx.timestamp - Duration::from_secs(ctx.rng.u64(3_600..90 * 86_400));
+    let created = before(
+        ctx.timestamp,
+        Duration::from_secs(ctx.rng.u64(3_600..90 * 86_400)),
+    );
     let rng = &mut *ctx.rng;
     let (title, _) = *pick(rng, CAMPAIGNS);
     let code = random_id(rng, "", 7);
@@ -1057,5 +1069,38 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(rfc3339(a), "2026-02-25T14:30:00Z");
         assert!(parse_timestamp("yesterday").is_err());
+    }
+
+    /// Every event with a partner gets a pair whose later half refers to the earlier; near
+    /// 1970 (`--timestamp 100`) the earlier one's time stops at the epoch.
+    #[test]
+    fn related_pairs_refer_to_one_subject_even_at_the_epoch() {
+        let mut rng = fastrand::Rng::with_seed(3);
+        for event in CATALOGUE {
+            let Some(pair) = related_pair(*event) else {
+                assert_eq!(event.name, "alert.triggered");
+                continue;
+            };
+            assert!(pair.0 == *event || pair.1 == *event, "{}", event.name);
+            let mut ctx = SampleContext {
+                rng: &mut rng,
+                timestamp: UNIX_EPOCH + Duration::from_secs(100),
+                id: None,
+            };
+            let (mut earlier, mut later) = (Vec::new(), Vec::new());
+            sample_pair_into(pair, &mut ctx, &mut earlier, &mut later);
+            let earlier: Value = serde_json::from_slice(&earlier).unwrap();
+            let later: Value = serde_json::from_slice(&later).unwrap();
+            assert_eq!(earlier["event"], pair.0.name);
+            assert_eq!(later["event"], pair.1.name);
+            assert_eq!(earlier["data"]["link_id"], later["data"]["link_id"]);
+            assert!(earlier["timestamp"].as_str().unwrap() <= later["timestamp"].as_str().unwrap());
+            assert!(
+                earlier["timestamp"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("1970-01-01T00:0")
+            );
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use reqwest::Url;
@@ -164,11 +164,17 @@ fn header_value(value: &str) -> Result<()> {
 #[derive(Clone)]
 pub struct Delivery(Bytes);
 
+/// A kept-alive connection idle for at least this long is looked at (without waiting)
+/// before it is used again, in case the receiver closed it meanwhile.
+const LOOK_AFTER_IDLE: Duration = Duration::from_millis(10);
+
 /// A connection to the target, opened when first needed and again after it closes.
 pub struct Connection {
     target: Arc<Target>,
     stream: Option<Stream>,
     answers: AnswerReader,
+    /// When the last answer ended.
+    idle_since: Instant,
 }
 
 impl Connection {
@@ -177,6 +183,7 @@ impl Connection {
             target,
             stream: None,
             answers: AnswerReader::default(),
+            idle_since: Instant::now(),
         }
     }
 
@@ -198,18 +205,26 @@ impl Connection {
         }
     }
 
-    /// On a kept-alive connection the receiver may have closed in the meantime; then the
-    /// request goes once more on a new one.
+    /// A kept-alive connection the receiver has closed is not used again when that shows
+    /// before sending. When it only shows after (the receiver closed it as the request
+    /// went out: closed or reset before any byte of an answer), the delivery goes once more
+    /// on a new connection, byte for byte, as a provider's retry would.
     async fn exchange_unbounded(&mut self, delivery: &Delivery) -> Result<u16, NetFailure> {
+        if self.idle_since.elapsed() >= LOOK_AFTER_IDLE
+            && self.stream.as_mut().is_some_and(|stream| !stream.is_open())
+        {
+            self.stream = None;
+        }
         let reused = self.stream.is_some();
-        match self.try_exchange(delivery).await {
-            Err(err) if reused && err.is_stale_connection() => {
+        let answered = match self.try_exchange(delivery).await {
+            Err(err) if reused && !self.answers.answer_started() && err.is_closed_connection() => {
                 self.stream = None;
                 self.try_exchange(delivery).await
             }
             answered => answered,
-        }
-        .map_err(|err| self.failure(&err))
+        };
+        self.idle_since = Instant::now();
+        answered.map_err(|err| self.failure(&err))
     }
 
     async fn try_exchange(&mut self, delivery: &Delivery) -> Result<u16, WireError> {

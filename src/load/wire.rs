@@ -10,7 +10,7 @@
 use std::io;
 use std::mem::MaybeUninit;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 use httparse::Status;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, ReadBuf};
@@ -43,6 +43,17 @@ impl Stream {
     }
 }
 
+impl Stream {
+    /// Whether the connection still looks usable, seen without waiting: false once the
+    /// receiver has closed or reset it, or sent bytes nobody asked for.
+    pub fn is_open(&mut self) -> bool {
+        let mut byte = [0u8; 1];
+        let mut buf = ReadBuf::new(&mut byte);
+        let mut cx = Context::from_waker(Waker::noop());
+        Pin::new(self).poll_read(&mut cx, &mut buf).is_pending()
+    }
+}
+
 impl AsyncRead for Stream {
     fn poll_read(
         self: Pin<&mut Self>,
@@ -69,10 +80,10 @@ pub enum WireError {
 }
 
 impl WireError {
-    /// The receiver closed a kept-alive connection before reading this request (it may
-    /// time idle connections out): nothing of the answer came, so sending again on a new
-    /// connection is safe.
-    pub fn is_stale_connection(&self) -> bool {
+    /// How a kept-alive connection the receiver had closed (it may time idle connections
+    /// out) looks: closed or reset before any byte of an answer came. The reader's
+    /// [`AnswerReader::answer_started`] says whether one had.
+    pub fn is_closed_connection(&self) -> bool {
         match self {
             WireError::Closed { answered } => !answered,
             WireError::Io(err) => matches!(
@@ -96,7 +107,7 @@ impl std::fmt::Display for WireError {
             WireError::Closed { answered: true } => {
                 f.write_str("the receiver closed the connection in the middle of its answer")
             }
-            WireError::Malformed(why) => write!(f, "not an HTTP/1.1 answer: {why}"),
+            WireError::Malformed(why) => write!(f, "a broken HTTP/1.1 answer: {why}"),
         }
     }
 }
@@ -164,6 +175,12 @@ impl AnswerReader {
     pub fn reset(&mut self) {
         self.start = 0;
         self.end = 0;
+        self.answered = false;
+    }
+
+    /// Whether any byte of the answer being read had come.
+    pub fn answer_started(&self) -> bool {
+        self.answered
     }
 
     /// Reads the final answer to one request (skipping 100 Continue and other interim
@@ -192,7 +209,7 @@ impl AnswerReader {
     /// chunk; an error if the connection has ended.
     async fn fill<S: AsyncRead + Unpin>(&mut self, io: &mut S) -> Result<(), WireError> {
         if self.start == self.end {
-            self.reset();
+            (self.start, self.end) = (0, 0);
         } else if self.end == self.buf.len() && self.start > 0 {
             self.buf.copy_within(self.start..self.end, 0);
             self.end -= self.start;
@@ -202,12 +219,17 @@ impl AnswerReader {
             let grown = (self.buf.len() * 2).min(MAX_HEAD + READ_CHUNK);
             if grown == self.buf.len() {
                 return Err(WireError::Malformed(
-                    "an answer's head is over 64 KiB".into(),
+                    "a head, chunk size line or trailers over 64 KiB".into(),
                 ));
             }
             self.buf.resize(grown, 0);
         }
-        let read = io.read(&mut self.buf[self.end..]).await?;
+        let read = match io.read(&mut self.buf[self.end..]).await {
+            // A TLS peer that closes without close_notify: the end of the connection all
+            // the same (an answer framed by it is complete; only its status matters here).
+            Err(err) if err.kind() == io::ErrorKind::UnexpectedEof => 0,
+            read => read?,
+        };
         if read == 0 {
             return Err(WireError::Closed {
                 answered: self.answered,
@@ -223,12 +245,23 @@ impl AnswerReader {
     }
 
     async fn head<S: AsyncRead + Unpin>(&mut self, io: &mut S) -> Result<Head, WireError> {
+        // How much of the unread bytes is known to hold no blank line: a head that trickles
+        // in is parsed again only once its end may have come, never once per byte.
+        let mut searched: usize = 0;
         loop {
-            if let Some((length, head)) = parse_head(self.unread())? {
+            let unread = self.unread();
+            let from = searched.saturating_sub(2);
+            let may_end = unread[from..]
+                .windows(2)
+                .any(|pair| pair == b"\n\n" || pair == b"\n\r");
+            if (searched == 0 || may_end)
+                && let Some((length, head)) = parse_head(unread)?
+            {
                 self.start += length;
                 return Ok(head);
             }
-            if self.end - self.start >= MAX_HEAD {
+            searched = unread.len();
+            if searched >= MAX_HEAD {
                 return Err(WireError::Malformed(
                     "an answer's head is over 64 KiB".into(),
                 ));
@@ -247,7 +280,7 @@ impl AnswerReader {
             Framing::Length(length) => self.skip(io, length).await,
             Framing::Chunked => self.skip_chunks(io).await,
             Framing::UntilClose => loop {
-                self.reset();
+                (self.start, self.end) = (0, 0);
                 match self.fill(io).await {
                     Ok(()) => {}
                     Err(WireError::Closed { .. }) => return Ok(()),
@@ -364,6 +397,11 @@ fn parse_head(bytes: &[u8]) -> Result<Option<(usize, Head)>, WireError> {
             }
         }
     }
+    // Both lengths, or chunks from an HTTP/1.0 server: framed by Transfer-Encoding, but
+    // the connection is not to be trusted after it (RFC 9112 §6.1, §6.3).
+    if chunked.is_some() && (content_length.is_some() || http10) {
+        close = true;
+    }
     let framing = if (100..200).contains(&status) || status == 204 || status == 304 {
         Framing::Empty
     } else {
@@ -384,13 +422,21 @@ fn parse_head(bytes: &[u8]) -> Result<Option<(usize, Head)>, WireError> {
     )))
 }
 
+/// A Content-Length: a number, or a list of the same number (RFC 9112 §6.3, item 5).
 fn parse_length(value: &[u8]) -> Result<u64, WireError> {
-    let digits = value.trim_ascii();
-    std::str::from_utf8(digits)
-        .ok()
-        .filter(|text| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|text| text.parse().ok())
-        .ok_or_else(|| WireError::Malformed("a Content-Length that is not a number".into()))
+    let mut length = None;
+    for item in value.split(|&b| b == b',') {
+        let number = std::str::from_utf8(item.trim_ascii())
+            .ok()
+            .filter(|text| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|text| text.parse::<u64>().ok())
+            .ok_or_else(|| WireError::Malformed("a Content-Length that is not a number".into()))?;
+        if length.is_some_and(|known| known != number) {
+            return Err(WireError::Malformed("two different Content-Lengths".into()));
+        }
+        length = Some(number);
+    }
+    length.ok_or_else(|| WireError::Malformed("an empty Content-Length".into()))
 }
 
 #[cfg(test)]

@@ -174,11 +174,13 @@ impl Sender {
         let mut later = std::mem::take(&mut self.later);
         let pair = self.composer.next_pair_into(&mut self.body, &mut later);
         let composed = match pair {
-            Some((first, second)) => Ok((
-                self.target.delivery(&self.body, &first)?,
-                self.target.delivery(&later, &second)?,
-            )),
-            None => Ok((self.compose()?, self.compose()?)),
+            Some((first, second)) => self
+                .target
+                .delivery(&self.body, &first)
+                .and_then(|earlier| Ok((earlier, self.target.delivery(&later, &second)?))),
+            None => self
+                .compose()
+                .and_then(|earlier| Ok((earlier, self.compose()?))),
         };
         self.later = later;
         composed

@@ -133,10 +133,10 @@ async fn an_answer_cut_short_says_whether_any_of_it_came() {
         matches!(error, WireError::Closed { answered: true }),
         "{error:?}"
     );
-    assert!(!error.is_stale_connection());
-    // Nothing at all: the receiver dropped an idle connection, so sending again is safe.
+    assert!(!error.is_closed_connection());
+    // Nothing at all: how a kept-alive connection the receiver dropped looks.
     let nothing = WireError::Closed { answered: false };
-    assert!(nothing.is_stale_connection());
+    assert!(nothing.is_closed_connection());
     assert!(nothing.to_string().contains("without answering"));
 }
 
@@ -199,4 +199,82 @@ async fn a_long_body_is_skipped_without_keeping_it() {
         super::READ_CHUNK,
         "the buffer did not grow"
     );
+}
+
+#[tokio::test]
+async fn a_list_of_one_content_length_is_that_length() {
+    let (answers, error) =
+        read_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\n\r\nokHTTP/1.1 204 No\r\n\r\n").await;
+    assert_eq!(answers.iter().map(|a| a.0).collect::<Vec<_>>(), [200, 204]);
+    assert!(error.is_none(), "{error:?}");
+    let (_, error) = read_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2, 3\r\n\r\nok").await;
+    assert!(matches!(error, Some(WireError::Malformed(_))), "{error:?}");
+}
+
+#[tokio::test]
+async fn chunks_with_a_length_too_are_read_as_chunks_but_end_the_connection() {
+    // RFC 9112 §6.1: Transfer-Encoding overrides Content-Length, and the connection is
+    // closed after such a message.
+    let (answers, error) = read_all(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+    )
+    .await;
+    assert_eq!(answers, vec![(200, false)]);
+    assert!(error.is_none(), "{error:?}");
+}
+
+#[tokio::test]
+async fn heads_with_bare_line_feeds_are_read_however_they_arrive() {
+    let (answers, error) =
+        read_all(b"HTTP/1.1 202 Accepted\nContent-Length: 1\n\nxHTTP/1.1 200 OK\n\n").await;
+    assert_eq!(answers.iter().map(|a| a.0).collect::<Vec<_>>(), [202, 200]);
+    assert!(error.is_none(), "{error:?}");
+}
+
+/// Plays `bytes`, then fails as tokio-rustls does when a TLS peer closes without
+/// close_notify.
+struct CutTls(Trickle);
+
+impl AsyncRead for CutTls {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        if self.0.at == self.0.bytes.len() {
+            return Poll::Ready(Err(io::ErrorKind::UnexpectedEof.into()));
+        }
+        Pin::new(&mut self.0).poll_read(cx, buf)
+    }
+}
+
+#[tokio::test]
+async fn a_tls_peer_closing_without_close_notify_ends_the_connection() {
+    let trickle = |bytes: &[u8]| {
+        CutTls(Trickle {
+            bytes: bytes.to_vec(),
+            at: 0,
+            step: usize::MAX,
+        })
+    };
+    // An answer framed by the close is complete.
+    let mut reader = AnswerReader::default();
+    let answer = reader
+        .read(&mut trickle(b"HTTP/1.1 200 OK\r\n\r\nbody"))
+        .await;
+    assert_eq!(answer.unwrap().status, 200);
+    // Nothing at all: a closed connection, not a failure of the network.
+    let mut reader = AnswerReader::default();
+    let error = reader.read(&mut trickle(b"")).await.unwrap_err();
+    assert!(
+        error.is_closed_connection() && !reader.answer_started(),
+        "{error:?}"
+    );
+    // Part of an answer, then the end: the answer had started, so it is not sent again.
+    let mut reader = AnswerReader::default();
+    let error = reader
+        .read(&mut trickle(b"HTTP/1.1 200 OK\r\nContent-Le"))
+        .await
+        .unwrap_err();
+    assert!(reader.answer_started(), "{error:?}");
 }
