@@ -278,3 +278,30 @@ async fn a_tls_peer_closing_without_close_notify_ends_the_connection() {
         .unwrap_err();
     assert!(reader.answer_started(), "{error:?}");
 }
+
+/// Looking at a connection without waiting: open while the peer is quiet, not once it has
+/// closed or sent something unasked, and the look itself never blocks.
+#[tokio::test]
+async fn a_quiet_look_tells_a_closed_or_chatty_connection_from_an_open_one() {
+    use tokio::io::AsyncWriteExt;
+    use tokio::net::{TcpListener, TcpStream};
+
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let mut streams = Vec::new();
+    for _ in 0..3 {
+        let client = TcpStream::connect(address).await.unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        streams.push((super::Stream::Plain(client), server));
+    }
+    let (mut quiet, _kept) = streams.remove(0);
+    let (mut closed, gone) = streams.remove(0);
+    let (mut chatty, mut talker) = streams.remove(0);
+    drop(gone);
+    talker.write_all(b"HTTP/1.1 200 OK\r\n\r\n").await.unwrap();
+    // The close and the bytes have to cross loopback first.
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert!(quiet.is_open());
+    assert!(!closed.is_open());
+    assert!(!chatty.is_open());
+}
