@@ -16,9 +16,10 @@ pub enum CurlBody {
     Bytes(Vec<u8>),
 }
 
-/// `curl -sS -X POST URL -H … BODY`, one argument per line.
+/// `curl -sS -X METHOD URL -H … BODY`, one argument per line.
 #[derive(Clone, Debug)]
 pub struct CurlCommand {
+    method: String,
     url: String,
     headers: Vec<Header>,
     body: CurlBody,
@@ -26,10 +27,27 @@ pub struct CurlCommand {
 
 impl CurlCommand {
     pub fn post(url: &str, headers: &[Header], body: CurlBody) -> Self {
+        CurlCommand::new("POST", url, headers, body)
+    }
+
+    /// A request as it was captured: its own method, and no body argument for an empty
+    /// body (a GET with `--data` would turn into a POST).
+    pub fn new(method: &str, url: &str, headers: &[Header], body: CurlBody) -> Self {
         CurlCommand {
+            method: method.to_string(),
             url: url.to_string(),
             headers: headers.to_vec(),
             body,
+        }
+    }
+
+    fn method_argument(&self) -> String {
+        match self.method.as_str() {
+            // curl -X HEAD waits for a body that never comes; --head does not.
+            "HEAD" => "--head".to_string(),
+            method if method.bytes().all(|b| b.is_ascii_alphanumeric()) => format!("-X {method}"),
+            // A method is a token, which may hold `'`, `$`, `&`…: quoted like everything else.
+            method => format!("-X {}", shell_quote(method)),
         }
     }
 
@@ -39,16 +57,21 @@ impl CurlCommand {
             CurlBody::Bytes(bytes) => format!("printf '{}' | ", printf_escaped(bytes)),
             _ => String::new(),
         };
-        let mut parts = vec![format!("{pipe}curl -sS -X POST {}", shell_quote(&self.url))];
+        let mut parts = vec![format!(
+            "{pipe}curl -sS {} {}",
+            self.method_argument(),
+            shell_quote(&self.url)
+        )];
         parts.extend(
             self.headers
                 .iter()
                 .map(|(name, value)| format!("-H {}", shell_quote(&format!("{name}: {value}")))),
         );
-        parts.push(match &self.body {
-            CurlBody::Inline(text) => format!("--data-raw {}", shell_quote(text)),
-            CurlBody::File(path) => format!("--data-binary @{}", shell_quote(path)),
-            CurlBody::Bytes(_) => "--data-binary @-".to_string(),
+        parts.extend(match &self.body {
+            CurlBody::Inline(text) if text.is_empty() && self.method != "POST" => None,
+            CurlBody::Inline(text) => Some(format!("--data-raw {}", shell_quote(text))),
+            CurlBody::File(path) => Some(format!("--data-binary @{}", shell_quote(path))),
+            CurlBody::Bytes(_) => Some("--data-binary @-".to_string()),
         });
         parts.join(" \\\n  ")
     }
@@ -100,6 +123,21 @@ mod tests {
             command.render(),
             "printf 'a\\000b\\045\\134\\047\\377\\012' | curl -sS -X POST 'http://h/' \\\n  --data-binary @-"
         );
+    }
+
+    #[test]
+    fn a_captured_method_is_kept_and_quoted_when_it_needs_to_be() {
+        let get = CurlCommand::new("GET", "http://h/", &[], CurlBody::Inline(String::new()));
+        assert_eq!(get.render(), "curl -sS -X GET 'http://h/'");
+        let head = CurlCommand::new("HEAD", "http://h/", &[], CurlBody::Inline(String::new()));
+        assert_eq!(head.render(), "curl -sS --head 'http://h/'");
+        let odd = CurlCommand::new("A'$B", "http://h/", &[], CurlBody::Inline("x".into()));
+        assert_eq!(
+            odd.render(),
+            "curl -sS -X 'A'\\''$B' 'http://h/' \\\n  --data-raw 'x'"
+        );
+        let put = CurlCommand::new("PUT", "http://h/", &[], CurlBody::Inline(String::new()));
+        assert!(put.render().ends_with("'http://h/'"), "no body, no --data");
     }
 
     #[test]

@@ -181,7 +181,8 @@ fn curl(base: &str, entry: &Entry) -> String {
         _ if entry.body.len() <= MAX_PRINTF_BODY => CurlBody::Bytes(entry.body.clone()),
         _ => CurlBody::File(format!("{}.bin", entry.facts.id)),
     };
-    CurlCommand::post(&url, &client::copyable_headers(&entry.headers), body).render()
+    let headers = client::copyable_headers(&entry.headers);
+    CurlCommand::new(&entry.method, &url, &headers, body).render()
 }
 
 /// Whether `needle` (lower-case) occurs in the delivery's body, path or headers, ignoring

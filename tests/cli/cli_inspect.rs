@@ -63,6 +63,22 @@ fn saved_captures(dir: &std::path::Path) -> std::path::PathBuf {
     path
 }
 
+/// Copy as curl sends a captured GET as a GET, with no body argument (which would make
+/// curl send a POST).
+#[test]
+fn copy_as_curl_keeps_the_captured_method() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut probe = Req::post(b"", Vec::new());
+    probe.method = "GET".into();
+    let path = dir.path().join("probe.jsonl");
+    write(&path, jsonl(&[probe]));
+    let inspector = inspect(&[path.to_str().unwrap()]);
+    let detail = get_json(inspector.port, "/api/deliveries/1");
+    let curl = detail["curl"].as_str().unwrap();
+    assert!(curl.starts_with("curl -sS -X GET "), "{curl}");
+    assert!(!curl.contains("--data"), "{curl}");
+}
+
 #[test]
 fn inspect_lists_saved_captures_with_verdicts_and_details() {
     let dir = tempfile::tempdir().unwrap();
