@@ -28,6 +28,18 @@ const PATH_KEYS: &[&str] = &[
     "schema_dir",
 ];
 
+/// The keys of a `[[routes]]` table, and the name each is known by in errors.
+const ROUTE_KEYS: &[(&str, &str)] = &[
+    ("events", "events"),
+    ("event", "events"),
+    ("forward_to", "forward_to"),
+    ("scheme", "scheme"),
+    ("exec", "exec"),
+    ("secret", "secret"),
+    ("secret_env", "secret"),
+    ("secret_file", "secret"),
+];
+
 /// Tables of flag defaults for one command.
 pub const COMMAND_TABLES: &[&str] = &[
     "send", "sign", "verify", "listen", "replay", "demo", "check", "events",
@@ -82,12 +94,24 @@ pub struct Route {
     pub scheme: Option<String>,
     pub secret: Option<SecretSource>,
     pub exec: Option<String>,
+    /// The line of its `[[routes]]` header.
     pub line: usize,
+    /// The line of each key given: `events`, `forward_to`, `scheme`, `exec` and `secret`
+    /// (for whichever of `secret`, `secret_env`, `secret_file` it was).
+    pub key_lines: Vec<(&'static str, usize)>,
 }
 
 impl Route {
     pub fn matches(&self, event: &str) -> bool {
         glob_matches(&self.events, event)
+    }
+
+    /// The line of `key`, or of the route's header when the key was not given.
+    pub fn line_of(&self, key: &str) -> usize {
+        self.key_lines
+            .iter()
+            .find(|(known, _)| *known == key)
+            .map_or(self.line, |(_, line)| *line)
     }
 }
 
@@ -336,6 +360,9 @@ impl FileText<'_> {
                 }
                 Ok(Some(source))
             };
+            if let Some((_, key)) = ROUTE_KEYS.iter().find(|(given, _)| *given == name) {
+                route.key_lines.push((key, key_line));
+            }
             match name.as_str() {
                 "events" | "event" => route.events = text,
                 "forward_to" => route.forward_to = Some(text),

@@ -213,19 +213,22 @@ fn add_project_routes(
     let trust = resolve::trust_from(&args.trust)?;
     let fallback_secrets = resolve::secrets_from(&args.secret)?;
     for route in &project.routes {
-        let at = |err: Error| {
-            Error::usage(format!(
-                "{}:{}: route {}: {err}",
-                project.path.display(),
-                route.line,
-                route.events
-            ))
+        // `whk.toml:7: forward_to: invalid URL … (route "link.*")`
+        let at = |key: &'static str| {
+            move |err: Error| {
+                Error::usage(format!(
+                    "{}:{}: {key}: {err} (route \"{}\")",
+                    project.path.display(),
+                    route.line_of(key),
+                    route.events
+                ))
+            }
         };
-        let verifier = route_verifier(route, args, &fallback_secrets).map_err(at)?;
+        let verifier = route_verifier(route, args, &fallback_secrets, &at)?;
         let forwarder = match &route.forward_to {
             Some(url) => {
                 let mut forwarder =
-                    Forwarder::new(url, args.forward_timeout, &trust).map_err(at)?;
+                    Forwarder::new(url, args.forward_timeout, &trust).map_err(at("forward_to"))?;
                 forwarder.exact = true;
                 Some(forwarder)
             }
@@ -243,12 +246,14 @@ fn add_project_routes(
 
 /// What checks a route's deliveries: its own secret (else --secret) with its own scheme (else
 /// --scheme, else detected); none without a secret.
-fn route_verifier(
+/// `at(key)` puts the line of a route's key on an error about it.
+fn route_verifier<E: Fn(Error) -> Error>(
     route: &config::Route,
     args: &ListenArgs,
     fallback: &[crate::secret::Secret],
+    at: &dyn Fn(&'static str) -> E,
 ) -> Result<Option<Verifier>> {
-    let secrets = match route_secret(route)? {
+    let secrets = match route_secret(route).map_err(at("secret"))? {
         Some(secret) => vec![secret],
         None => fallback.to_vec(),
     };
@@ -256,16 +261,19 @@ fn route_verifier(
         .scheme
         .as_deref()
         .map(resolve::scheme_named)
-        .transpose()?;
+        .transpose()
+        .map_err(at("scheme"))?;
     let tolerance = (!args.tolerance.is_zero()).then_some(args.tolerance.as_secs());
     match (secrets.is_empty(), scheme) {
         (false, scheme) => {
             let scheme = scheme.or(resolve::chosen_scheme(&args.scheme)?);
-            Verifier::new(&secrets, scheme, tolerance).map(Some)
+            Verifier::new(&secrets, scheme, tolerance)
+                .map(Some)
+                .map_err(at("secret"))
         }
-        (true, Some(_)) => Err(Error::usage(
+        (true, Some(_)) => Err(at("scheme")(Error::usage(
             "a scheme without a secret; add secret_env or secret_file, or pass --secret",
-        )),
+        ))),
         (true, None) => Ok(None),
     }
 }

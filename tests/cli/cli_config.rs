@@ -156,7 +156,9 @@ fn errors_in_the_file_name_the_file_line_and_key() {
     let file = dir.path().join("whk.toml");
     let run_in = |text: &str, args: &[&str]| {
         captures::write(&file, text);
-        output_of(whk_in(dir.path()).args(args))
+        // Bounded: a listen that wrongly starts must not hang the test.
+        let timeout = std::time::Duration::from_secs(30);
+        output_of(whk_in(dir.path()).args(args).timeout(timeout))
     };
     let shown = file.display().to_string();
     let bad_value = run_in("# ports\n\n[listen]\nport = \"eighty\"\n", &["listen"]);
@@ -174,6 +176,18 @@ fn errors_in_the_file_name_the_file_line_and_key() {
     assert_one_line_error(&syntax, 2, &format!("{shown}:2:"));
     let unset = run_in("secret_env = \"WHK_TEST_UNSET_VAR\"\n", &["listen"]);
     assert_one_line_error(&unset, 2, "WHK_TEST_UNSET_VAR, which is not set");
+    // A route's mistake is named by its key's own line, not the [[routes]] line.
+    let listen = ["listen", "--port", "0"];
+    let route = "[[routes]]\nevents = \"link.*\"\n\n";
+    let bad_forward = run_in(&format!("{route}forward_to = \"ftp://x\"\n"), &listen);
+    assert_one_line_error(&bad_forward, 2, &format!("{shown}:4: forward_to:"));
+    let bad_scheme = run_in(
+        &format!("{route}secret_env = \"WHK_TEST_UNSET_VAR\"\nscheme = \"nope\"\n"),
+        &listen,
+    );
+    assert_one_line_error(&bad_scheme, 2, &format!("{shown}:4: secret:"));
+    let lone_scheme = run_in(&format!("{route}\nscheme = \"stripe\"\n"), &listen);
+    assert_one_line_error(&lone_scheme, 2, &format!("{shown}:5: scheme:"));
 }
 
 #[test]
