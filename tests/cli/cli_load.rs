@@ -7,6 +7,23 @@ use serde_json::Value;
 
 use crate::support::*;
 
+/// `whk send WHAT… --url URL --count N --concurrency C --json EXTRA…`: the exit code,
+/// stdout and stderr.
+fn send_load(
+    what: &[&str],
+    url: &str,
+    count: &str,
+    concurrency: &str,
+    extra: &[&str],
+) -> (i32, String, String) {
+    let mut args = vec!["send"];
+    args.extend_from_slice(what);
+    args.extend_from_slice(&["--url", url, "--count", count, "--concurrency", concurrency]);
+    args.push("--json");
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
 fn load_json(stdout: &str) -> Value {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 1, "one JSON summary line, got: {stdout}");
@@ -132,17 +149,7 @@ fn every_answer_framing_is_read_and_each_delivery_arrives_once() {
     for framing in [Framing::Chunked, Framing::UntilClose, Framing::QuietClose] {
         let reply = Reply::status(200).with_body(r#"{"received":true}"#);
         let receiver = Receiver::start(vec![reply.framed(framing.clone())]);
-        let (code, stdout, stderr) = run(&[
-            "send",
-            "click",
-            "--url",
-            &receiver.url("/"),
-            "--count",
-            "40",
-            "--concurrency",
-            "4",
-            "--json",
-        ]);
+        let (code, stdout, stderr) = send_load(&["click"], &receiver.url("/"), "40", "4", &[]);
         assert_eq!(code, 0, "{framing:?}: {stdout}{stderr}");
         assert_eq!(load_json(&stdout)["succeeded"], 40, "{framing:?}");
         let requests = receiver.requests();
@@ -167,17 +174,7 @@ fn answers_that_are_not_http_are_network_failures() {
     ];
     for answer in answers {
         let receiver = Receiver::start(vec![Reply::status(200).framed(Framing::Raw(answer))]);
-        let (code, stdout, stderr) = run(&[
-            "send",
-            "click",
-            "--url",
-            &receiver.url("/"),
-            "--count",
-            "6",
-            "--concurrency",
-            "2",
-            "--json",
-        ]);
+        let (code, stdout, stderr) = send_load(&["click"], &receiver.url("/"), "6", "2", &[]);
         let shown = String::from_utf8_lossy(answer);
         assert_no_panic(&stdout, &stderr);
         assert_eq!(code, 3, "{shown}: {stdout}{stderr}");
@@ -215,18 +212,9 @@ fn an_answer_sent_before_the_body_was_read_counts() {
     let dir = tempfile::tempdir().unwrap();
     let body = dir.path().join("big.json");
     std::fs::write(&body, format!("\"{}\"", "a".repeat(20_000_000))).unwrap();
-    let (code, stdout, stderr) = run(&[
-        "send",
-        "--data",
-        &format!("@{}", body.display()),
-        "--url",
-        &format!("http://127.0.0.1:{port}/"),
-        "--count",
-        "4",
-        "--concurrency",
-        "1",
-        "--json",
-    ]);
+    let data = format!("@{}", body.display());
+    let url = format!("http://127.0.0.1:{port}/");
+    let (code, stdout, stderr) = send_load(&["--data", &data], &url, "4", "1", &[]);
     assert_eq!(code, 1, "{stdout}{stderr}");
     let summary = load_json(&stdout);
     assert_eq!(summary["statuses"]["413"], 4, "{summary}");
@@ -411,28 +399,14 @@ fn duplicates_match_what_the_listener_counts() {
 fn send_out_of_order(event: &str, count: &str) -> (Value, Vec<Value>) {
     let receiver = Receiver::ok();
     let url = receiver.url("/");
-    let (code, stdout, stderr) = run(&[
-        "send",
-        event,
-        "--url",
-        &url,
-        "--scheme",
-        "standard",
-        "--secret",
-        "whsec_czNjcmV0czNjcmV0czNjcmV0",
-        "--seed",
-        "7",
-        "--count",
-        count,
-        "--concurrency",
-        "1",
-        "--out-of-order",
-        "--json",
-    ]);
+    const SECRET: &str = "whsec_czNjcmV0czNjcmV0czNjcmV0";
+    let signing = ["--scheme", "standard", "--secret", SECRET, "--seed", "7"];
+    let extra = [&signing[..], &["--out-of-order"]].concat();
+    let (code, stdout, stderr) = send_load(&[event], &url, count, "1", &extra);
     assert_eq!(code, 0, "{stderr}");
     let requests = receiver.requests();
     for request in &requests {
-        let valid = independently_valid("standard", "whsec_czNjcmV0czNjcmV0czNjcmV0", request);
+        let valid = independently_valid("standard", SECRET, request);
         assert!(valid, "{request:?}");
     }
     // Each of a pair is a delivery of its own: no receiver may take one for the other.
