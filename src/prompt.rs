@@ -38,7 +38,7 @@ fn interrupted() -> ! {
         let _ = term.clear_last_lines(lines);
     }
     let _ = term.show_cursor();
-    eprintln!("interrupted");
+    crate::output::to_stderr("interrupted");
     std::process::exit(130);
 }
 

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::error::{Error, Result};
@@ -47,17 +47,44 @@ pub fn file_name(event: EventType) -> String {
 }
 
 /// One thing wrong with a payload.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Problem {
-    /// `missing`, `extra`, `type` or `invalid`.
-    pub kind: &'static str,
+    pub kind: ProblemKind,
     /// JSON Pointer to where it is (`/data/link_id`).
     pub at: String,
     pub message: String,
 }
 
+/// What kind of thing is wrong.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum ProblemKind {
+    /// A required field is absent.
+    Missing,
+    /// A field the schema does not allow.
+    Extra,
+    /// A value of the wrong JSON type.
+    Type,
+    /// Any other broken rule (a pattern, a range, not JSON at all…).
+    Invalid,
+    /// No schema for the event: nothing was checked.
+    Unknown,
+}
+
+impl std::fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ProblemKind::Missing => "missing",
+            ProblemKind::Extra => "extra",
+            ProblemKind::Type => "type",
+            ProblemKind::Invalid => "invalid",
+            ProblemKind::Unknown => "unknown",
+        })
+    }
+}
+
 /// The result of checking one payload.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Validation {
     /// The schema used (`georedir click`, or the custom file), none when there is none.
     pub schema: Option<String>,
@@ -101,7 +128,7 @@ impl Schemas {
                     schema: None,
                     valid: true,
                     problems: vec![Problem {
-                        kind: "unknown",
+                        kind: ProblemKind::Unknown,
                         at: "/event".into(),
                         message: format!(
                             "no schema for event '{event}' (add one with --schemas DIR)"
@@ -143,7 +170,7 @@ fn failed(schema: Option<String>, at: &str, message: &str) -> Validation {
         schema,
         valid: false,
         problems: vec![Problem {
-            kind: "invalid",
+            kind: ProblemKind::Invalid,
             at: at.into(),
             message: message.into(),
         }],
@@ -155,14 +182,15 @@ fn problem(error: jsonschema::ValidationError) -> Problem {
     let at = error.instance_path().to_string();
     let (kind, message) = match error.kind() {
         Kind::Required { property } => (
-            "missing",
+            ProblemKind::Missing,
             format!("{} is missing", property.as_str().unwrap_or("a field")),
         ),
-        Kind::AdditionalProperties { unexpected } => {
-            ("extra", format!("unexpected {}", unexpected.join(", ")))
-        }
-        Kind::Type { .. } => ("type", error.to_string()),
-        _ => ("invalid", error.to_string()),
+        Kind::AdditionalProperties { unexpected } => (
+            ProblemKind::Extra,
+            format!("unexpected {}", unexpected.join(", ")),
+        ),
+        Kind::Type { .. } => (ProblemKind::Type, error.to_string()),
+        _ => (ProblemKind::Invalid, error.to_string()),
     };
     Problem { kind, at, message }
 }
@@ -275,13 +303,33 @@ mod tests {
         let body = br#"{"event":"link.created","timestamp":"2026-01-01T00:00:00Z","data":{"link_id":"7","name":"n","slug":"s","is_active":true,"colour":"red"}}"#;
         let result = schemas.check(Some("link.created"), body);
         assert!(!result.valid);
-        let kinds: Vec<(&str, &str)> = result
+        let kinds: Vec<(ProblemKind, &str)> = result
             .problems
             .iter()
             .map(|p| (p.kind, p.at.as_str()))
             .collect();
-        assert!(kinds.contains(&("missing", "/data")), "{kinds:?}");
-        assert!(kinds.contains(&("extra", "/data")), "{kinds:?}");
-        assert!(kinds.contains(&("type", "/data/link_id")), "{kinds:?}");
+        assert!(
+            kinds.contains(&(ProblemKind::Missing, "/data")),
+            "{kinds:?}"
+        );
+        assert!(kinds.contains(&(ProblemKind::Extra, "/data")), "{kinds:?}");
+        assert!(
+            kinds.contains(&(ProblemKind::Type, "/data/link_id")),
+            "{kinds:?}"
+        );
+        // In a capture and in --json, the kinds are the words they always were.
+        let json = serde_json::to_value(&result).unwrap();
+        let words: Vec<&str> = json["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["kind"].as_str().unwrap())
+            .collect();
+        assert!(
+            words.contains(&"missing") && words.contains(&"extra"),
+            "{words:?}"
+        );
+        let back: Validation = serde_json::from_value(json).unwrap();
+        assert_eq!(back, result, "a capture reads back what it wrote");
     }
 }

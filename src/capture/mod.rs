@@ -17,6 +17,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::schema::Validation;
 use crate::scheme::Header;
 use crate::sync::lock;
 
@@ -50,11 +51,64 @@ pub struct Capture {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub forward: Option<Forwarded>,
     /// How the `--exec` command ended: exit code, output, duration.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub exec: Option<Value>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        deserialize_with = "read_if_well_formed"
+    )]
+    pub exec: Option<ExecOutcome>,
     /// The `--validate` result: the schema checked and the problems found.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        deserialize_with = "read_if_well_formed"
+    )]
+    pub validation: Option<Validation>,
+}
+
+/// How a `--exec` command ended, as the capture records it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ExecOutcome {
+    pub command: String,
+    /// None when it was killed (timeout, signal) or could not start.
+    pub exit_code: Option<i32>,
+    pub timed_out: bool,
+    pub duration_ms: f64,
+    pub stdout: String,
+    pub stderr: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub validation: Option<Value>,
+    pub error: Option<String>,
+}
+
+impl ExecOutcome {
+    pub fn succeeded(&self) -> bool {
+        self.exit_code == Some(0)
+    }
+
+    /// One line for the terminal (not yet escaped).
+    pub fn summary(&self) -> String {
+        let ms = self.duration_ms;
+        match (&self.error, self.timed_out, self.exit_code) {
+            (Some(err), _, _) => format!("$ {}: could not run: {err}", self.command),
+            (None, true, _) => format!(
+                "$ {}: killed after {ms:.0} ms (--exec-timeout)",
+                self.command
+            ),
+            (None, false, Some(code)) => format!("$ {} → exit {code} in {ms:.0} ms", self.command),
+            (None, false, None) => format!("$ {} → killed by a signal", self.command),
+        }
+    }
+}
+
+/// A part of a capture that only describes it (what `--exec` or `--validate` made of it):
+/// when it is not in the form whk writes, it is left out rather than losing the capture.
+fn read_if_well_formed<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let value = Option::<Value>::deserialize(deserializer)?;
+    Ok(value.and_then(|value| serde_json::from_value(value).ok()))
 }
 
 /// The signature verdict a capture records (none when no secret was given).
@@ -328,6 +382,21 @@ mod tests {
         assert_eq!(back, capture);
         assert_eq!(back.body_bytes().unwrap(), [0xff, 0x00, 0x41]);
         assert!(json.contains(r#""headers":[["X-A","1"]]"#), "{json}");
+
+        // What --exec and --validate made of it reads back typed; in another form it is
+        // left out, and the capture itself is still read.
+        let mut line: Value = serde_json::from_str(&json).unwrap();
+        line["exec"] = serde_json::json!({"command": "true", "exit_code": 0, "timed_out": false,
+            "duration_ms": 1.5, "stdout": "", "stderr": ""});
+        line["validation"] = serde_json::json!({"schema": null, "valid": true, "problems": []});
+        let typed: Capture = serde_json::from_value(line.clone()).unwrap();
+        assert!(typed.exec.as_ref().is_some_and(ExecOutcome::succeeded));
+        assert!(typed.validation.as_ref().is_some_and(|v| v.valid));
+        line["exec"] = serde_json::json!("ran it");
+        line["validation"] = serde_json::json!({"problems": "many"});
+        let lenient: Capture = serde_json::from_value(line).unwrap();
+        assert!(lenient.exec.is_none() && lenient.validation.is_none());
+        assert_eq!(lenient.body_bytes().unwrap(), [0xff, 0x00, 0x41]);
     }
 
     #[test]

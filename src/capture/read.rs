@@ -42,8 +42,8 @@ pub struct Facts {
     pub signature: Option<super::SignatureVerdict>,
     pub response: super::CapturedResponse,
     pub forward: Option<super::Forwarded>,
-    pub exec: Option<Value>,
-    pub validation: Option<Value>,
+    pub exec: Option<super::ExecOutcome>,
+    pub validation: Option<crate::schema::Validation>,
 }
 
 impl Facts {

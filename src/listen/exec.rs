@@ -8,7 +8,7 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use crate::capture::ExecOutcome;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::sync::Semaphore;
 
@@ -39,46 +39,12 @@ pub struct Facts {
     pub capture: Option<PathBuf>,
 }
 
-/// How the command ended, as the capture records it.
-#[derive(Clone, Debug, Serialize)]
-pub struct Outcome {
-    pub command: String,
-    /// None when it was killed (timeout, signal) or could not start.
-    pub exit_code: Option<i32>,
-    pub timed_out: bool,
-    pub duration_ms: f64,
-    pub stdout: String,
-    pub stderr: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
-
-impl Outcome {
-    pub fn succeeded(&self) -> bool {
-        self.exit_code == Some(0)
-    }
-
-    /// One line for the terminal (not yet escaped).
-    pub fn summary(&self) -> String {
-        let ms = self.duration_ms;
-        match (&self.error, self.timed_out, self.exit_code) {
-            (Some(err), _, _) => format!("$ {}: could not run: {err}", self.command),
-            (None, true, _) => format!(
-                "$ {}: killed after {ms:.0} ms (--exec-timeout)",
-                self.command
-            ),
-            (None, false, Some(code)) => format!("$ {} → exit {code} in {ms:.0} ms", self.command),
-            (None, false, None) => format!("$ {} → killed by a signal", self.command),
-        }
-    }
-}
-
 impl Exec {
     /// Runs the command for one delivery.
-    pub async fn run(&self, body: &[u8], facts: &Facts) -> Outcome {
+    pub async fn run(&self, body: &[u8], facts: &Facts) -> ExecOutcome {
         let _permit = self.permits.acquire().await;
         let started = Instant::now();
-        let mut outcome = Outcome {
+        let mut outcome = ExecOutcome {
             command: self.command.clone(),
             exit_code: None,
             timed_out: false,

@@ -19,7 +19,7 @@ pub mod exec;
 
 pub use exec::Exec;
 
-use crate::capture::{self, Capture, CapturedResponse, Forwarded, Sink};
+use crate::capture::{self, Capture, CapturedResponse, ExecOutcome, Forwarded, Sink};
 use crate::client::{self, NetFailure, Request};
 use crate::config::glob_matches;
 use crate::error::Result;
@@ -307,8 +307,6 @@ struct Recorded {
     verdict: Option<Verdict>,
     rejected: bool,
     forward_line: Option<String>,
-    exec: Option<exec::Outcome>,
-    validation: Option<Validation>,
     answer: Answer,
 }
 
@@ -336,7 +334,7 @@ pub struct Route {
 }
 
 /// The answer `--exec-answers` gives: 200 when the command exited 0, else 500.
-fn exec_answer(outcome: &exec::Outcome) -> Answer {
+fn exec_answer(outcome: &ExecOutcome) -> Answer {
     let (status, body) = if outcome.succeeded() {
         (200, String::new())
     } else {
@@ -567,7 +565,7 @@ impl Pipeline {
     }
 
     /// Runs `--exec` (or the route's exec) for a delivery.
-    async fn run_command(&self, command: &Exec, pending: &Pending) -> exec::Outcome {
+    async fn run_command(&self, command: &Exec, pending: &Pending) -> ExecOutcome {
         let verdict = match pending.verdict.as_ref().map(Verdict::is_valid) {
             Some(true) => "valid",
             Some(false) => "invalid",
@@ -586,17 +584,14 @@ impl Pipeline {
 
     /// The delivery with its capture, once its command (if any) has ended: with
     /// `--exec-answers`, the answer follows the command's exit status.
-    fn recorded(&self, mut pending: Pending, outcome: Option<exec::Outcome>) -> Recorded {
+    fn recorded(&self, mut pending: Pending, outcome: Option<ExecOutcome>) -> Recorded {
         if let Some(outcome) = outcome.as_ref().filter(|_| self.exec_answers) {
             pending.answer = exec_answer(outcome);
         }
         let (record, forward_line) = pending.forward.take().unzip();
         let received_at = pending.incoming.received_at;
-        let exec_json = outcome
-            .as_ref()
-            .map(|o| serde_json::to_value(o).expect("an outcome always serialises"));
         let (mut capture, body) = self.capture(&mut pending, record);
-        capture.exec = exec_json;
+        capture.exec = outcome;
         Recorded {
             json: Vec::new(),
             capture,
@@ -605,8 +600,6 @@ impl Pipeline {
             verdict: pending.verdict,
             rejected: pending.rejected,
             forward_line,
-            exec: outcome,
-            validation: pending.validation,
             answer: pending.answer,
         }
     }
@@ -705,10 +698,7 @@ impl Pipeline {
             },
             forward,
             exec: None,
-            validation: pending
-                .validation
-                .as_ref()
-                .map(|v| serde_json::to_value(v).expect("a validation always serialises")),
+            validation: pending.validation.clone(),
         };
         (capture, body)
     }
@@ -816,7 +806,7 @@ impl Pipeline {
         if let Some(line) = &delivery.forward_line {
             text.push_str(&format!("{label}  {line}\n"));
         }
-        if let Some(outcome) = &delivery.exec {
+        if let Some(outcome) = &capture.exec {
             text.push_str(&format!(
                 "{label}  {}\n",
                 output::escape_line(&outcome.summary())
@@ -825,7 +815,7 @@ impl Pipeline {
                 text.push_str(&format!("{label}  │ {}\n", output::escape_line(line)));
             }
         }
-        if let Some(validation) = delivery
+        if let Some(validation) = capture
             .validation
             .as_ref()
             .filter(|v| !v.problems.is_empty())
