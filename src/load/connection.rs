@@ -278,6 +278,13 @@ impl Connection {
         }))
     }
 
+    /// Ends the connection, if open, as it should end (see [`Stream::close`]).
+    pub async fn close(&mut self) {
+        if let Some(stream) = self.stream.take() {
+            stream.close().await;
+        }
+    }
+
     fn failure(&self, err: &WireError) -> NetFailure {
         match err {
             WireError::Io(io) => classify_error(io, self.target.timeout),

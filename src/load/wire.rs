@@ -23,6 +23,8 @@ const READ_CHUNK: usize = 16 * 1024;
 pub const MAX_HEAD: usize = 64 * 1024;
 /// An answer may carry at most this many headers (or trailers).
 const MAX_HEADERS: usize = 128;
+/// How long closing a connection at the end of a run may take.
+const CLOSE_GRACE: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// A connection's socket, plain or TLS.
 pub enum Stream {
@@ -44,6 +46,18 @@ impl Stream {
 }
 
 impl Stream {
+    /// Ends the connection as it should end: for TLS with a close_notify, so the receiver
+    /// sees a clean end rather than a cut-off stream. Waits at most [`CLOSE_GRACE`].
+    pub async fn close(mut self) {
+        let shutdown = async {
+            match &mut self {
+                Stream::Plain(tcp) => tcp.shutdown().await,
+                Stream::Tls(tls) => tls.shutdown().await,
+            }
+        };
+        let _ = tokio::time::timeout(CLOSE_GRACE, shutdown).await;
+    }
+
     /// Whether the connection still looks usable, seen without waiting: false once the
     /// receiver has closed or reset it, or sent bytes nobody asked for.
     pub fn is_open(&mut self) -> bool {

@@ -139,6 +139,7 @@ impl Sender {
             drop(tally);
             self.last = Some(delivery);
         }
+        self.connection.close().await;
         Ok(())
     }
 

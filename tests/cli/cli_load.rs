@@ -253,6 +253,24 @@ fn duration_with_rate_paces_the_deliveries() {
     assert_eq!(receiver.requests().len() as u64, sent);
 }
 
+/// A delivery unanswered within `--timeout` counts as a timeout, and the connection's
+/// next deliveries go on a new connection, each with a whole timeout of its own.
+#[test]
+fn slow_answers_time_out_and_the_next_deliveries_still_go() {
+    let slow = Reply::status(200).after(std::time::Duration::from_secs(3));
+    let receiver = Receiver::start(vec![slow.clone(), slow, Reply::status(200)]);
+    let extra = ["--timeout", "300ms"];
+    let (code, stdout, stderr) = send_load(&["click"], &receiver.url("/"), "6", "2", &extra);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let summary = load_json(&stdout);
+    assert_eq!(summary["failures"]["timeout"], 2, "{summary}");
+    assert_eq!(summary["succeeded"], 4, "{summary}");
+    assert!(
+        summary["latency_ms"]["max"].as_f64().unwrap() < 3_000.0,
+        "{summary}"
+    );
+}
+
 /// `--duration` ends the run on time: deliveries still unanswered a second after it are
 /// dropped and counted as unfinished, however long `--timeout` would wait. When none was
 /// answered at all, that is a failure (exit 1), not a success.

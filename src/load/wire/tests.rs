@@ -350,3 +350,45 @@ async fn stitched_answers_never_panic_or_overgrow() {
         assert!(reader.buf.len() <= super::MAX_HEAD + super::READ_CHUNK);
     }
 }
+
+/// Closing a TLS connection at the end of a run tells the receiver with close_notify;
+/// dropping it would leave the receiver a cut-off stream (which is what it sees for the
+/// second connection here).
+#[tokio::test]
+async fn closing_a_tls_connection_says_so_to_the_receiver() {
+    use std::sync::Arc;
+    use tokio::io::AsyncReadExt;
+    use tokio::net::{TcpListener, TcpStream};
+
+    let identity = crate::tls::Identity::generate().unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(identity.server_config().unwrap());
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let mut endings = Vec::new();
+        for _ in 0..2 {
+            let (tcp, _) = listener.accept().await.unwrap();
+            let mut tls = acceptor.accept(tcp).await.unwrap();
+            let mut received = Vec::new();
+            endings.push(tls.read_to_end(&mut received).await.map_err(|e| e.kind()));
+        }
+        endings
+    });
+    let connector =
+        tokio_rustls::TlsConnector::from(Arc::new(crate::tls::client_config(&[], true).unwrap()));
+    let name = rustls_pki_types::ServerName::try_from("localhost").unwrap();
+    for polite in [true, false] {
+        let tcp = TcpStream::connect(address).await.unwrap();
+        let tls = connector.connect(name.clone(), tcp).await.unwrap();
+        let mut stream = super::Stream::Tls(Box::new(tls));
+        stream.send(b"hello").await.unwrap();
+        if polite {
+            stream.close().await;
+        } else {
+            drop(stream);
+        }
+    }
+    let endings = server.await.unwrap();
+    assert_eq!(endings[0], Ok(5), "closed with close_notify: {endings:?}");
+    assert_eq!(endings[1], Err(io::ErrorKind::UnexpectedEof), "{endings:?}");
+}
