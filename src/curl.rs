@@ -43,6 +43,8 @@ impl CurlCommand {
 
     fn method_argument(&self) -> String {
         match self.method.as_str() {
+            // A capture from elsewhere (a HAR file) may name none.
+            "" => "-X POST".to_string(),
             // curl -X HEAD waits for a body that never comes; --head does not.
             "HEAD" => "--head".to_string(),
             method if method.bytes().all(|b| b.is_ascii_alphanumeric()) => format!("-X {method}"),
@@ -54,7 +56,9 @@ impl CurlCommand {
     /// The command for a POSIX shell.
     pub fn render(&self) -> String {
         let pipe = match &self.body {
-            CurlBody::Bytes(bytes) => format!("printf '{}' | ", printf_escaped(bytes)),
+            CurlBody::Bytes(bytes) if self.method != "HEAD" => {
+                format!("printf '{}' | ", printf_escaped(bytes))
+            }
             _ => String::new(),
         };
         let mut parts = vec![format!(
@@ -68,7 +72,11 @@ impl CurlCommand {
                 .map(|(name, value)| format!("-H {}", shell_quote(&format!("{name}: {value}")))),
         );
         parts.extend(match &self.body {
-            CurlBody::Inline(text) if text.is_empty() && self.method != "POST" => None,
+            // curl refuses --head with a body (two methods).
+            _ if self.method == "HEAD" => None,
+            CurlBody::Inline(text) if text.is_empty() && !matches!(&*self.method, "POST" | "") => {
+                None
+            }
             CurlBody::Inline(text) => Some(format!("--data-raw {}", shell_quote(text))),
             CurlBody::File(path) => Some(format!("--data-binary @{}", shell_quote(path))),
             CurlBody::Bytes(_) => Some("--data-binary @-".to_string()),
@@ -138,6 +146,14 @@ mod tests {
         );
         let put = CurlCommand::new("PUT", "http://h/", &[], CurlBody::Inline(String::new()));
         assert!(put.render().ends_with("'http://h/'"), "no body, no --data");
+        let head = CurlCommand::new("HEAD", "http://h/", &[], CurlBody::Inline("x".into()));
+        assert_eq!(
+            head.render(),
+            "curl -sS --head 'http://h/'",
+            "no body for HEAD"
+        );
+        let none = CurlCommand::new("", "http://h/", &[], CurlBody::Inline("x".into()));
+        assert!(none.render().starts_with("curl -sS -X POST 'http://h/'"));
     }
 
     #[test]

@@ -267,9 +267,16 @@ fn route_verifier<E: Fn(Error) -> Error>(
     match (secrets.is_empty(), scheme) {
         (false, scheme) => {
             let scheme = scheme.or(resolve::chosen_scheme(&args.scheme)?);
+            // A secret that does not suit the scheme: the route's own, or its scheme's fault
+            // when the secret came from --secret.
+            let blamed = if route.secret.is_some() {
+                "secret"
+            } else {
+                "scheme"
+            };
             Verifier::new(&secrets, scheme, tolerance)
                 .map(Some)
-                .map_err(at("secret"))
+                .map_err(at(blamed))
         }
         (true, Some(_)) => Err(at("scheme")(Error::usage(
             "a scheme without a secret; add secret_env or secret_file, or pass --secret",

@@ -126,7 +126,13 @@ impl Sender {
                     }
                 }
             }
-            let (delivery, next) = self.next_delivery()?;
+            let (delivery, next) = match self.next_delivery() {
+                Ok(next) => next,
+                Err(err) => {
+                    self.connection.close().await;
+                    return Err(err);
+                }
+            };
             self.tally.borrow_mut().started += 1;
             let outcome = self.send(&delivery).await;
             let mut tally = self.tally.borrow_mut();
@@ -205,9 +211,15 @@ impl Sender {
                 failure,
                 latency,
             };
-            match (failure, waits.next()) {
-                (Some(_), Some(wait)) => tokio::time::sleep(*wait).await,
-                _ => return outcome,
+            let Some(wait) = waits.next().filter(|_| failure.is_some()) else {
+                return outcome;
+            };
+            // The end of --duration or a Ctrl-C ends the waiting: the delivery counts as it
+            // went last, rather than being dropped unanswered after the grace.
+            let mut phase = self.shared.phase.subscribe();
+            tokio::select! {
+                () = tokio::time::sleep(*wait) => {}
+                _ = phase.wait_for(|p| *p != Phase::Sending) => return outcome,
             }
         }
     }

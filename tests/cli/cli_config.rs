@@ -181,11 +181,17 @@ fn errors_in_the_file_name_the_file_line_and_key() {
     let route = "[[routes]]\nevents = \"link.*\"\n\n";
     let bad_forward = run_in(&format!("{route}forward_to = \"ftp://x\"\n"), &listen);
     assert_one_line_error(&bad_forward, 2, &format!("{shown}:4: forward_to:"));
-    let bad_scheme = run_in(
-        &format!("{route}secret_env = \"WHK_TEST_UNSET_VAR\"\nscheme = \"nope\"\n"),
+    let unset_secret = run_in(
+        &format!("{route}secret_env = \"WHK_TEST_UNSET_VAR\"\nscheme = \"stripe\"\n"),
         &listen,
     );
-    assert_one_line_error(&bad_scheme, 2, &format!("{shown}:4: secret:"));
+    assert_one_line_error(&unset_secret, 2, &format!("{shown}:4: secret:"));
+    captures::write(&dir.path().join("route.secret"), "s3cret");
+    let bad_scheme = run_in(
+        &format!("{route}secret_file = \"route.secret\"\nscheme = \"nope\"\n"),
+        &listen,
+    );
+    assert_one_line_error(&bad_scheme, 2, &format!("{shown}:5: scheme:"));
     let lone_scheme = run_in(&format!("{route}\nscheme = \"stripe\"\n"), &listen);
     assert_one_line_error(&lone_scheme, 2, &format!("{shown}:5: scheme:"));
 }

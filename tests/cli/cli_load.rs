@@ -271,6 +271,36 @@ fn slow_answers_time_out_and_the_next_deliveries_still_go() {
     );
 }
 
+/// A delivery waiting to be retried when `--duration` ends counts as it went last (a 5xx
+/// here), not as unfinished: the end of the run cuts the wait short, not the delivery.
+#[test]
+fn retry_waits_end_with_the_duration() {
+    let receiver = Receiver::start(vec![Reply::status(500)]);
+    let (code, stdout, stderr) = run(&[
+        "send",
+        "click",
+        "--url",
+        &receiver.url("/"),
+        "--secret",
+        "s3cret",
+        "--duration",
+        "1s",
+        "--concurrency",
+        "2",
+        "--retries",
+        "3",
+        "--backoff",
+        "30s",
+        "--json",
+    ]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let summary = load_json(&stdout);
+    assert_eq!(summary["deliveries"], 2, "{summary}");
+    assert_eq!(summary["failures"]["5xx"], 2, "{summary}");
+    assert_eq!(summary["unfinished"], 0, "{summary}");
+    assert!(summary["elapsed_s"].as_f64().unwrap() < 10.0, "{summary}");
+}
+
 /// `--duration` ends the run on time: deliveries still unanswered a second after it are
 /// dropped and counted as unfinished, however long `--timeout` would wait. When none was
 /// answered at all, that is a failure (exit 1), not a success.
