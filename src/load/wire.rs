@@ -386,31 +386,11 @@ fn parse_head(bytes: &[u8]) -> Result<Option<(usize, Head)>, WireError> {
     };
     let status = response.code.unwrap_or_default();
     let http10 = response.version == Some(0);
-    let mut content_length = None;
-    let mut chunked = None;
-    let mut close = http10;
-    for header in response.headers.iter() {
-        if header.name.eq_ignore_ascii_case("content-length") {
-            let value = parse_length(header.value)?;
-            if content_length.is_some_and(|known| known != value) {
-                return Err(WireError::Malformed("two different Content-Lengths".into()));
-            }
-            content_length = Some(value);
-        } else if header.name.eq_ignore_ascii_case("transfer-encoding") {
-            // Only the last coding tells: chunked there ends the body by chunks.
-            let last = header.value.rsplit(|&b| b == b',').next().unwrap_or(b"");
-            chunked = Some(last.trim_ascii().eq_ignore_ascii_case(b"chunked"));
-        } else if header.name.eq_ignore_ascii_case("connection") {
-            for token in header.value.split(|&b| b == b',') {
-                let token = token.trim_ascii();
-                if token.eq_ignore_ascii_case(b"close") {
-                    close = true;
-                } else if http10 && token.eq_ignore_ascii_case(b"keep-alive") {
-                    close = false;
-                }
-            }
-        }
-    }
+    let Fields {
+        content_length,
+        chunked,
+        mut close,
+    } = Fields::of(response.headers, http10)?;
     // Both lengths, or chunks from an HTTP/1.0 server: framed by Transfer-Encoding, but
     // the connection is not to be trusted after it (RFC 9112 §6.1, §6.3).
     if chunked.is_some() && (content_length.is_some() || http10) {
@@ -434,6 +414,51 @@ fn parse_head(bytes: &[u8]) -> Result<Option<(usize, Head)>, WireError> {
             close,
         },
     )))
+}
+
+/// What an answer's headers say about where it ends and what comes after it.
+struct Fields {
+    content_length: Option<u64>,
+    /// Whether the last transfer coding is chunked, when there is a Transfer-Encoding.
+    chunked: Option<bool>,
+    /// `Connection: close`, or HTTP/1.0 without keep-alive.
+    close: bool,
+}
+
+impl Fields {
+    fn of(headers: &[httparse::Header<'_>], http10: bool) -> Result<Fields, WireError> {
+        let mut fields = Fields {
+            content_length: None,
+            chunked: None,
+            close: false,
+        };
+        let mut keep_alive = false;
+        for header in headers {
+            if header.name.eq_ignore_ascii_case("content-length") {
+                let value = parse_length(header.value)?;
+                if fields.content_length.is_some_and(|known| known != value) {
+                    return Err(WireError::Malformed("two different Content-Lengths".into()));
+                }
+                fields.content_length = Some(value);
+            } else if header.name.eq_ignore_ascii_case("transfer-encoding") {
+                // Only the last coding tells: chunked there ends the body by chunks.
+                let last = header.value.rsplit(|&b| b == b',').next().unwrap_or(b"");
+                fields.chunked = Some(last.trim_ascii().eq_ignore_ascii_case(b"chunked"));
+            } else if header.name.eq_ignore_ascii_case("connection") {
+                for token in header.value.split(|&b| b == b',') {
+                    let token = token.trim_ascii();
+                    if token.eq_ignore_ascii_case(b"close") {
+                        fields.close = true;
+                    } else if token.eq_ignore_ascii_case(b"keep-alive") {
+                        keep_alive = true;
+                    }
+                }
+            }
+        }
+        // `close` wins over keep-alive, whichever came first.
+        fields.close |= http10 && !keep_alive;
+        Ok(fields)
+    }
 }
 
 /// A Content-Length: a number, or a list of the same number (RFC 9112 §6.3, item 5).

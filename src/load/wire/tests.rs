@@ -112,6 +112,10 @@ async fn connection_close_and_http_1_0_end_the_connection() {
     let (answers, _) =
         read_all(b"HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n").await;
     assert_eq!(answers, vec![(200, true)]);
+    let (answers, _) =
+        read_all(b"HTTP/1.0 200 OK\r\nConnection: close, keep-alive\r\nContent-Length: 0\r\n\r\n")
+            .await;
+    assert_eq!(answers, vec![(200, false)], "close wins, in either order");
 }
 
 #[tokio::test]
