@@ -92,10 +92,13 @@ enum Claim {
 }
 
 impl Shared {
+    /// Whether `--duration` is over.
+    fn past_deadline(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
     fn claim(&self) -> Claim {
-        if self.draining.load(Ordering::Relaxed)
-            || self.deadline.is_some_and(|d| Instant::now() >= d)
-        {
+        if self.draining.load(Ordering::Relaxed) || self.past_deadline() {
             return Claim::Done;
         }
         let ticket = self.tickets.fetch_add(1, Ordering::Relaxed);
@@ -196,7 +199,7 @@ impl Running {
 
     /// Whether `--duration` is over.
     pub fn past_duration(&self) -> bool {
-        self.shared.deadline.is_some_and(|d| Instant::now() >= d)
+        self.shared.past_deadline()
     }
 
     /// Whether no new delivery may start (Ctrl-C, the end of `--duration`).

@@ -113,7 +113,14 @@ impl Sender {
         }
     }
 
+    /// Delivers until the run ends, then closes the connection as it should end.
     async fn run(mut self) -> Result<()> {
+        let delivered = self.deliver_until_done().await;
+        self.connection.close().await;
+        delivered
+    }
+
+    async fn deliver_until_done(&mut self) -> Result<()> {
         let mut phase = self.shared.phase.subscribe();
         loop {
             match self.shared.claim() {
@@ -126,13 +133,7 @@ impl Sender {
                     }
                 }
             }
-            let (delivery, next) = match self.next_delivery() {
-                Ok(next) => next,
-                Err(err) => {
-                    self.connection.close().await;
-                    return Err(err);
-                }
-            };
+            let (delivery, next) = self.next_delivery()?;
             self.tally.borrow_mut().started += 1;
             let outcome = self.send(&delivery).await;
             let mut tally = self.tally.borrow_mut();
@@ -145,7 +146,6 @@ impl Sender {
             drop(tally);
             self.last = Some(delivery);
         }
-        self.connection.close().await;
         Ok(())
     }
 
@@ -178,19 +178,16 @@ impl Sender {
     /// Two deliveries in the order they happened: a related pair (a click and its
     /// conversion, a link's creation and update) where the event has one, else two of it.
     fn compose_pair(&mut self) -> Result<(Delivery, Delivery)> {
-        let mut later = std::mem::take(&mut self.later);
-        let pair = self.composer.next_pair_into(&mut self.body, &mut later);
-        let composed = match pair {
-            Some((first, second)) => self
-                .target
-                .delivery(&self.body, &first)
-                .and_then(|earlier| Ok((earlier, self.target.delivery(&later, &second)?))),
-            None => self
-                .compose()
-                .and_then(|earlier| Ok((earlier, self.compose()?))),
-        };
-        self.later = later;
-        composed
+        match self
+            .composer
+            .next_pair_into(&mut self.body, &mut self.later)
+        {
+            Some((first, second)) => Ok((
+                self.target.delivery(&self.body, &first)?,
+                self.target.delivery(&self.later, &second)?,
+            )),
+            None => Ok((self.compose()?, self.compose()?)),
+        }
     }
 
     /// Sends with the plan's retries; the last attempt is the outcome.

@@ -271,28 +271,22 @@ fn slow_answers_time_out_and_the_next_deliveries_still_go() {
     );
 }
 
+/// `whk send click --duration 1s --concurrency 2 --json EXTRA…`, signed, to `receiver`.
+fn send_for_a_second(receiver: &Receiver, extra: &[&str]) -> (i32, String, String) {
+    let url = receiver.url("/");
+    let mut args = vec!["send", "click", "--url", &url, "--secret", "s3cret"];
+    args.extend_from_slice(&["--duration", "1s", "--concurrency", "2", "--json"]);
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
 /// A delivery waiting to be retried when `--duration` ends counts as it went last (a 5xx
 /// here), not as unfinished: the end of the run cuts the wait short, not the delivery.
 #[test]
 fn retry_waits_end_with_the_duration() {
     let receiver = Receiver::start(vec![Reply::status(500)]);
-    let (code, stdout, stderr) = run(&[
-        "send",
-        "click",
-        "--url",
-        &receiver.url("/"),
-        "--secret",
-        "s3cret",
-        "--duration",
-        "1s",
-        "--concurrency",
-        "2",
-        "--retries",
-        "3",
-        "--backoff",
-        "30s",
-        "--json",
-    ]);
+    let retrying = ["--retries", "3", "--backoff", "30s"];
+    let (code, stdout, stderr) = send_for_a_second(&receiver, &retrying);
     assert_eq!(code, 1, "{stdout}{stderr}");
     let summary = load_json(&stdout);
     assert_eq!(summary["deliveries"], 2, "{summary}");
@@ -309,21 +303,7 @@ fn duration_ends_on_time_and_counts_what_was_still_in_flight() {
     let receiver = Receiver::start(vec![
         Reply::status(200).after(std::time::Duration::from_secs(20)),
     ]);
-    let (code, stdout, stderr) = run(&[
-        "send",
-        "click",
-        "--url",
-        &receiver.url("/"),
-        "--secret",
-        "s3cret",
-        "--duration",
-        "1s",
-        "--concurrency",
-        "2",
-        "--timeout",
-        "60s",
-        "--json",
-    ]);
+    let (code, stdout, stderr) = send_for_a_second(&receiver, &["--timeout", "60s"]);
     assert_eq!(code, 1, "{stdout}{stderr}");
     let summary = load_json(&stdout);
     assert_eq!(summary["deliveries"], 0, "{summary}");
