@@ -319,7 +319,7 @@ pub struct SendArgs {
         help_heading = "Target",
         short = 'H',
         long = "header",
-        value_parser = parse_header,
+        value_parser = parse_request_header,
         value_name = "NAME: VALUE"
     )]
     pub headers: Vec<Header>,
@@ -434,7 +434,7 @@ pub struct ReplayArgs {
         help_heading = "Target",
         short = 'H',
         long = "header",
-        value_parser = parse_header,
+        value_parser = parse_request_header,
         value_name = "NAME: VALUE"
     )]
     pub headers: Vec<Header>,
@@ -758,6 +758,22 @@ fn parse_header(text: &str) -> Result<Header, String> {
         return Err(bad());
     }
     Ok((name.to_string(), value.trim().to_string()))
+}
+
+/// `--header` of a request whk sends: as [`parse_header`], with a value HTTP can carry, and
+/// not one of the headers that frame the body, which whk sets itself.
+fn parse_request_header(text: &str) -> Result<Header, String> {
+    let (name, value) = parse_header(text)?;
+    if ["content-length", "transfer-encoding"]
+        .iter()
+        .any(|h| name.eq_ignore_ascii_case(h))
+    {
+        return Err(format!("{name} cannot be set: whk frames each body itself"));
+    }
+    if value.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) {
+        return Err("the value holds a control character, which HTTP cannot carry".into());
+    }
+    Ok((name, value))
 }
 
 /// `--status`: a final HTTP status, 200 to 599 (a 1xx cannot end an exchange).

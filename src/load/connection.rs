@@ -108,13 +108,6 @@ fn request_head(url: &Url, composer: &Composer) -> Result<Vec<u8>> {
     ];
     let mut head = format!("POST {target} HTTP/1.1\r\n").into_bytes();
     for (name, value) in merge_headers(defaults, composer.extra_headers.clone()) {
-        if name.eq_ignore_ascii_case("content-length")
-            || name.eq_ignore_ascii_case("transfer-encoding")
-        {
-            return Err(Error::usage(format!(
-                "--header {name} cannot be set: whk frames each body itself (Content-Length)"
-            )));
-        }
         put_header(&mut head, &name, &value)?;
     }
     Ok(head)

@@ -671,6 +671,22 @@ fn bad_header_is_a_usage_error() {
         "no colon here",
     ]);
     assert_one_line_error(&result, 2, "Name: value");
+    // Headers that frame the body are whk's to set, and a value must be sendable: in a
+    // single send and in load mode alike.
+    for (header, mention) in [
+        ("Content-Length: 3", "frames each body itself"),
+        ("transfer-encoding: chunked", "frames each body itself"),
+        ("X-A: a\u{1b}[31mred", "control character"),
+    ] {
+        for load in [&[][..], &["--count", "3"]] {
+            let url = receiver.url("/");
+            let mut args = vec![
+                "send", "click", "--url", &url, "--secret", "k", "-H", header,
+            ];
+            args.extend_from_slice(load);
+            assert_one_line_error(&run(&args), 2, mention);
+        }
+    }
     assert_eq!(receiver.requests().len(), 0);
 }
 
